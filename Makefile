@@ -1,0 +1,61 @@
+# Two commands matter: `make run` starts the product, `make test` checks it.
+# Both create the virtualenv in .venv and install pinned requirements on demand.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# compilemessages walks the tree: keep it out of the virtualenv and var/.
+COMPILE_MESSAGES := $(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --verbosity 0
+
+.PHONY: run test lint format messages prepare browser clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Prepare the database and static files, then start web, worker and beat.
+prepare: $(BIN)/.installed
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(COMPILE_MESSAGES)
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) bootstrap
+
+run: prepare
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo ""
+	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
+
+## Debian's chromium drives the browser tests; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium package for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	}
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(BIN)/.installed
+	$(MANAGE) makemessages --locale fr --locale en --ignore=$(VENV) --ignore=var --ignore=tests --no-obsolete --no-location
+	$(COMPILE_MESSAGES)
+
+test: $(BIN)/.installed-dev browser lint
+	$(COMPILE_MESSAGES)
+	$(BIN)/pytest
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,46 @@
+"""Prepare a database for first use: default data and a first administrator."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from staffing.roles import Role
+from staffing.services import user_set_roles
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the default data into an empty database and create the first "
+        "administrator, printing its password once. Safe to run at every start."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--username", default="admin", help="Name of the first administrator."
+        )
+
+    def handle(self, *args, username, **options):
+        for command in settings.BOOTSTRAP_COMMANDS:
+            call_command(command, verbosity=options["verbosity"])
+        User = get_user_model()
+        with transaction.atomic():
+            if User.objects.exists():
+                return
+            password = secrets.token_urlsafe(12)
+            admin = User.objects.create_superuser(
+                username=username, email="", password=password
+            )
+            user_set_roles(user=admin, roles=[Role.MANAGER])
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n"
+                "  First run: an administrator was created.\n"
+                f"    username: {username}\n"
+                f"    password: {password}\n"
+                "  This password is shown only once; change it after signing in.\n"
+            )
+        )

@@ -1,0 +1,43 @@
+"""The site's navigation: each entry names the capability that shows it.
+
+An entry whose page is not installed (its URL name does not resolve) is left out,
+so apps add their pages to the menu by adding their URLs.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from staffing.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    capability: str
+
+
+NAV_ITEMS = (
+    NavItem("moderation:inbox", _("Inbox"), Capability.TRIAGE),
+    NavItem("moderation:approvals", _("Approvals"), Capability.APPROVE),
+    NavItem("staffing:coverage", _("Coverage"), Capability.PLAN_COVERAGE),
+    NavItem("dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
+    NavItem("admin:index", _("Administration"), Capability.EDIT_POLICIES),
+)
+
+
+def nav_for(user):
+    """Return ``(label, url)`` pairs of the pages ``user`` may open."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if not user.can(item.capability):
+            continue
+        try:
+            items.append((item.label, reverse(item.url_name)))
+        except NoReverseMatch:
+            continue
+    return items

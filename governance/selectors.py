@@ -1,0 +1,64 @@
+"""Site-wide reads: health of the parts the product depends on."""
+
+from django.db import connection
+from django.utils import timezone
+
+from governance.celery import app as celery_app
+from governance.models import Heartbeat
+
+# The worker beats every minute; allow one missed beat before calling it late.
+HEARTBEAT_STALE_AFTER_SECONDS = 150
+
+
+def database_status():
+    """Return ``(ok, detail)`` after a round trip to the database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        return False, exc.__class__.__name__
+    return True, connection.vendor
+
+
+def broker_status(*, timeout=2.0):
+    """Return ``(ok, detail)`` after connecting to the Celery broker."""
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+            transport = conn.transport_cls
+            # The filesystem transport "connects" without touching the disk:
+            # check that its folders are there and writable instead.
+            if transport == "filesystem":
+                _check_filesystem_broker(conn)
+    except Exception as exc:  # kombu raises transport-specific errors
+        return False, exc.__class__.__name__
+    return True, transport
+
+
+def _check_filesystem_broker(conn):
+    import os
+
+    options = conn.transport_options
+    for key in ("data_folder_in", "data_folder_out"):
+        folder = options.get(key)
+        if folder and not os.access(folder, os.W_OK):
+            raise OSError(f"{folder} is not writable")
+
+
+def worker_status(*, now=None):
+    """Return when a worker last ran the heartbeat task, and whether that is recent."""
+    now = now or timezone.now()
+    try:
+        seen_at = (
+            Heartbeat.objects.filter(name="worker")
+            .values_list("seen_at", flat=True)
+            .first()
+        )
+    except Exception:
+        return {"ok": False, "last_seen": None}
+    recent = (
+        seen_at is not None
+        and (now - seen_at).total_seconds() <= HEARTBEAT_STALE_AFTER_SECONDS
+    )
+    return {"ok": recent, "last_seen": seen_at}

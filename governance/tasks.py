@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from governance.services import heartbeat_record
+
+
+@shared_task(acks_late=True)
+def heartbeat():
+    """Record that a worker ran a task; beat sends this every minute."""
+    heartbeat_record(name="worker")

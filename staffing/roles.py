@@ -1,0 +1,46 @@
+"""Roles (Django groups) and the named capabilities each one grants.
+
+Views, the API and templates ask for a capability, never for a role, so that a
+role can gain or lose a capability in one place.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESPONDER = "responder", _("Responder")
+    APPROVER = "approver", _("Approver")
+    MANAGER = "manager", _("Manager")
+    API_READER = "api_reader", _("API reader")
+
+
+class Capability(models.TextChoices):
+    TRIAGE = "triage", _("Triage and answer comments")
+    APPROVE = "approve", _("Approve answers")
+    PLAN_COVERAGE = "plan_coverage", _("Plan shifts and coverage")
+    VIEW_DASHBOARD = "view_dashboard", _("Read the dashboard and reports")
+    EDIT_POLICIES = "edit_policies", _("Edit the rulebook")
+    READ_API = "read_api", _("Read policy data through the API")
+
+
+CAPABILITIES = {
+    Role.RESPONDER: {Capability.TRIAGE, Capability.READ_API},
+    Role.APPROVER: {
+        Capability.TRIAGE,
+        Capability.APPROVE,
+        Capability.VIEW_DASHBOARD,
+        Capability.READ_API,
+    },
+    Role.MANAGER: set(Capability),
+    Role.API_READER: {Capability.READ_API},
+}
+
+
+def capabilities_for(role_names):
+    """Return the capabilities granted by a collection of role (group) names."""
+    granted = set()
+    for name in role_names:
+        if name in Role.values:
+            granted |= CAPABILITIES[Role(name)]
+    return frozenset(granted)

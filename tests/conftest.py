@@ -1,0 +1,42 @@
+"""Personas shared by every test: one user per role, plus an outsider."""
+
+import pytest
+
+from staffing.roles import Role
+from staffing.services import user_set_roles
+
+PASSWORD = "correct horse battery staple"
+
+PERSONAS = {
+    "manager": [Role.MANAGER],
+    "approver": [Role.APPROVER],
+    "responder": [Role.RESPONDER],
+    "api_reader": [Role.API_READER],
+    "outsider": [],
+}
+
+
+def make_user(username, roles, **extra):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
+    user_set_roles(user=user, roles=roles)
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    """Return a dict of users keyed by persona name."""
+    return {name: make_user(name, roles) for name, roles in PERSONAS.items()}
+
+
+@pytest.fixture
+def manager(personas):
+    return personas["manager"]
+
+
+@pytest.fixture
+def responder(personas):
+    return personas["responder"]

@@ -1,0 +1,53 @@
+"""The Celery app: configuration from settings, and a real worker round trip."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from governance import tasks
+from governance.celery import app
+from governance.models import Heartbeat
+
+
+def test_celery_is_configured_from_django_settings():
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.broker_url == settings.CELERY_BROKER_URL
+    assert conf.enable_utc is True
+
+
+def test_beat_schedule_names_registered_tasks():
+    app.loader.import_default_modules()
+    assert settings.CELERY_BEAT_SCHEDULE
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+
+
+@pytest.mark.django_db
+def test_heartbeat_task_records_the_worker():
+    tasks.heartbeat.delay()
+    assert Heartbeat.objects.get(name="worker").seen_at is not None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_sent_through_the_broker():
+    """Send through the configured broker (Redis in CI) and wait for the row."""
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, perform_ping_check=False, pool="solo", loglevel="WARNING"
+        ):
+            tasks.heartbeat.delay()
+            deadline = time.monotonic() + 30
+            while not Heartbeat.objects.filter(name="worker").exists():
+                assert time.monotonic() < deadline, "the worker never ran the task"
+                time.sleep(0.1)
+    finally:
+        app.conf.task_always_eager = True

@@ -1,0 +1,77 @@
+"""/healthz reports the database and the broker, and fails when either is down."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from governance.celery import app as celery_app
+from governance.services import heartbeat_record
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_is_200_when_database_and_broker_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_recent_worker_heartbeat(client):
+    assert client.get("/healthz").json()["worker"] == {"ok": False, "last_seen": None}
+    heartbeat_record(name="worker")
+    assert client.get("/healthz").json()["worker"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
+    # Nothing listens on port 1: a real connection failure, not a mock. Celery
+    # reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["broker"]["ok"] is False
+    assert body["database"]["ok"] is True
+
+
+def test_healthz_is_503_when_the_database_is_down(tmp_path):
+    script = (
+        "import django, json; django.setup();"
+        "from django.test.utils import setup_test_environment;"
+        "setup_test_environment();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(json.dumps({'code': r.status_code, 'body': r.json()}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "governance.settings",
+            "VAR_DIR": str(tmp_path),
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["code"] == 503
+    assert outcome["body"]["database"]["ok"] is False
+    assert outcome["body"]["broker"]["ok"] is True
+    assert outcome["body"]["worker"] == {"ok": False}

@@ -1,0 +1,25 @@
+"""Test settings: the project's settings, with what tests must not depend on.
+
+The database and broker come from DATABASE_URL and CELERY_BROKER_URL as usual
+(PostgreSQL and Redis in CI, the embedded default otherwise).
+"""
+
+import os
+import tempfile
+
+# Tests never read or write the developer's var/ (database, broker, secret).
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="governance-tests-"))
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
+
+from governance.settings import *  # noqa: E402, F403
+
+# Celery runs tasks eagerly in unit tests; the worker tests start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+# Serve static files from the source folders; tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
