@@ -54,7 +54,7 @@ messages: $(BIN)/.installed
 	$(COMPILE_MESSAGES)
 
 test: $(BIN)/.installed-dev browser lint
-	$(COMPILE_MESSAGES)
+	DJANGO_SETTINGS_MODULE=tests.settings $(COMPILE_MESSAGES)
 	$(BIN)/pytest
 
 clean:

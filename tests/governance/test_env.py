@@ -143,3 +143,19 @@ def test_settings_fail_at_start_on_a_bad_value(tmp_path):
     result = _load_settings(tmp_path, DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+def test_manage_py_reports_a_bad_variable_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "DEBUG": "maybe"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: DEBUG='maybe' is not a boolean: "
+        "use one of 1, 0, true, false, yes, no."
+    )
