@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
+    "simple_history",
     "governance",
     "policies",
     "staffing",
@@ -67,11 +69,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "governance.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every GET and 304 for If-None-Match: REST clients polling the
+    # rulebook download it only when it changed.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -168,13 +175,16 @@ SESSION_COOKIE_HTTPONLY = True
 # REST API: nothing is open by accident.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so that an unauthenticated client gets 401 with a
+        # WWW-Authenticate header rather than 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "governance.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social media governance API",
@@ -225,11 +235,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.heartbeat",
         "schedule": crontab(minute="*"),
     },
+    "policies-legal-reviews-overdue": {
+        "task": "policies.tasks.legal_reviews_notify_overdue",
+        # Early on weekdays and weekends alike (UTC): before managers start.
+        "schedule": crontab(minute=0, hour=11),
+    },
 }
 
 # Commands that `manage.py bootstrap` runs at every start, in order; each one is
 # idempotent and loads default data only where it is missing.
-BOOTSTRAP_COMMANDS = []
+BOOTSTRAP_COMMANDS = ["seed_framework"]
 
 LOGGING = {
     "version": 1,

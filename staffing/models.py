@@ -1,7 +1,22 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db.models import Q
 from django.utils.functional import cached_property
 
-from staffing.roles import Capability, capabilities_for
+from staffing.roles import CAPABILITIES, Capability, capabilities_for
+
+
+class GovernanceUserManager(UserManager):
+    def with_capability(self, capability):
+        """Return active users holding ``capability`` by role or as superusers."""
+        capability = Capability(capability)
+        roles = [
+            role.value for role, caps in CAPABILITIES.items() if capability in caps
+        ]
+        return (
+            self.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=roles))
+            .distinct()
+        )
 
 
 class User(AbstractUser):
@@ -10,6 +25,8 @@ class User(AbstractUser):
     Roles are Django groups named after ``staffing.roles.Role``; code asks for
     capabilities (``user.can("approve")``), never for a role.
     """
+
+    objects = GovernanceUserManager()
 
     @cached_property
     def role_names(self):

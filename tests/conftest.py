@@ -40,3 +40,27 @@ def manager(personas):
 @pytest.fixture
 def responder(personas):
     return personas["responder"]
+
+
+@pytest.fixture
+def framework(db):
+    """Load the default framework: version 1 published, notices, references."""
+    from policies.services import framework_seed
+
+    framework_seed()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def english():
+    """Run the test in English, for assertions on messages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

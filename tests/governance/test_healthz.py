@@ -35,8 +35,10 @@ def test_healthz_reports_a_recent_worker_heartbeat(client):
 def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     # Nothing listens on port 1: a real connection failure, not a mock. Celery
     # reads CELERY_BROKER_URL from the environment before its configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    # Patch the configuration before the environment, so that the value
+    # restored afterwards is the configured one.
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

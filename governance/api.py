@@ -1,0 +1,38 @@
+"""Shared pieces of the REST API under /api/v1/."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+# Query parameters every list accepts besides its own filters.
+COMMON_PARAMETERS = {"page", "page_size", "lang", "format"}
+
+
+class StrictQueryParametersMixin:
+    """Reject query parameters a view does not know, with a 400 naming them.
+
+    A typo in a filter (``?severty=high``) would otherwise return everything and
+    look like an answer.
+    """
+
+    extra_query_parameters = set()
+
+    def allowed_query_parameters(self):
+        allowed = set(COMMON_PARAMETERS) | set(self.extra_query_parameters)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        if unknown:
+            raise ValidationError(
+                {name: ["Unknown query parameter."] for name in unknown}
+            )
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

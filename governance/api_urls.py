@@ -1,0 +1,18 @@
+"""The REST API, version 1."""
+
+from rest_framework.routers import DefaultRouter
+
+from policies import api as policies_api
+
+router = DefaultRouter()
+router.register("rules", policies_api.RuleViewSet, basename="rule")
+router.register(
+    "legal-references", policies_api.LegalReferenceViewSet, basename="legal-reference"
+)
+router.register(
+    "policy-versions", policies_api.PolicyVersionViewSet, basename="policy-version"
+)
+router.register("notices", policies_api.NoticeViewSet, basename="notice")
+router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
+
+urlpatterns = router.urls

@@ -1,0 +1,293 @@
+"""The rulebook in the admin: managers edit drafts, publish, and read history."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from policies import markdown, services
+from policies.models import (
+    AnswerTemplate,
+    Disclosure,
+    DisclosureHandle,
+    LegalReference,
+    Notice,
+    Pattern,
+    PolicyVersion,
+    Rule,
+)
+
+
+def _editable(obj):
+    """Return whether the versioned ``obj`` (a version or a rule) may change."""
+    if obj is None:
+        return True
+    version = obj if isinstance(obj, PolicyVersion) else obj.version
+    return version.is_editable
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "status", "effective_from", "published_by", "rule_count")
+    list_filter = ("status",)
+    list_select_related = ("published_by",)
+    readonly_fields = (
+        "number",
+        "status",
+        "based_on",
+        "created_at",
+        "created_by",
+        "effective_from",
+        "retired_at",
+        "published_by",
+    )
+    fields = readonly_fields + ("note",)
+    actions = ["publish_drafts", "create_draft"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    @admin.display(description=_("rules"), ordering="rule_total")
+    def rule_count(self, obj):
+        return obj.rule_total
+
+    def has_add_permission(self, request):
+        # Drafts are made by copying the current version (the action below).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.is_editable
+        )
+
+    @admin.action(description=_("Publish the selected draft"))
+    def publish_drafts(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one draft to publish."), messages.ERROR
+            )
+            return
+        try:
+            version = services.policy_version_publish(
+                version=queryset.get(), actor=request.user, now=timezone.now()
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Version %(number)s is now published.") % {"number": version.number},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Create a draft from the current version"))
+    def create_draft(self, request, queryset):
+        try:
+            draft = services.policy_version_create_draft(actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Draft version %(number)s created; edit its rules, then publish it.")
+            % {"number": draft.number},
+            messages.SUCCESS,
+        )
+
+
+class VersionedInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _editable(obj)
+
+
+class PatternInline(VersionedInline):
+    model = Pattern
+    fields = ("kind", "language", "expression", "enabled")
+
+
+class AnswerTemplateInline(VersionedInline):
+    model = AnswerTemplate
+    fields = ("language", "title", "body")
+
+
+@admin.register(Rule)
+class RuleAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "slug",
+        "name",
+        "category",
+        "severity",
+        "action",
+        "requires_approval",
+        "version",
+        "pattern_count",
+    )
+    list_filter = ("version", "category", "severity", "action", "requires_approval")
+    list_select_related = ("version",)
+    search_fields = ("slug", "name_fr", "name_en", "patterns__expression")
+    filter_horizontal = ("legal_references",)
+    inlines = [PatternInline, AnswerTemplateInline]
+    fieldsets = (
+        (None, {"fields": ("version", "slug", "category", "position")}),
+        (
+            _("Names and descriptions"),
+            {"fields": ("name_fr", "name_en", "description_fr", "description_en")},
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "severity",
+                    "action",
+                    "requires_approval",
+                    "guidance_fr",
+                    "guidance_en",
+                    "legal_references",
+                )
+            },
+        ),
+        (_("Matching"), {"fields": ("exceptions", "disclosure_markers")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pattern_total=Count("patterns"))
+
+    @admin.display(description=_("patterns"), ordering="pattern_total")
+    def pattern_count(self, obj):
+        return obj.pattern_total
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _editable(obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            # New rules go into the draft only.
+            kwargs["queryset"] = PolicyVersion.objects.filter(
+                status=PolicyVersion.Status.DRAFT
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Review overdue")), ("upcoming", _("Due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lte=today)
+        if self.value() == "upcoming":
+            return queryset.filter(
+                next_review_due__gt=today,
+                next_review_due__lte=today + timezone.timedelta(days=30),
+            )
+        return queryset
+
+
+@admin.register(LegalReference)
+class LegalReferenceAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "slug",
+        "title",
+        "kind",
+        "jurisdiction",
+        "review_status",
+        "reviewed_on",
+        "next_review_due",
+    )
+    list_filter = (ReviewOverdueFilter, "review_status", "kind", "jurisdiction")
+    search_fields = ("slug", "title_fr", "title_en", "summary_fr", "summary_en")
+
+
+@admin.register(Notice)
+class NoticeAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "platform", "language", "published", "revision")
+    list_filter = ("kind", "platform", "language", "published")
+    search_fields = ("title", "body")
+    readonly_fields = ("revision", "updated_at", "preview")
+    fields = (
+        "kind",
+        "platform",
+        "language",
+        "title",
+        "body",
+        "published",
+        "revision",
+        "updated_at",
+        "preview",
+    )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return format_html(
+            '<div class="notice-preview">{}</div>', markdown.render_safe(obj.body)
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.notice_save(notice=obj, actor=request.user)
+
+
+class DisclosureHandleInline(admin.TabularInline):
+    model = DisclosureHandle
+    extra = 1
+    fields = ("platform", "handle")
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(SimpleHistoryAdmin):
+    list_display = ("party", "kind", "starts_on", "ends_on", "published")
+    list_filter = ("kind", "published")
+    search_fields = ("party", "handles__handle", "statement_fr", "statement_en")
+    inlines = [DisclosureHandleInline]
+    actions = ["publish", "withdraw"]
+
+    @admin.action(description=_("Publish the selected disclosures"))
+    def publish(self, request, queryset):
+        count = services.disclosures_set_published(
+            disclosures=queryset, published=True, actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d disclosure published.",
+                "%(count)d disclosures published.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Withdraw the selected disclosures"))
+    def withdraw(self, request, queryset):
+        count = services.disclosures_set_published(
+            disclosures=queryset, published=False, actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d disclosure withdrawn.",
+                "%(count)d disclosures withdrawn.",
+                count,
+            )
+            % {"count": count},
+        )

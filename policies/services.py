@@ -1,0 +1,375 @@
+"""State changes of the rulebook: drafts, publication, reviews, notices."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.dispatch import Signal
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
+
+from policies.models import (
+    AnswerTemplate,
+    LegalReference,
+    Notice,
+    Pattern,
+    PolicyVersion,
+    Rule,
+)
+
+logger = logging.getLogger(__name__)
+
+# Sent after the transaction that published a version commits; the matcher
+# listens to drop its compiled cache.
+policy_version_published = Signal()
+
+EDIT_POLICIES = "edit_policies"
+
+
+class PolicyError(ValidationError):
+    """A change to the rulebook that cannot be made, with a message for the user."""
+
+
+def _require_editor(actor):
+    if actor is not None and not actor.can(EDIT_POLICIES):
+        raise PermissionDenied(_("Only managers may change the rulebook."))
+
+
+def _with_history_user(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+def policy_version_create_draft(*, actor, note=""):
+    """Create the draft version, copied from the current one, and return it.
+
+    ``actor`` may be ``None`` for system changes (the default framework).
+    """
+    _require_editor(actor)
+    try:
+        with transaction.atomic():
+            if PolicyVersion.objects.filter(status=PolicyVersion.Status.DRAFT).exists():
+                raise PolicyError(
+                    _("A draft already exists: publish or discard it first."),
+                    code="draft_exists",
+                )
+            current = PolicyVersion.objects.current()
+            last = PolicyVersion.objects.aggregate(last=Max("number"))["last"] or 0
+            draft = _with_history_user(
+                PolicyVersion(
+                    number=last + 1, based_on=current, created_by=actor, note=note
+                ),
+                actor,
+            )
+            draft.save()
+            if current is not None:
+                _copy_rules(source=current, target=draft, actor=actor)
+    except IntegrityError:
+        # Two managers asked at once; the unique constraints let one through.
+        raise PolicyError(
+            _("Another draft was created at the same moment; open that one."),
+            code="draft_exists",
+        ) from None
+    return draft
+
+
+def _copy_rules(*, source, target, actor):
+    rules = list(
+        source.rules.prefetch_related(
+            "patterns", "answer_templates", "legal_references"
+        )
+    )
+    patterns, templates = [], []
+    for rule in rules:
+        copy = Rule(
+            version=target,
+            **{
+                field.attname: getattr(rule, field.attname)
+                for field in Rule._meta.concrete_fields
+                if field.attname not in ("id", "version_id")
+            },
+        )
+        _with_history_user(copy, actor).save()
+        copy.legal_references.set(rule.legal_references.all())
+        patterns += [
+            Pattern(
+                rule=copy,
+                kind=p.kind,
+                language=p.language,
+                expression=p.expression,
+                enabled=p.enabled,
+            )
+            for p in rule.patterns.all()
+        ]
+        templates += [
+            AnswerTemplate(rule=copy, language=t.language, title=t.title, body=t.body)
+            for t in rule.answer_templates.all()
+        ]
+    bulk_create_with_history(patterns, Pattern, default_user=actor)
+    bulk_create_with_history(templates, AnswerTemplate, default_user=actor)
+
+
+def policy_version_publish(*, version, actor, now=None):
+    """Publish the draft ``version`` and retire the current one, atomically."""
+    _require_editor(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        draft = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        if draft.status != PolicyVersion.Status.DRAFT:
+            raise PolicyError(
+                _("Only a draft can be published; version %(number)s is %(status)s.")
+                % {"number": draft.number, "status": draft.get_status_display()},
+                code="not_draft",
+            )
+        _check_publishable(draft)
+        previous = (
+            PolicyVersion.objects.select_for_update()
+            .filter(status=PolicyVersion.Status.PUBLISHED)
+            .first()
+        )
+        if previous is not None:
+            previous.status = PolicyVersion.Status.RETIRED
+            previous.retired_at = now
+            _with_history_user(previous, actor).save()
+        draft.status = PolicyVersion.Status.PUBLISHED
+        draft.effective_from = now
+        draft.published_by = actor
+        _with_history_user(draft, actor).save()
+        transaction.on_commit(
+            lambda: policy_version_published.send(sender=PolicyVersion, version=draft)
+        )
+    return draft
+
+
+def _check_publishable(draft):
+    rules = list(draft.rules.prefetch_related("patterns"))
+    if not rules:
+        raise PolicyError(
+            _("A version without rules cannot be published."), code="empty"
+        )
+    errors = []
+    for rule in rules:
+        for pattern in rule.patterns.all():
+            try:
+                pattern.clean()
+            except ValidationError as exc:
+                errors.append(f"{rule.slug}: {pattern.expression!r}: {exc.messages[0]}")
+    if errors:
+        raise PolicyError(
+            _("Fix these patterns before publishing: %(errors)s")
+            % {"errors": "; ".join(errors)},
+            code="invalid_patterns",
+        )
+
+
+def policy_version_discard(*, version, actor):
+    """Delete the draft ``version`` and everything in it."""
+    _require_editor(actor)
+    with transaction.atomic():
+        deleted, _detail = PolicyVersion.objects.filter(
+            pk=version.pk, status=PolicyVersion.Status.DRAFT
+        ).delete()
+    if not deleted:
+        raise PolicyError(_("Only a draft can be discarded."), code="not_draft")
+
+
+def notice_save(*, notice, actor, now=None):
+    """Save ``notice``; a change of its title or body starts a new revision."""
+    _require_editor(actor)
+    notice.full_clean()
+    now = now or timezone.now()
+    with transaction.atomic():
+        if notice.pk:
+            stored = (
+                Notice.objects.select_for_update()
+                .filter(pk=notice.pk)
+                .values("title", "body", "revision")
+                .first()
+            )
+            if stored and (stored["title"], stored["body"]) != (
+                notice.title,
+                notice.body,
+            ):
+                notice.revision = stored["revision"] + 1
+                notice.updated_at = now
+        _with_history_user(notice, actor).save()
+    return notice
+
+
+def disclosures_set_published(*, disclosures, published, actor):
+    """Publish or withdraw ``disclosures``; return how many changed."""
+    _require_editor(actor)
+    changed = 0
+    with transaction.atomic():
+        for disclosure in disclosures.select_for_update().exclude(published=published):
+            disclosure.published = published
+            _with_history_user(disclosure, actor).save()
+            changed += 1
+    return changed
+
+
+def legal_references_notify_overdue(*, today=None):
+    """Tell managers, once per reference and due date, which reviews are overdue.
+
+    Each reference is claimed with a conditional update before the e-mail leaves,
+    so overlapping runs never notify the same reference twice.
+    """
+    today = today or timezone.localdate()
+    candidates = LegalReference.objects.filter(next_review_due__lte=today).exclude(
+        overdue_notified_for=F("next_review_due")
+    )
+    claimed = []
+    with transaction.atomic():
+        for reference in candidates:
+            updated = (
+                LegalReference.objects.filter(
+                    pk=reference.pk, next_review_due=reference.next_review_due
+                )
+                .exclude(overdue_notified_for=F("next_review_due"))
+                .update(overdue_notified_for=reference.next_review_due)
+            )
+            if updated:
+                claimed.append(reference)
+        if claimed:
+            transaction.on_commit(lambda: _send_overdue_mail(claimed, today))
+    return claimed
+
+
+def _send_overdue_mail(references, today):
+    recipients = list(
+        get_user_model()
+        .objects.with_capability(EDIT_POLICIES)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        logger.warning("Overdue legal reviews but no manager has an e-mail address.")
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("- %(title)s (%(jurisdiction)s): review due %(due)s")
+            % {
+                "title": ref.title,
+                "jurisdiction": ref.jurisdiction,
+                "due": ref.next_review_due.isoformat(),
+            }
+            for ref in references
+        ]
+        subject = ngettext(
+            "%(count)d legal reference is due for review",
+            "%(count)d legal references are due for review",
+            len(references),
+        ) % {"count": len(references)}
+        body = _(
+            "These legal references are due for review by counsel (as of %(today)s):"
+        ) % {"today": today.isoformat()}
+    send_mail(
+        subject=subject,
+        message=body + "\n\n" + "\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def framework_seed(*, today=None):
+    """Load the default framework where it is missing; return what was created.
+
+    Idempotent, and never overwrites: legal references and notices are created
+    only when absent, and the default rulebook only when no version exists yet,
+    as version 1, published at once.
+    """
+    from policies.framework_legal import LEGAL_REFERENCES
+    from policies.framework_notices import NOTICES
+    from policies.framework_rules import RULES
+
+    today = today or timezone.localdate()
+    created = {"legal_references": 0, "notices": 0, "rules": 0, "patterns": 0}
+    with transaction.atomic():
+        for data in LEGAL_REFERENCES:
+            _reference, made = LegalReference.objects.get_or_create(
+                slug=data["slug"],
+                defaults={
+                    **{key: value for key, value in data.items() if key != "slug"},
+                    "review_status": LegalReference.ReviewStatus.AWAITING,
+                    # Counsel has not read it yet: the review is due now.
+                    "next_review_due": today,
+                },
+            )
+            created["legal_references"] += made
+        for data in NOTICES:
+            _notice, made = Notice.objects.get_or_create(
+                kind=data["kind"],
+                platform=Notice.ALL_PLATFORMS,
+                language=data["language"],
+                defaults={
+                    "title": data["title"],
+                    "body": data["body"],
+                    "published": True,
+                },
+            )
+            created["notices"] += made
+        if not PolicyVersion.objects.exists():
+            version = PolicyVersion.objects.create(
+                number=1, note="Default framework from the governance guide."
+            )
+            references = {ref.slug: ref for ref in LegalReference.objects.all()}
+            for position, data in enumerate(RULES):
+                created["patterns"] += _seed_rule(version, position, data, references)
+                created["rules"] += 1
+            policy_version_publish(version=version, actor=None)
+    return created
+
+
+def _seed_rule(version, position, data, references):
+    fields = [
+        "slug",
+        "category",
+        "severity",
+        "action",
+        "requires_approval",
+        "name_fr",
+        "name_en",
+        "description_fr",
+        "description_en",
+        "guidance_fr",
+        "guidance_en",
+        "exceptions",
+    ]
+    rule = Rule.objects.create(
+        version=version,
+        position=position,
+        disclosure_markers=data.get("disclosure_markers", ""),
+        **{field: data[field] for field in fields},
+    )
+    rule.legal_references.set([references[slug] for slug in data["legal"]])
+    kinds = (
+        (Pattern.Kind.KEYWORD, "keywords", str.split),
+        (Pattern.Kind.WILDCARD, "wildcards", str.split),
+        (Pattern.Kind.PHRASE, "phrases", list),
+        (Pattern.Kind.REGEX, "regexes", list),
+    )
+    patterns = []
+    for kind, key, split in kinds:
+        for language, expressions in data.get(key, {}).items():
+            patterns += [
+                Pattern(rule=rule, kind=kind, language=language, expression=expression)
+                for expression in split(expressions)
+            ]
+    patterns += [
+        Pattern(rule=rule, kind=Pattern.Kind.DETECTOR, expression=name)
+        for name in data.get("detectors", [])
+    ]
+    for pattern in patterns:
+        pattern.clean()  # the default lexicon obeys the same rules as managers
+    bulk_create_with_history(patterns, Pattern)
+    for language, (title, body) in data["templates"].items():
+        AnswerTemplate.objects.create(
+            rule=rule, language=language, title=title, body=body
+        )
+    return len(patterns)
