@@ -1,5 +1,6 @@
 """The REST API, version 1."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from policies import api as policies_api
@@ -15,4 +16,7 @@ router.register(
 router.register("notices", policies_api.NoticeViewSet, basename="notice")
 router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("classify/", policies_api.ClassifyView.as_view(), name="classify"),
+    *router.urls,
+]

@@ -1,8 +1,11 @@
 """The rulebook in the admin: managers edit drafts, publish, and read history."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies import markdown, services
+from policies.classify import build_matcher
+from policies.forms import TryItForm
+from policies.matcher import segments
 from policies.models import (
     AnswerTemplate,
     Disclosure,
@@ -22,6 +28,53 @@ from policies.models import (
 )
 
 
+class TryItMixin:
+    """A "try it" page: what a rule, or a whole version, flags in a sample text."""
+
+    change_form_template = "admin/policies/change_form_try_it.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/try/",
+                self.admin_site.admin_view(self.try_it_view),
+                name="{}_{}_try".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def try_it_view(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        form = TryItForm(request.POST or None)
+        result = pieces = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            result = self.matcher_for(obj).classify(
+                data["text"],
+                language=data["language"] or None,
+                platform=data["platform"] or None,
+                author=data["author"] or None,
+            )
+            pieces = segments(data["text"], result.matches)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": _("Try %(object)s") % {"object": obj},
+            "form": form,
+            "result": result,
+            "pieces": pieces,
+            "change_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            ),
+        }
+        return TemplateResponse(request, "admin/policies/try_it.html", context)
+
+
 def _editable(obj):
     """Return whether the versioned ``obj`` (a version or a rule) may change."""
     if obj is None:
@@ -31,7 +84,7 @@ def _editable(obj):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SimpleHistoryAdmin):
+class PolicyVersionAdmin(TryItMixin, SimpleHistoryAdmin):
     list_display = ("number", "status", "effective_from", "published_by", "rule_count")
     list_filter = ("status",)
     list_select_related = ("published_by",)
@@ -50,6 +103,9 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    def matcher_for(self, version):
+        return build_matcher(version)
 
     @admin.display(description=_("rules"), ordering="rule_total")
     def rule_count(self, obj):
@@ -126,7 +182,7 @@ class AnswerTemplateInline(VersionedInline):
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(TryItMixin, SimpleHistoryAdmin):
     list_display = (
         "slug",
         "name",
@@ -166,6 +222,9 @@ class RuleAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(pattern_total=Count("patterns"))
+
+    def matcher_for(self, rule):
+        return build_matcher(rules=Rule.objects.filter(pk=rule.pk))
 
     @admin.display(description=_("patterns"), ordering="pattern_total")
     def pattern_count(self, obj):

@@ -5,20 +5,23 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from governance.api import StrictQueryParametersMixin
 from policies import selectors
+from policies.classify import NoPublishedVersion, classify_text
 from policies.markdown import render
 from policies.models import (
     Category,
     Disclosure,
     LegalReference,
     Notice,
+    Platform,
     PolicyVersion,
     Rule,
     Severity,
@@ -240,3 +243,57 @@ class DisclosureViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSe
 
     def get_queryset(self):
         return selectors.disclosures_published()
+
+
+MAX_CLASSIFY_TEXT = 20_000
+
+
+class ClassifyRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=MAX_CLASSIFY_TEXT, trim_whitespace=False, allow_blank=False
+    )
+    language = serializers.ChoiceField(
+        choices=["fr", "en"],
+        required=False,
+        help_text="Language of the text; detected when absent.",
+    )
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False)
+    author = serializers.CharField(
+        max_length=200, required=False, help_text="Author's handle on the platform."
+    )
+
+
+class MatchSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    category = serializers.CharField()
+    severity = serializers.CharField()
+    pattern = serializers.CharField()
+    start = serializers.IntegerField(help_text="Offset in the text, inclusive.")
+    end = serializers.IntegerField(help_text="Offset in the text, exclusive.")
+    excerpt = serializers.CharField()
+
+
+class ClassifyResponseSerializer(serializers.Serializer):
+    policy_version = serializers.IntegerField()
+    language = serializers.CharField()
+    matches = MatchSerializer(many=True)
+
+
+class ClassifyView(StrictQueryParametersMixin, APIView):
+    """Check a text against the published rulebook; nothing is stored."""
+
+    @extend_schema(
+        request=ClassifyRequestSerializer,
+        responses={200: ClassifyResponseSerializer, 409: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        incoming = ClassifyRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            result = classify_text(**incoming.validated_data)
+        except NoPublishedVersion:
+            return Response(
+                {"detail": "No policy version is published yet."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(ClassifyResponseSerializer(result).data)

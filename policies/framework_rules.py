@@ -118,7 +118,7 @@ RULES = [
             "the comment visible unless it breaks another rule."
         ),
         "legal": ["ca-advertising-standards-code", "ca-trademarks-act"],
-        "exceptions": "",
+        "exceptions": "au pire\nau pire des cas\nworst case\nworst-case",
         "keywords": {
             "fr": (
                 "pire minable honteux lamentable incompétent médiocre pitoyable "

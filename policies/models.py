@@ -9,6 +9,7 @@ own history.
 
 import re
 
+import regex
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -437,6 +438,15 @@ class Pattern(VersionedContent):
             raise ValidationError({"expression": error})
 
 
+# Texts on which expressions with catastrophic backtracking take seconds; the
+# matcher also stops any expression after a timeout, this only warns early.
+_HOSTILE_PROBES = [
+    unit * (4096 // len(unit)) + "!"
+    for unit in ("a", "1", " ", "ab", "a ", "-", ".", "a,", "word ")
+]
+REGEX_PROBE_TIMEOUT = 0.1
+
+
 # Characters a keyword or phrase is made of: letters, digits, apostrophes, hyphens
 # and the spaces between the words of a phrase.
 _WORDS = re.compile(r"^[\w'’\- ]+$")
@@ -462,13 +472,21 @@ def validate_expression(kind, expression):
             return _("A wildcard needs at least three letters before the *.")
     elif kind == Pattern.Kind.REGEX:
         try:
-            compiled = re.compile(expression)
-        except re.error as exc:
+            compiled = regex.compile(expression, regex.IGNORECASE)
+        except regex.error as exc:
             return _("Invalid regular expression: %(error)s") % {"error": exc}
-        if compiled.fullmatch(""):
+        try:
+            if compiled.fullmatch("", timeout=REGEX_PROBE_TIMEOUT):
+                return _(
+                    "This regular expression matches empty text, so it would flag "
+                    "everything."
+                )
+            for probe in _HOSTILE_PROBES:
+                compiled.search(probe, timeout=REGEX_PROBE_TIMEOUT)
+        except TimeoutError:
             return _(
-                "This regular expression matches empty text, so it would flag "
-                "everything."
+                "This regular expression takes too long on some texts (nested "
+                "repetition such as (a+)+); simplify it."
             )
     elif kind == Pattern.Kind.DETECTOR:
         if expression not in Pattern.Detector.values:

@@ -1,0 +1,491 @@
+"""Flag a text against a rulebook: which rule, which words, where.
+
+Pure Python, no ORM: ``Matcher(rules, ties=...)`` compiles plain ``RuleSpec``
+data once; ``Matcher.classify(text)`` is then called for every comment.
+
+Keywords, phrases and prefix wildcards are looked up together in one
+Aho-Corasick pass over the normalised text (``policies.textnorm``), so the cost
+follows the length of the text, not the number of patterns. Keys are framed by
+spaces, which makes every hit a whole word: ``con`` is never found in
+``contrat``. Regular expressions run on the original text behind a combined
+prefilter and a timeout; detectors (``policies.detectors``) validate what they
+find.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+import ahocorasick
+import regex
+
+from policies import detectors
+from policies.regexfactors import required_factors
+from policies.textnorm import fold_word, normalize, pattern_form
+
+logger = logging.getLogger(__name__)
+
+KEYWORD, PHRASE, WILDCARD, REGEX, DETECTOR = (
+    "keyword",
+    "phrase",
+    "wildcard",
+    "regex",
+    "detector",
+)
+ANY = "any"
+LANGUAGES = ("fr", "en")
+EXCERPT_LIMIT = 200
+UNDISCLOSED_TIE = "undisclosed_tie"
+
+# Modes of an automaton key.
+_WORD, _PREFIX, _EXCEPTION = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    kind: str
+    expression: str
+    language: str = ANY
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    slug: str
+    category: str
+    severity: str
+    patterns: tuple = ()
+    exceptions: tuple = ()
+    disclosure_markers: tuple = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    category: str
+    severity: str
+    pattern: str
+    kind: str
+    start: int
+    end: int
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Result:
+    language: str
+    matches: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    rule: int
+    pattern: str
+    kind: str
+    language: str
+    mode: int
+    length: int  # length of the framed key
+    repeats: tuple  # (index in the word, minimum run length) for doubled letters
+
+
+def inflections(word, language):
+    """Return the plural and feminine forms of a folded ``word`` in ``language``."""
+    forms = {word}
+    if language == "fr":
+        if word.endswith("eux"):
+            forms |= {word[:-1] + "se", word[:-1] + "ses"}
+        elif word.endswith(("s", "x", "z")):
+            pass
+        elif word.endswith(("au", "eu")):
+            forms |= {word + "x", word + "s"}
+        elif word.endswith("al"):
+            forms |= {word[:-2] + "aux", word + "e", word + "es", word + "s"}
+        elif word.endswith("teur"):
+            forms |= {word + "s", word[:-1] + "se", word[:-1] + "ses"}
+            forms |= {word[:-3] + "rice", word[:-3] + "rices"}
+        elif word.endswith("eur"):
+            forms |= {word + "s", word[:-1] + "se", word[:-1] + "ses"}
+            forms |= {word + "e", word + "es"}
+        elif word.endswith("if"):
+            forms |= {word + "s", word[:-1] + "ve", word[:-1] + "ves"}
+        elif word.endswith(("on", "ien", "el", "et")):
+            doubled = word + word[-1]
+            forms |= {word + "s", doubled + "e", doubled + "es"}
+        elif word.endswith("er"):
+            forms |= {word + "s", word[:-2] + "ere", word[:-2] + "eres"}
+        elif word.endswith("e"):
+            forms.add(word + "s")
+        else:
+            forms |= {word + "s", word + "e", word + "es"}
+    elif language == "en":
+        forms.add(word + "s")
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(word + "es")
+        if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+            forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+        if word.endswith("e"):
+            forms |= {word + "d", word[:-1] + "ing"}
+        else:
+            forms |= {word + "ed", word + "ing"}
+    return forms
+
+
+# Frequent words that exist in one language only (skeletons: repeats collapsed).
+_STOP = {
+    "fr": (
+        "le la les des du un une et est sont pas que qui je tu il elle nous vous ils "
+        "elles ce cette ces mon ma mes ton ta tes votre vos leur leurs avec pour dans "
+        "sur mais ou donc ne tres tout tous toute rien aussi suis etes avez avons fait "
+        "etre avoir au aux cest jai quil quon merci bonjour depuis chez sans encore "
+        "toujours jamais vraiment votre personne ici cela ca comme quand parce"
+    ),
+    "en": (
+        "the and is are was were not that this these those with for you your we they "
+        "he she it its of to at by from but or if be have has had do does did will "
+        "would can could should what which who when where why how there their them our "
+        "my an yes just very all any some been being am i im dont thanks hello please "
+        "since without still never really nobody here like because about"
+    ),
+}
+
+
+def _stop_skeletons():
+    return {
+        language: frozenset(pattern_form(word)[0] for word in words.split())
+        for language, words in _STOP.items()
+    }
+
+
+STOP_WORDS = _stop_skeletons()
+
+
+def detect_language(skeleton):
+    """Return ``fr`` or ``en`` from the stop words of a normalised text, or None."""
+    tokens = skeleton.split()
+    scores = {
+        language: sum(map(STOP_WORDS[language].__contains__, tokens))
+        for language in LANGUAGES
+    }
+    if scores["fr"] > scores["en"]:
+        return "fr"
+    if scores["en"] > scores["fr"]:
+        return "en"
+    return None
+
+
+class Matcher:
+    """A compiled rulebook."""
+
+    def __init__(
+        self,
+        rules,
+        *,
+        ties=None,
+        default_language="fr",
+        regex_timeout=0.05,
+        phone_region="CA",
+    ):
+        self.rules = list(rules)
+        self.default_language = default_language
+        self.regex_timeout = regex_timeout
+        self.phone_region = phone_region
+        # {platform: {handle}} of parties with a tie to the organisation.
+        self.ties = {platform: frozenset(h) for platform, h in (ties or {}).items()}
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        self._regexes = []  # (rule index, language, source, compiled)
+        self._detectors = {}  # detector name -> [rule index]
+        self._markers = {}  # rule index -> [framed marker skeleton]
+        keys = {}
+        for index, rule in enumerate(self.rules):
+            for pattern in rule.patterns:
+                self._compile_pattern(index, pattern, keys)
+            for exception in rule.exceptions:
+                self._add_key(
+                    keys,
+                    exception,
+                    _Entry(index, exception, "exception", ANY, _EXCEPTION, 0, ()),
+                )
+            if rule.category == UNDISCLOSED_TIE:
+                self._markers[index] = [
+                    f" {pattern_form(marker)[0]} " for marker in rule.disclosure_markers
+                ]
+        for key, entries in keys.items():
+            self._automaton.add_word(key, tuple(entries))
+        self._empty = not keys
+        if not self._empty:
+            self._automaton.make_automaton()
+        self._factors, self._always = self._index_regexes()
+
+    # -- compilation -------------------------------------------------------
+
+    def _compile_pattern(self, index, pattern, keys):
+        kind, expression, language = pattern.kind, pattern.expression, pattern.language
+        if kind == KEYWORD:
+            languages = LANGUAGES if language == ANY else (language,)
+            folded = pattern_form(expression)[0]
+            base = fold_word(expression)
+            for lang in languages:
+                for form in inflections(base, lang):
+                    self._add_key(
+                        keys,
+                        form,
+                        _Entry(index, expression, kind, language, _WORD, 0, ()),
+                    )
+            if not folded:
+                logger.warning("Keyword %r normalises to nothing", expression)
+        elif kind == PHRASE:
+            self._add_key(
+                keys,
+                expression,
+                _Entry(index, expression, kind, language, _WORD, 0, ()),
+            )
+        elif kind == WILDCARD:
+            self._add_key(
+                keys,
+                expression.rstrip("*"),
+                _Entry(index, expression, kind, language, _PREFIX, 0, ()),
+            )
+        elif kind == REGEX:
+            try:
+                compiled = regex.compile(expression, regex.IGNORECASE)
+            except regex.error:
+                logger.warning("Invalid regular expression skipped: %r", expression)
+                return
+            self._regexes.append((index, language, expression, compiled))
+        elif kind == DETECTOR:
+            self._detectors.setdefault(expression, []).append(index)
+
+    @staticmethod
+    def _add_key(keys, text, entry):
+        form, repeats = pattern_form(text)
+        if not form:
+            return
+        key = f" {form}" if entry.mode == _PREFIX else f" {form} "
+        entry = _Entry(
+            entry.rule,
+            entry.pattern,
+            entry.kind,
+            entry.language,
+            entry.mode,
+            len(key),
+            tuple(sorted(repeats.items())),
+        )
+        bucket = keys.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def _index_regexes(self):
+        """Index each regular expression by the literal text it needs.
+
+        Return an automaton of factors (lower case) to regex indices, and the
+        indices of expressions without a usable factor, which always run.
+        """
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        always, by_factor = [], {}
+        for position, (_rule, _language, source, _compiled) in enumerate(self._regexes):
+            factors = required_factors(source)
+            if factors is None:
+                always.append(position)
+                continue
+            for factor in factors:
+                by_factor.setdefault(factor, set()).add(position)
+        for factor, positions in by_factor.items():
+            automaton.add_word(factor, frozenset(positions))
+        if by_factor:
+            automaton.make_automaton()
+            return automaton, tuple(always)
+        return None, tuple(always)
+
+    # -- matching ----------------------------------------------------------
+
+    def classify(self, text, *, language=None, platform=None, author=None):
+        """Return the ``Result`` of checking ``text`` against the rulebook."""
+        normalized = normalize(text)
+        if language not in LANGUAGES:
+            language = detect_language(normalized.text)
+        found = []
+        if not self._empty:
+            language, words = self._words(normalized, language)
+            found += words
+        language = language or self.default_language
+        if self._regexes:
+            found += self._regex_matches(text, language)
+        if self._detectors:
+            found += self._detections(text)
+        if author and self._markers:
+            found += self._ties(normalized, platform, author)
+        return Result(language=language, matches=_outermost(found))
+
+    def _words(self, normalized, language):
+        """Return ``(language, matches)`` of keywords, phrases and wildcards.
+
+        When the stop words left the language open (``None``), the language
+        whose own words the text uses decides: ``fucking hell`` is English.
+        """
+        skeleton = normalized.text
+        hits, exceptions = {}, {}
+        for end, entries in self._automaton.iter(skeleton):
+            for entry in entries:
+                if language and entry.language != ANY and entry.language != language:
+                    continue
+                start = end - entry.length + 2  # first letter of the key
+                # A wildcard runs to the end of its word; other keys end on the
+                # framing space after them.
+                stop = skeleton.find(" ", end + 1) if entry.mode == _PREFIX else end
+                if entry.repeats and not all(
+                    normalized.run_length(start + offset) >= count
+                    for offset, count in entry.repeats
+                ):
+                    continue
+                span = (start, stop)
+                if entry.mode == _EXCEPTION:
+                    exceptions.setdefault(entry.rule, []).append(span)
+                else:
+                    hits.setdefault((entry.rule, span, entry.language), entry)
+        if language is None:
+            counts = dict.fromkeys(LANGUAGES, 0)
+            for _rule, _span, lang in hits:
+                if lang in counts:
+                    counts[lang] += 1
+            if counts["fr"] != counts["en"]:
+                language = max(counts, key=counts.get)
+            else:
+                language = self.default_language
+        hits = {
+            (rule, span): entry
+            for (rule, span, lang), entry in hits.items()
+            if lang in (ANY, language)
+        }
+        return language, self._to_matches(normalized, hits, exceptions)
+
+    def _to_matches(self, normalized, hits, exceptions):
+        matches = []
+        for (rule_index, (start, stop)), entry in hits.items():
+            if any(a <= start and stop <= b for a, b in exceptions.get(rule_index, ())):
+                continue
+            begin, finish = normalized.original_span(start, stop)
+            matches.append(
+                self._match(
+                    rule_index,
+                    entry.pattern,
+                    entry.kind,
+                    begin,
+                    finish,
+                    normalized.original,
+                )
+            )
+        return matches
+
+    def _match(self, rule_index, pattern, kind, start, end, text):
+        rule = self.rules[rule_index]
+        return Match(
+            rule=rule.slug,
+            category=rule.category,
+            severity=rule.severity,
+            pattern=pattern,
+            kind=kind,
+            start=start,
+            end=end,
+            excerpt=text[start:end][:EXCERPT_LIMIT],
+        )
+
+    def _regex_matches(self, text, language):
+        positions = set(self._always)
+        if self._factors is not None:
+            for _end, found in self._factors.iter(text.lower()):
+                positions |= found
+        matches = []
+        for position in sorted(positions):
+            rule_index, pattern_language, source, compiled = self._regexes[position]
+            if pattern_language != ANY and pattern_language != language:
+                continue
+            try:
+                for found in compiled.finditer(text, timeout=self.regex_timeout):
+                    if found.end() > found.start():
+                        matches.append(
+                            self._match(rule_index, source, REGEX, *found.span(), text)
+                        )
+            except TimeoutError:
+                logger.warning("Regular expression %r timed out; skipped", source)
+        return matches
+
+    def _detections(self, text):
+        matches = []
+        for name, start, end in detectors.find(
+            text, self._detectors, region=self.phone_region
+        ):
+            for rule_index in self._detectors[name]:
+                matches.append(
+                    self._match(rule_index, name, DETECTOR, start, end, text)
+                )
+        return matches
+
+    def _ties(self, normalized, platform, author):
+        handle = author.strip().lstrip("@").casefold()
+        platforms = [platform] if platform else list(self.ties)
+        if not any(handle in self.ties.get(name, ()) for name in platforms):
+            return []
+        matches = []
+        for rule_index, markers in self._markers.items():
+            if any(marker in normalized.text for marker in markers):
+                continue
+            rule = self.rules[rule_index]
+            matches.append(
+                Match(
+                    rule=rule.slug,
+                    category=rule.category,
+                    severity=rule.severity,
+                    pattern="registry",
+                    kind="registry",
+                    start=0,
+                    end=0,
+                    excerpt=f"@{handle}",
+                )
+            )
+        return matches
+
+
+def _outermost(matches):
+    """Sort ``matches`` and drop those inside a longer match of the same rule.
+
+    ``je vais te tuer`` explains itself better than ``tuer`` inside it.
+    """
+    by_rule = {}
+    for match in matches:
+        by_rule.setdefault(match.rule, []).append(match)
+    kept = []
+    for same_rule in by_rule.values():
+        unique = {}
+        for match in same_rule:
+            unique.setdefault((match.start, match.end), match)
+        for (start, end), match in unique.items():
+            if not any(
+                a <= start and end <= b and b - a > end - start for a, b in unique
+            ):
+                kept.append(match)
+    kept.sort(key=lambda m: (m.start, m.end, m.rule))
+    return kept
+
+
+def segments(text, matches):
+    """Split ``text`` into ``(piece, [matches])`` for highlighting.
+
+    Pieces covered by no match come with an empty list; overlapping matches are
+    merged into one highlighted piece that lists them all.
+    """
+    spans = sorted((m.start, m.end, m) for m in matches if m.end > m.start)
+    pieces, position, index = [], 0, 0
+    while index < len(spans):
+        start, end, match = spans[index]
+        group = [match]
+        index += 1
+        while index < len(spans) and spans[index][0] < end:
+            end = max(end, spans[index][1])
+            group.append(spans[index][2])
+            index += 1
+        start = max(start, position)
+        if start > position:
+            pieces.append((text[position:start], []))
+        pieces.append((text[start:end], group))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], []))
+    return pieces
