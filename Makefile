@@ -26,7 +26,7 @@ prepare: $(BIN)/.installed
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(COMPILE_MESSAGES)
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) bootstrap
+	$(MANAGE) bootstrap $(if $(DATABASE_URL),,--demo)
 
 run: prepare
 	@echo ""

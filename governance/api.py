@@ -36,3 +36,22 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def capability_permission(*capabilities):
+    """Return a DRF permission class granting access to holders of any capability."""
+    from rest_framework.permissions import BasePermission
+
+    class HasCapability(BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(
+                user
+                and user.is_authenticated
+                and any(user.can(c) for c in capabilities)
+            )
+
+    HasCapability.__name__ = "Has" + "Or".join(
+        c.title().replace("_", "") for c in capabilities
+    )
+    return HasCapability

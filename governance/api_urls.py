@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from policies import api as policies_api
+from staffing import api as staffing_api
 
 router = DefaultRouter()
 router.register("rules", policies_api.RuleViewSet, basename="rule")
@@ -15,8 +16,12 @@ router.register(
 )
 router.register("notices", policies_api.NoticeViewSet, basename="notice")
 router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
+router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
 
 urlpatterns = [
     path("classify/", policies_api.ClassifyView.as_view(), name="classify"),
+    path(
+        "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"
+    ),
     *router.urls,
 ]

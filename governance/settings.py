@@ -240,6 +240,15 @@ CELERY_BEAT_SCHEDULE = {
         # Early on weekdays and weekends alike (UTC): before managers start.
         "schedule": crontab(minute=0, hour=11),
     },
+    "staffing-accreditations-expiring": {
+        "task": "staffing.tasks.accreditations_warn",
+        "schedule": crontab(minute=5, hour=11),
+    },
+    "staffing-coverage-gaps": {
+        "task": "staffing.tasks.coverage_gaps_warn",
+        # Every morning, so that a gap this weekend is known by Friday.
+        "schedule": crontab(minute=10, hour=11),
+    },
 }
 
 # Commands that `manage.py bootstrap` runs at every start, in order; each one is

@@ -113,7 +113,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,
 # Anything left that is neither a letter, a digit, a space nor leetspeak.
 _STRAY = re.compile(r"[^a-z0-9 @$!|]")
 # A letter next to a leetspeak character: the only texts worth the token pass.
-_LEET_GATE = re.compile(r"[a-z][0-9@$|]|[0-9@$!|][a-z]")
+_LEET_GATE = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
 _LEFTOVER = str.maketrans("@$!|", "    ")
 _LEET_ANY = re.compile(r"[0-9@$!|]")

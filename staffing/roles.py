@@ -22,6 +22,7 @@ class Capability(models.TextChoices):
     VIEW_DASHBOARD = "view_dashboard", _("Read the dashboard and reports")
     EDIT_POLICIES = "edit_policies", _("Edit the rulebook")
     READ_API = "read_api", _("Read policy data through the API")
+    MANAGE_STAFF = "manage_staff", _("Grant delegations and accreditations")
 
 
 CAPABILITIES = {

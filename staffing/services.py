@@ -1,8 +1,29 @@
-"""State changes for staffing: roles and their permissions."""
+"""State changes for staffing: roles, delegation, accreditations, shifts."""
 
+import calendar
+import datetime
+import zoneinfo
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from staffing.roles import Role
+from staffing.delegation import AccreditationFacts, GrantFacts, decide
+from staffing.models import (
+    Accreditation,
+    BusinessCalendar,
+    CoverageGapAlert,
+    DelegationGrant,
+    Shift,
+)
+from staffing.roles import Capability, Role
 
 # Apps whose models managers edit in the admin.
 MANAGED_APPS = ("policies", "staffing", "moderation", "authtoken")
@@ -29,3 +50,345 @@ def user_set_roles(*, user, roles):
     user.groups.set(groups)
     user.__dict__.pop("role_names", None)
     user.__dict__.pop("capabilities", None)
+
+
+# -- who may answer what ------------------------------------------------------
+
+
+def _require(actor, capability, message):
+    if actor is not None and not actor.can(capability):
+        raise PermissionDenied(message)
+
+
+def _with_history_user(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+def accreditation_grant(
+    *, actor, responder, program, level=1, granted_at=None, expires_at=None
+):
+    """Accredit ``responder`` in ``program``; expiry defaults to its validity."""
+    _require(actor, Capability.MANAGE_STAFF, _("Only managers accredit responders."))
+    granted_at = granted_at or timezone.now()
+    if expires_at is None:
+        expires_at = _add_months(granted_at, program.validity_months)
+    accreditation = Accreditation(
+        responder=responder,
+        program=program,
+        level=level,
+        granted_at=granted_at,
+        expires_at=expires_at,
+        granted_by=actor,
+    )
+    accreditation.full_clean()
+    _with_history_user(accreditation, actor).save()
+    return accreditation
+
+
+def _add_months(moment, months):
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def accreditation_revoke(*, actor, accreditation, now=None):
+    """Revoke ``accreditation`` at ``now``; return whether this call revoked it."""
+    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke accreditations."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        if locked.revoked_at is not None:
+            return False
+        locked.revoked_at = now
+        _with_history_user(locked, actor).save()
+    return True
+
+
+def grant_create(
+    *,
+    actor,
+    responder,
+    required_program,
+    required_level=1,
+    max_severity="medium",
+    channels=(),
+    categories=(),
+    valid_from=None,
+    valid_until=None,
+    note="",
+):
+    """Delegate ``responder`` the right to answer without approval, within a scope.
+
+    The responder must hold the required accreditation when the grant starts.
+    """
+    _require(actor, Capability.MANAGE_STAFF, _("Only managers grant delegations."))
+    valid_from = valid_from or timezone.now()
+    grant = DelegationGrant(
+        responder=responder,
+        required_program=required_program,
+        required_level=required_level,
+        max_severity=max_severity,
+        channels=list(channels),
+        categories=list(categories),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        granted_by=actor,
+        note=note,
+    )
+    grant.full_clean()
+    check_grant_accreditation(grant)
+    _with_history_user(grant, actor).save()
+    return grant
+
+
+def check_grant_accreditation(grant):
+    """Raise ``ValidationError`` unless the responder holds what the grant requires."""
+    facts = accreditation_facts(grant.responder)
+    if not any(
+        a.program == grant.required_program_id
+        and a.level >= grant.required_level
+        and a.valid(grant.valid_from)
+        for a in facts
+    ):
+        raise ValidationError(
+            {
+                "required_program": _(
+                    "%(responder)s holds no valid accreditation in %(program)s at "
+                    "level %(level)s or above when the grant starts."
+                )
+                % {
+                    "responder": grant.responder,
+                    "program": grant.required_program,
+                    "level": grant.required_level,
+                }
+            }
+        )
+
+
+def grant_revoke(*, actor, grant, now=None):
+    """Revoke ``grant`` at ``now``; return whether this call revoked it."""
+    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke delegations."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = DelegationGrant.objects.select_for_update().get(pk=grant.pk)
+        if locked.revoked_at is not None:
+            return False
+        locked.revoked_at = now
+        locked.revoked_by = actor
+        _with_history_user(locked, actor).save()
+    return True
+
+
+def accreditation_facts(responder):
+    return [
+        AccreditationFacts(
+            program=a.program_id,
+            level=a.level,
+            granted_at=a.granted_at,
+            expires_at=a.expires_at,
+            revoked_at=a.revoked_at,
+        )
+        for a in responder.accreditations.all()
+    ]
+
+
+def grant_facts(responder):
+    return [
+        GrantFacts(
+            channels=tuple(g.channels),
+            categories=tuple(g.categories),
+            max_severity=g.max_severity,
+            required_program=g.required_program_id,
+            required_level=g.required_level,
+            valid_from=g.valid_from,
+            valid_until=g.valid_until,
+            revoked_at=g.revoked_at,
+            id=g.pk,
+        )
+        for g in responder.grants.all()
+    ]
+
+
+def may_answer_without_approval(*, responder, channel, categories, severity, at=None):
+    """Return the delegation ``Decision`` for ``responder`` at ``at`` (now)."""
+    return decide(
+        grant_facts(responder),
+        accreditation_facts(responder),
+        channel=channel,
+        categories=categories,
+        severity=severity,
+        at=at or timezone.now(),
+    )
+
+
+# -- when people are there ----------------------------------------------------
+
+
+def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMARY):
+    """Put ``responder`` on duty; refuse a shift overlapping one of theirs."""
+    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    with transaction.atomic():
+        # Lock the responder so that two overlapping shifts cannot pass the
+        # check at the same moment.
+        get_user_model().objects.select_for_update().filter(pk=responder.pk).first()
+        shift = Shift(
+            responder=responder,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            role=role,
+            created_by=actor,
+        )
+        shift.full_clean()
+        _with_history_user(shift, actor).save()
+    return shift
+
+
+def shift_delete(*, actor, shift):
+    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    _with_history_user(shift, actor).delete()
+
+
+def rota_generate(*, actor, template, start_date, weeks):
+    """Create the shifts of ``template`` for ``weeks`` weeks from ``start_date``.
+
+    Idempotent: a slot whose responder already has a shift in that period is
+    skipped. Return ``(created, skipped)``.
+    """
+    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    if not 1 <= weeks <= 26:
+        raise ValidationError({"weeks": _("Generate between 1 and 26 weeks.")})
+    zone = zoneinfo.ZoneInfo(template.time_zone)
+    monday = start_date - datetime.timedelta(days=start_date.weekday())
+    created = skipped = 0
+    for slot in template.slots.select_related("responder"):
+        for week in range(weeks):
+            day = monday + datetime.timedelta(days=7 * week + slot.weekday)
+            starts_at = datetime.datetime.combine(day, slot.starts).replace(tzinfo=zone)
+            ends_at = starts_at + datetime.timedelta(minutes=slot.duration_minutes)
+            if day < start_date:
+                continue
+            try:
+                shift_create(
+                    actor=actor,
+                    responder=slot.responder,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    role=slot.role,
+                )
+            except ValidationError:
+                skipped += 1
+            else:
+                created += 1
+    return created, skipped
+
+
+def accreditations_warn_expiring(*, now=None):
+    """Warn responders and their managers 30 and 7 days before an expiry, once each."""
+    now = now or timezone.now()
+    sent = []
+    for days, field in ((30, "warned_30_at"), (7, "warned_7_at")):
+        due = Accreditation.objects.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + datetime.timedelta(days=days),
+            **{f"{field}__isnull": True},
+        ).select_related("responder__manager", "program")
+        for accreditation in due:
+            claimed = Accreditation.objects.filter(
+                pk=accreditation.pk, **{f"{field}__isnull": True}
+            ).update(**{field: now})
+            if claimed:
+                sent.append((days, accreditation))
+    for days, accreditation in sent:
+        transaction.on_commit(partial(_send_expiry_warning, accreditation, days))
+    return sent
+
+
+def _send_expiry_warning(accreditation, days):
+    responder = accreditation.responder
+    recipients = [responder.email] if responder.email else []
+    if responder.manager and responder.manager.email:
+        recipients.append(responder.manager.email)
+    else:
+        recipients += list(
+            get_user_model()
+            .objects.with_capability(Capability.MANAGE_STAFF)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Accreditation expiring in %(days)d days: %(responder)s") % {
+            "days": days,
+            "responder": responder.get_full_name() or responder.get_username(),
+        }
+        body = _(
+            "The accreditation of %(responder)s in %(program)s expires on %(date)s. "
+            "Without it, their delegation to answer without approval stops at that "
+            "moment."
+        ) % {
+            "responder": responder.get_full_name() or responder.get_username(),
+            "program": accreditation.program,
+            "date": timezone.localtime(accreditation.expires_at).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        }
+    send_mail(subject, body, None, sorted(set(recipients)))
+
+
+def coverage_gaps_alert(*, now=None, days=14):
+    """Tell managers, once per gap, when a 24/7 calendar will go unwatched."""
+    from staffing import selectors
+
+    now = now or timezone.now()
+    end = now + datetime.timedelta(days=days)
+    new = []
+    for calendar_obj in BusinessCalendar.objects.filter(always_open=True):
+        for start, stop in selectors.coverage_gaps(
+            calendar=calendar_obj, start=now, end=end
+        ):
+            _alert, created = CoverageGapAlert.objects.get_or_create(
+                calendar=calendar_obj,
+                starts_at=start,
+                ends_at=stop,
+                defaults={"notified_at": now},
+            )
+            if created:
+                new.append((calendar_obj, start, stop))
+    if new:
+        transaction.on_commit(partial(_send_gap_alert, new))
+    return new
+
+
+def _send_gap_alert(gaps):
+    recipients = list(
+        get_user_model()
+        .objects.with_capability(Capability.PLAN_COVERAGE)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("- %(calendar)s: from %(start)s to %(end)s (%(hours).1f h)")
+            % {
+                "calendar": calendar_obj,
+                "start": timezone.localtime(start).strftime("%a %Y-%m-%d %H:%M"),
+                "end": timezone.localtime(stop).strftime("%a %Y-%m-%d %H:%M"),
+                "hours": (stop - start).total_seconds() / 3600,
+            }
+            for calendar_obj, start, stop in gaps
+        ]
+        subject = ngettext(
+            "%(count)d period without anyone on duty",
+            "%(count)d periods without anyone on duty",
+            len(gaps),
+        ) % {"count": len(gaps)}
+        body = (
+            _("Nobody who may answer is on shift during:") + "\n\n" + "\n".join(lines)
+        )
+    send_mail(subject, body, None, recipients)

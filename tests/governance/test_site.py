@@ -62,7 +62,7 @@ def test_login_rejects_a_wrong_password_with_a_form_error(client, personas):
 # What each persona sees in the navigation bar. Pages of later apps (inbox,
 # approvals, coverage) join the bar when their URLs exist.
 NAV_EXPECTATIONS = {
-    "manager": {"Tableau de bord", "Administration"},
+    "manager": {"Couverture", "Tableau de bord", "Administration"},
     "approver": {"Tableau de bord"},
     "responder": set(),
     "api_reader": set(),
@@ -84,7 +84,7 @@ def test_anonymous_navigation_is_empty(client):
 
 @pytest.mark.parametrize(
     ("persona", "destination"),
-    [("manager", "/dashboard/"), ("approver", "/dashboard/")],
+    [("manager", "/coverage/"), ("approver", "/dashboard/")],
 )
 def test_home_sends_a_signed_in_user_to_their_work(
     client, personas, persona, destination

@@ -22,8 +22,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--username", default="admin", help="Name of the first administrator."
         )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="On the first run, also load demonstration users and shifts, with "
+            "the administrator's password.",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, demo, **options):
         for command in settings.BOOTSTRAP_COMMANDS:
             call_command(command, verbosity=options["verbosity"])
         User = get_user_model()
@@ -35,6 +41,8 @@ class Command(BaseCommand):
                 username=username, email="", password=password
             )
             user_set_roles(user=admin, roles=[Role.MANAGER])
+            if demo:
+                call_command("demo", password=password, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 "\n"
@@ -42,5 +50,11 @@ class Command(BaseCommand):
                 f"    username: {username}\n"
                 f"    password: {password}\n"
                 "  This password is shown only once; change it after signing in.\n"
+                + (
+                    "  The demonstration users (alice, bob, eve, carole, david) share "
+                    "it.\n"
+                    if demo
+                    else ""
+                )
             )
         )

@@ -1,0 +1,163 @@
+"""Business time: when a calendar is open, and deadlines counted in open minutes.
+
+Pure Python, no ORM. A ``CalendarSpec`` is plain data (time zone, weekly
+windows, closed dates, closures); the functions take and return aware datetimes
+in any zone and work in the calendar's local time only inside, so that a window
+at 09:00 stays at 09:00 across daylight-saving changes and a 24-hour day can
+last 23 or 25 hours.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+MINUTES_PER_DAY = 24 * 60
+# How far ahead to look before deciding a calendar never opens.
+HORIZON_DAYS = 800
+_STEP_DAYS = 21
+
+
+class NeverOpens(ValueError):
+    """Raised when a calendar has no open minute within the horizon."""
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """When a calendar is open.
+
+    ``windows`` maps a weekday (0 = Monday) to ``(start, end)`` pairs in minutes
+    after local midnight, ``end`` up to 1440 (midnight at the end of the day).
+    """
+
+    time_zone: str = "America/Toronto"
+    windows: dict = field(default_factory=dict)
+    closed_dates: frozenset = frozenset()
+    closures: tuple = ()  # (start, end) aware datetimes
+    always_open: bool = False
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def always_open(time_zone="America/Toronto"):
+    """Return the spec of a calendar open every minute (24/7)."""
+    return CalendarSpec(time_zone=time_zone, always_open=True)
+
+
+def _local(day, minutes, zone):
+    """Return the aware instant at ``minutes`` after local midnight of ``day``."""
+    day = day + datetime.timedelta(days=minutes // MINUTES_PER_DAY)
+    minutes %= MINUTES_PER_DAY
+    naive = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60))
+    # Round trip through UTC: a wall time skipped by a spring-forward change
+    # lands just after it, as a clock would.
+    return naive.replace(tzinfo=zone).astimezone(datetime.UTC)
+
+
+def open_intervals(spec, start, end):
+    """Return the sorted, merged ``(start, end)`` UTC intervals open in [start, end)."""
+    if end <= start:
+        return []
+    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+    if spec.always_open:
+        raw = [(start, end)]
+    else:
+        zone = spec.zone
+        first = start.astimezone(zone).date() - datetime.timedelta(days=1)
+        last = end.astimezone(zone).date()
+        raw = []
+        day = first
+        while day <= last:
+            if day not in spec.closed_dates:
+                for low, high in spec.windows.get(day.weekday(), ()):
+                    a, b = _local(day, low, zone), _local(day, high, zone)
+                    a, b = max(a, start), min(b, end)
+                    if a < b:
+                        raw.append((a, b))
+            day += datetime.timedelta(days=1)
+    return _subtract(_merge(raw), spec.closures)
+
+
+def _merge(intervals):
+    merged = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _subtract(intervals, holes):
+    if not holes:
+        return intervals
+    holes = _merge(
+        [(a.astimezone(datetime.UTC), b.astimezone(datetime.UTC)) for a, b in holes]
+    )
+    result = []
+    for a, b in intervals:
+        for h_start, h_end in holes:
+            if h_end <= a or h_start >= b:
+                continue
+            if h_start > a:
+                result.append((a, h_start))
+            a = max(a, h_end)
+            if a >= b:
+                break
+        if a < b:
+            result.append((a, b))
+    return result
+
+
+def _minutes(delta):
+    return delta.total_seconds() / 60
+
+
+def business_minutes_between(spec, start, end):
+    """Return the open minutes between ``start`` and ``end`` (0 if end <= start)."""
+    return sum(_minutes(b - a) for a, b in open_intervals(spec, start, end))
+
+
+def add_business_minutes(spec, start, minutes):
+    """Return the instant ``minutes`` open minutes after ``start``.
+
+    Zero minutes gives ``start`` itself, even when the calendar is closed then.
+    """
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    remaining = float(minutes)
+    if remaining == 0:
+        return start
+    cursor = start.astimezone(datetime.UTC)
+    limit = cursor + datetime.timedelta(days=HORIZON_DAYS)
+    while cursor < limit:
+        chunk_end = cursor + datetime.timedelta(days=_STEP_DAYS)
+        for a, b in open_intervals(spec, cursor, chunk_end):
+            available = _minutes(b - a)
+            if available >= remaining:
+                return (a + datetime.timedelta(minutes=remaining)).astimezone(
+                    start.tzinfo
+                )
+            remaining -= available
+        cursor = chunk_end
+    raise NeverOpens("The calendar does not open within the next two years.")
+
+
+def next_opening(spec, at):
+    """Return the first open instant at or after ``at``, or ``None``."""
+    cursor = at.astimezone(datetime.UTC)
+    limit = cursor + datetime.timedelta(days=HORIZON_DAYS)
+    while cursor < limit:
+        chunk_end = cursor + datetime.timedelta(days=_STEP_DAYS)
+        intervals = open_intervals(spec, cursor, chunk_end)
+        if intervals:
+            return intervals[0][0].astimezone(at.tzinfo)
+        cursor = chunk_end
+    return None
+
+
+def is_open(spec, at):
+    """Return whether the calendar is open at the instant ``at``."""
+    return bool(open_intervals(spec, at, at + datetime.timedelta(microseconds=1)))

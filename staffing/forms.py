@@ -1,0 +1,54 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from staffing.models import RotaTemplate, Shift
+from staffing.roles import Capability
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ShiftForm(forms.Form):
+    """A shift to add on the coverage page; the service checks overlaps."""
+
+    responder = forms.ModelChoiceField(label=_("Responder"), queryset=None)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Shift.Role.choices, initial=Shift.Role.PRIMARY
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responder"].queryset = (
+            get_user_model()
+            .objects.with_capability(Capability.TRIAGE)
+            .order_by("username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("A shift must end after it starts."))
+        return cleaned
+
+
+class RotaForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Rota"), queryset=RotaTemplate.objects.order_by("name")
+    )
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=26, initial=4)

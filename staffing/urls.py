@@ -1,0 +1,12 @@
+from django.urls import path
+
+from staffing import views
+
+app_name = "staffing"
+
+urlpatterns = [
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/shifts/", views.shift_add, name="shift-add"),
+    path("coverage/shifts/<int:pk>/delete/", views.shift_delete, name="shift-delete"),
+    path("coverage/rota/", views.rota_generate, name="rota-generate"),
+]

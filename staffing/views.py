@@ -1,0 +1,149 @@
+"""The coverage page: who is on shift this week, and when nobody is."""
+
+import datetime
+import zoneinfo
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from staffing import selectors, services
+from staffing.forms import RotaForm, ShiftForm
+from staffing.models import BusinessCalendar, Shift
+from staffing.roles import Capability
+
+
+def _planner(request):
+    if not request.user.can(Capability.PLAN_COVERAGE):
+        raise PermissionDenied
+    return request.user
+
+
+def _week_and_calendar(params):
+    zone = zoneinfo.ZoneInfo(timezone.get_current_timezone_name())
+    day = parse_date(params.get("week", "") or "") or timezone.localdate()
+    monday = selectors.week_of(day)
+    slug = params.get("calendar") or "24-7"
+    calendar = get_object_or_404(selectors.calendars(), slug=slug)
+    return monday, zone, calendar
+
+
+@login_required
+def coverage(request):
+    """Show the week: one row per responder, gaps in red."""
+    _planner(request)
+    return _render(request, request.GET)
+
+
+def _render(request, params, shift_form=None, status=200):
+    monday, zone, calendar = _week_and_calendar(params)
+    week = selectors.coverage_week(monday=monday, zone=zone, calendar=calendar)
+    gap_hours = sum((b - a).total_seconds() for a, b in week["gaps"]) / 3600
+    gaps_by_day = []
+    for day in week["days"]:
+        low, high = _day_start(day, zone), _day_start(day, zone, 1)
+        gaps_by_day.append(
+            [
+                (max(a, low), min(b, high))
+                for a, b in week["gaps"]
+                if a < high and b > low
+            ]
+        )
+    longest = max(week["gaps"], key=lambda gap: gap[1] - gap[0], default=None)
+    context = {
+        **week,
+        "gaps_by_day": gaps_by_day,
+        "gap_hours": gap_hours,
+        "longest_gap": longest,
+        "longest_gap_hours": (longest[1] - longest[0]).total_seconds() / 3600
+        if longest
+        else 0,
+        "monday": monday,
+        "previous_week": monday - datetime.timedelta(days=7),
+        "next_week": monday + datetime.timedelta(days=7),
+        "calendar": calendar,
+        "calendars": BusinessCalendar.objects.order_by("slug"),
+        "shift_form": shift_form or ShiftForm(),
+        "rota_form": RotaForm(),
+    }
+    return render(request, "staffing/coverage.html", context, status=status)
+
+
+def _day_start(day, zone, offset=0):
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=offset), datetime.time()
+    ).replace(tzinfo=zone)
+
+
+def _back(request):
+    """Redirect to the coverage page of the week and calendar being edited."""
+    params = {}
+    week = parse_date(request.POST.get("week", "") or "")
+    if week:
+        params["week"] = week.isoformat()
+    if BusinessCalendar.objects.filter(slug=request.POST.get("calendar", "")).exists():
+        params["calendar"] = request.POST["calendar"]
+    url = reverse("staffing:coverage")
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
+
+
+@login_required
+@require_POST
+def shift_add(request):
+    actor = _planner(request)
+    form = ShiftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.shift_create(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Shift added."))
+            return _back(request)
+    return _render(request, request.POST, shift_form=form, status=400)
+
+
+@login_required
+@require_POST
+def shift_delete(request, pk):
+    actor = _planner(request)
+    shift = get_object_or_404(Shift, pk=pk)
+    services.shift_delete(actor=actor, shift=shift)
+    messages.success(request, _("Shift removed."))
+    return _back(request)
+
+
+@login_required
+@require_POST
+def rota_generate(request):
+    actor = _planner(request)
+    form = RotaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rota and a number of weeks from 1 to 26."))
+        return _back(request)
+    monday = parse_date(request.POST.get("week", "") or "") or timezone.localdate()
+    created, skipped = services.rota_generate(
+        actor=actor,
+        template=form.cleaned_data["template"],
+        start_date=monday,
+        weeks=form.cleaned_data["weeks"],
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(created)d shift created, %(skipped)d skipped (already planned).",
+            "%(created)d shifts created, %(skipped)d skipped (already planned).",
+            created,
+        )
+        % {"created": created, "skipped": skipped},
+    )
+    return _back(request)
