@@ -8,13 +8,16 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Staffing")
 
     def ready(self):
-        # Permissions only exist once every app has migrated, so groups are kept
-        # in step after each migrate rather than in a data migration.
-        post_migrate.connect(roles_sync_receiver, dispatch_uid="staffing.roles_sync")
+        # Permissions only exist once every app has migrated, so groups and the
+        # default calendars are kept in step after each migrate (and each test
+        # database flush) rather than in a data migration.
+        post_migrate.connect(defaults_receiver, dispatch_uid="staffing.defaults")
 
 
-def roles_sync_receiver(sender, using="default", **kwargs):
+def defaults_receiver(sender, using="default", **kwargs):
     # Sent once per app: each run adds the permissions of the apps migrated so far.
-    from staffing.services import roles_sync
+    from staffing.services import calendars_ensure_defaults, roles_sync
 
     roles_sync(using=using)
+    if sender.label == "staffing":
+        calendars_ensure_defaults(using=using)

@@ -21,6 +21,7 @@ from staffing.models import (
     BusinessCalendar,
     CoverageGapAlert,
     DelegationGrant,
+    OpeningWindow,
     Shift,
 )
 from staffing.roles import Capability, Role
@@ -42,6 +43,44 @@ def roles_sync(*, using="default"):
         content_type__app_label__in=MANAGED_APPS
     )
     managers.permissions.add(*permissions)
+
+
+def calendars_ensure_defaults(*, using="default"):
+    """Create the ``qc-business`` and ``24-7`` calendars if they are missing.
+
+    Idempotent, and never changes a calendar a manager edited.
+    """
+    business, created = BusinessCalendar.objects.using(using).get_or_create(
+        slug="qc-business",
+        defaults={
+            "name_fr": "Heures de bureau (Québec)",
+            "name_en": "Business hours (Québec)",
+            "time_zone": "America/Toronto",
+            "holiday_country": "CA",
+            "holiday_subdivision": "QC",
+        },
+    )
+    if created:
+        OpeningWindow.objects.using(using).bulk_create(
+            OpeningWindow(
+                calendar=business,
+                weekday=weekday,
+                starts=datetime.time(9, 0),
+                ends=datetime.time(17, 0),
+            )
+            for weekday in range(5)
+        )
+    BusinessCalendar.objects.using(using).get_or_create(
+        slug="24-7",
+        defaults={
+            "name_fr": "En tout temps (24/7)",
+            "name_en": "Around the clock (24/7)",
+            "time_zone": "America/Toronto",
+            "always_open": True,
+            "holiday_country": "",
+            "holiday_subdivision": "",
+        },
+    )
 
 
 def user_set_roles(*, user, roles):

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,8 +32,17 @@ def _week_and_calendar(params):
     zone = zoneinfo.ZoneInfo(timezone.get_current_timezone_name())
     day = parse_date(params.get("week", "") or "") or timezone.localdate()
     monday = selectors.week_of(day)
-    slug = params.get("calendar") or "24-7"
-    calendar = get_object_or_404(selectors.calendars(), slug=slug)
+    slug = params.get("calendar")
+    if slug:
+        calendar = get_object_or_404(selectors.calendars(), slug=slug)
+    else:
+        # 24/7 first: the weekend is where coverage goes missing.
+        calendar = (
+            selectors.calendars().filter(always_open=True).first()
+            or selectors.calendars().first()
+        )
+        if calendar is None:
+            raise Http404(_("Create a business calendar in the administration first."))
     return monday, zone, calendar
 
 

@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 
 from staffing.models import Shift
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 TZ = zoneinfo.ZoneInfo("America/Toronto")
 

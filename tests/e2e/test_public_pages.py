@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 
 from policies.models import Disclosure
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
