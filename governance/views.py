@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -58,3 +59,9 @@ def healthz(request):
 def _worker_json(status):
     seen_at = status["last_seen"]
     return {"ok": status["ok"], "last_seen": seen_at.isoformat() if seen_at else None}
+
+
+@require_GET
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the site's icon."""
+    return redirect(static("favicon.svg"))

@@ -8,11 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.models import Category, Severity
+from policies.models import Category, Severity, localized
 from staffing.businesstime import MINUTES_PER_DAY
 from staffing.publicholidays import check_region
 from staffing.roles import CAPABILITIES, Capability, capabilities_for
@@ -66,6 +65,16 @@ def _slugs(value):
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def validate_time_zone(value):
+    """Refuse a name the time zone database does not know."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("Unknown time zone; use a name such as America/Toronto.")
+        ) from None
 
 
 WEEKDAYS = [
@@ -148,7 +157,7 @@ class TrainingProgram(models.Model):
         ordering = ["slug"]
 
     def __str__(self):
-        return self.name_fr if get_language() == "fr" else self.name_en
+        return localized(self, "name")
 
 
 class Accreditation(models.Model):
@@ -307,7 +316,10 @@ class BusinessCalendar(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Toronto", validators=[]
+        _("time zone"),
+        max_length=64,
+        default="America/Toronto",
+        validators=[validate_time_zone],
     )
     always_open = models.BooleanField(
         _("open 24/7"), default=False, help_text=_("Ignore windows and holidays.")
@@ -327,19 +339,9 @@ class BusinessCalendar(models.Model):
         ordering = ["slug"]
 
     def __str__(self):
-        return self.name_fr if get_language() == "fr" else self.name_en
+        return localized(self, "name")
 
     def clean(self):
-        try:
-            zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(
-                {
-                    "time_zone": _(
-                        "Unknown time zone; use a name such as America/Toronto."
-                    )
-                }
-            ) from None
         if self.holiday_country:
             try:
                 check_region(self.holiday_country, self.holiday_subdivision)
@@ -484,7 +486,10 @@ class RotaTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Toronto"
+        _("time zone"),
+        max_length=64,
+        default="America/Toronto",
+        validators=[validate_time_zone],
     )
 
     history = HistoricalRecords()
@@ -496,18 +501,6 @@ class RotaTemplate(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        try:
-            zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(
-                {
-                    "time_zone": _(
-                        "Unknown time zone; use a name such as America/Toronto."
-                    )
-                }
-            ) from None
 
 
 class RotaSlot(models.Model):

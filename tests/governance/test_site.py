@@ -179,3 +179,9 @@ def test_bootstrap_administrator_opens_the_admin(client, capsys):
     password = capsys.readouterr().out.split("password: ")[1].split()[0]
     assert client.login(username="admin", password=password)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_favicon_ico_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
