@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from moderation import api as moderation_api
 from policies import api as policies_api
 from staffing import api as staffing_api
 
@@ -17,6 +18,7 @@ router.register(
 router.register("notices", policies_api.NoticeViewSet, basename="notice")
 router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
 router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
+router.register("comments", moderation_api.CommentViewSet, basename="comment")
 
 urlpatterns = [
     path("classify/", policies_api.ClassifyView.as_view(), name="classify"),

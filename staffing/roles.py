@@ -23,6 +23,7 @@ class Capability(models.TextChoices):
     EDIT_POLICIES = "edit_policies", _("Edit the rulebook")
     READ_API = "read_api", _("Read policy data through the API")
     MANAGE_STAFF = "manage_staff", _("Grant delegations and accreditations")
+    INGEST = "ingest", _("Send incoming comments through the API")
 
 
 CAPABILITIES = {
@@ -34,7 +35,7 @@ CAPABILITIES = {
         Capability.READ_API,
     },
     Role.MANAGER: set(Capability),
-    Role.API_READER: {Capability.READ_API},
+    Role.API_READER: {Capability.READ_API, Capability.INGEST},
 }
 
 

@@ -64,3 +64,18 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def channel(framework):
+    """A 24/7 Facebook channel, with the default rulebook published."""
+    from moderation.models import Channel
+    from staffing.models import BusinessCalendar
+
+    return Channel.objects.create(
+        slug="facebook-main",
+        platform="facebook",
+        handle="organisation",
+        languages=["fr", "en"],
+        calendar=BusinessCalendar.objects.get(slug="24-7"),
+    )

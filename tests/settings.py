@@ -13,6 +13,11 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-els
 
 from governance.settings import *  # noqa: E402, F403
 
+# On SQLite, a test database in a file lets threads in race tests each open
+# their own connection, as processes would.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
 # Celery runs tasks eagerly in unit tests; the worker tests start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,210 @@
+"""The work: channels, incoming comments, their matches and the audit trail."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import Platform, Severity
+from staffing.models import BusinessCalendar
+
+
+def new_webhook_secret():
+    return secrets.token_urlsafe(32)
+
+
+class Channel(models.Model):
+    """An account of the organisation on a platform, whose comments come in."""
+
+    class Connector(models.TextChoices):
+        OUTBOX = "outbox", _("Outbox only (answers are recorded, not sent)")
+        WEBHOOK = "webhook", _("Signed webhook")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=200)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("coverage calendar"),
+        on_delete=models.PROTECT,
+        related_name="channels",
+    )
+    webhook_secret = models.CharField(
+        _("webhook secret"), max_length=100, default=new_webhook_secret
+    )
+    connector = models.CharField(
+        _("connector"),
+        max_length=20,
+        choices=Connector.choices,
+        default=Connector.OUTBOX,
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.get_platform_display()} @{self.handle}"
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        PENDING_APPROVAL = "pending_approval", _("Pending approval")
+        ANSWERED = "answered", _("Answered")
+        ESCALATED = "escalated", _("Escalated")
+        HIDDEN = "hidden", _("Hidden")
+        CLOSED = "closed", _("Closed, no action needed")
+
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.ASSIGNED,
+        Status.PENDING_APPROVAL,
+        Status.ESCALATED,
+    )
+
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    external_id = models.CharField(_("external id"), max_length=200)
+    author = models.CharField(_("author"), max_length=200)
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=2)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    parent_external_id = models.CharField(_("in reply to"), max_length=200, blank=True)
+    posted_at = models.DateTimeField(_("posted at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, blank=True
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    policy_version = models.PositiveIntegerField(_("policy version"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_comments",
+    )
+    first_response_due_at = models.DateTimeField(_("first response due"))
+    first_responded_at = models.DateTimeField(
+        _("first responded at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            # Ingest is idempotent: the same comment of a channel is stored once,
+            # even when two deliveries race.
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                name="moderation_comment_once_per_channel",
+            ),
+        ]
+        indexes = [
+            # The inbox: open comments by urgency (due time, then priority).
+            models.Index(
+                fields=["first_response_due_at", "-priority"],
+                name="moderation_open_by_due_idx",
+                condition=Q(
+                    status__in=["new", "assigned", "pending_approval", "escalated"]
+                ),
+            ),
+            # "Assigned to me" in the inbox.
+            models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel.slug}/{self.external_id}"
+
+
+class RuleMatch(models.Model):
+    """Why a comment was flagged: which rule, which words, where."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="matches"
+    )
+    policy_version = models.PositiveIntegerField()
+    rule = models.CharField(max_length=80)
+    category = models.CharField(max_length=20)
+    severity = models.CharField(max_length=10)
+    pattern = models.CharField(max_length=500)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    excerpt = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("rule match")
+        verbose_name_plural = _("rule matches")
+        ordering = ["comment", "start"]
+
+    def __str__(self):
+        return f"{self.rule} [{self.start}:{self.end}]"
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only: events cannot change.")
+
+    def delete(self):
+        raise PermissionError(
+            "The audit trail is append-only: events cannot be deleted."
+        )
+
+
+class Event(models.Model):
+    """One line of the append-only audit trail: who did what, when, from what."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    before = models.CharField(_("before"), max_length=40, blank=True)
+    after = models.CharField(_("after"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["comment", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(
+                "The audit trail is append-only: events cannot change."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(
+            "The audit trail is append-only: events cannot be deleted."
+        )

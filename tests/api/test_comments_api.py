@@ -1,0 +1,115 @@
+"""REST contract of ingest, reading and claiming comments."""
+
+import pytest
+
+from moderation.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = {
+    "channel": "facebook-main",
+    "external_id": "fb-1",
+    "author": "someone",
+    "text": "Espèce de crétin",
+    "posted_at": "2026-11-27T21:00:00Z",
+    "url": "https://facebook.example/posts/1",
+}
+
+
+@pytest.fixture
+def client_for(api_client, personas):
+    def login(persona):
+        api_client.force_authenticate(personas[persona])
+        return api_client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _channel(channel):
+    return channel
+
+
+def test_ingest_then_duplicate(client_for):
+    api = client_for("api_reader")
+    first = api.post("/api/v1/comments/", PAYLOAD, format="json")
+    assert first.status_code == 201
+    body = first.json()
+    assert set(body) == {"id", "status", "priority", "matches", "first_response_due_at"}
+    assert body["status"] == "new"
+    assert body["matches"][0]["rule"] == "offensive-content"
+    # Medium severity on a 24/7 channel: eight hours after it was posted.
+    assert body["first_response_due_at"] == "2026-11-28T00:00:00-05:00"
+    again = api.post("/api/v1/comments/", {**PAYLOAD, "text": "changed"}, format="json")
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"channel": "nowhere"}, "channel"),
+        ({"external_id": ""}, "external_id"),
+        ({"text": "x" * 20_001}, "text"),
+        ({"posted_at": "yesterday"}, "posted_at"),
+        ({"url": "not a url"}, "url"),
+        ({"language": "de"}, "language"),
+    ],
+)
+def test_ingest_rejects_bad_input_with_nothing_written(client_for, change, field):
+    response = client_for("api_reader").post(
+        "/api/v1/comments/", {**PAYLOAD, **change}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("api_reader", 201), ("manager", 201), ("responder", 403), ("outsider", 403)],
+)
+def test_who_may_ingest(client_for, persona, status):
+    assert (
+        client_for(persona)
+        .post("/api/v1/comments/", PAYLOAD, format="json")
+        .status_code
+        == status
+    )
+
+
+def test_read_and_claim(client_for):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    responder = client_for("responder")
+    listing = responder.get("/api/v1/comments/").json()
+    assert [c["id"] for c in listing["results"]] == [comment.pk]
+    assert listing["results"][0]["text"] == "Espèce de crétin"
+    claim = responder.post(f"/api/v1/comments/{comment.pk}/claim/")
+    assert claim.status_code == 200
+    assert claim.json()["assignee"] == "responder"
+    taken = client_for("approver").post(f"/api/v1/comments/{comment.pk}/claim/")
+    assert taken.status_code == 409
+    assert "responder" in taken.json()["detail"]
+    assert (
+        client_for("outsider").post(f"/api/v1/comments/{comment.pk}/claim/").status_code
+        == 403
+    )
+    assert (
+        client_for("responder").post("/api/v1/comments/999999/claim/").status_code
+        == 404
+    )
+
+
+def test_list_runs_a_fixed_number_of_queries(client_for, django_assert_max_num_queries):
+    api = client_for("api_reader")
+    for index in range(5):
+        api.post(
+            "/api/v1/comments/",
+            {**PAYLOAD, "external_id": f"fb-{index}"},
+            format="json",
+        )
+    responder = client_for("responder")
+    with django_assert_max_num_queries(4):
+        responder.get("/api/v1/comments/")
