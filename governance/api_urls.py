@@ -19,8 +19,17 @@ router.register("notices", policies_api.NoticeViewSet, basename="notice")
 router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
 router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
 router.register("comments", moderation_api.CommentViewSet, basename="comment")
+router.register("channels", moderation_api.ChannelViewSet, basename="channel")
 
 urlpatterns = [
+    path(
+        "comments/bulk/", moderation_api.BulkIngestView.as_view(), name="comments-bulk"
+    ),
+    path(
+        "channels/<slug:slug>/webhook/",
+        moderation_api.WebhookView.as_view(),
+        name="channel-webhook",
+    ),
     path("classify/", policies_api.ClassifyView.as_view(), name="classify"),
     path(
         "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"

@@ -196,6 +196,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": ["fr", "en"],
+        "PlatformEnum": "policies.models.Platform",
+        "NoticePlatformEnum": "policies.models.Notice.PLATFORM_CHOICES",
+        "PolicyVersionStatusEnum": "policies.models.PolicyVersion.Status",
+        "CommentStatusEnum": "moderation.models.Comment.Status",
+    },
 }
 
 # Celery: the database records what is due; the broker only carries wake-ups.

@@ -208,3 +208,25 @@ class Event(models.Model):
         raise PermissionError(
             "The audit trail is append-only: events cannot be deleted."
         )
+
+
+class WebhookDelivery(models.Model):
+    """A signed webhook request already accepted, so that a replay is refused."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE)
+    signature = models.CharField(max_length=128)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "signature"], name="moderation_webhook_once"
+            ),
+        ]
+        indexes = [
+            # Deliveries older than the signature window can be purged by date.
+            models.Index(fields=["received_at"], name="moderation_delivery_age_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel.slug} {self.received_at:%Y-%m-%d %H:%M:%S}"

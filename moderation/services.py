@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moderation.models import Comment, Event, RuleMatch
+from moderation import webhooks
+from moderation.models import Comment, Event, RuleMatch, WebhookDelivery
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK
 from staffing import businesstime, selectors
@@ -155,3 +156,23 @@ def comment_claim(*, comment, actor, now=None):
         )
     comment.refresh_from_db()
     return comment
+
+
+def webhook_accept(*, channel, timestamp, signature, body, now=None):
+    """Check a signed webhook request and record it; raise ``BadSignature``.
+
+    The delivery is recorded before the comment is ingested, in its own
+    transaction, so a replay of the same request is refused even while the
+    first is still being processed.
+    """
+    now = now or timezone.now()
+    digest = webhooks.verify(
+        channel.webhook_secret, timestamp, signature, body, now=now.timestamp()
+    )
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(
+                channel=channel, signature=digest, received_at=now
+            )
+    except IntegrityError:
+        raise webhooks.BadSignature("replayed request") from None

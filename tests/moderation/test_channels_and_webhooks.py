@@ -1,0 +1,202 @@
+"""Bulk ingest, signed webhooks, channels and the CSV import."""
+
+import io
+import json
+import time
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from moderation.models import Channel, Comment, WebhookDelivery
+from moderation.webhooks import sign
+
+pytestmark = pytest.mark.django_db
+
+ITEM = {
+    "channel": "facebook-main",
+    "author": "someone",
+    "text": "Quel crétin",
+    "posted_at": "2026-11-27T21:00:00Z",
+}
+
+
+@pytest.fixture
+def ingester(api_client, personas, channel):
+    api_client.force_authenticate(personas["api_reader"])
+    return api_client
+
+
+def test_bulk_ingest_saves_valid_items_and_reports_the_others(ingester):
+    items = [
+        {**ITEM, "external_id": "b-1"},
+        {**ITEM, "external_id": "b-2", "posted_at": "not a date"},
+        {**ITEM, "external_id": "b-1"},
+        {**ITEM, "external_id": "b-3", "channel": "nowhere"},
+    ]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["existing"], body["invalid"]) == (1, 1, 2)
+    assert [r["result"] for r in body["results"]] == [
+        "created",
+        "invalid",
+        "existing",
+        "invalid",
+    ]
+    assert "posted_at" in body["results"][1]["errors"]
+    assert "channel" in body["results"][3]["errors"]
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("payload", [{}, [], [ITEM] * 501])
+def test_bulk_ingest_refuses_bad_batches(ingester, payload):
+    response = ingester.post("/api/v1/comments/bulk/", payload, format="json")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def post_webhook(
+    client, channel, payload, *, secret=None, timestamp=None, offset=0, signature=None
+):
+    body = json.dumps(payload).encode()
+    timestamp = int(time.time()) + offset if timestamp is None else timestamp
+    if signature is None:
+        signature = sign(secret or channel.webhook_secret, timestamp, body)
+    return client.post(
+        f"/api/v1/channels/{channel.slug}/webhook/",
+        data=body,
+        content_type="application/json",
+        headers={
+            "X-Governance-Timestamp": str(timestamp),
+            "X-Governance-Signature": signature,
+        },
+    )
+
+
+WEBHOOK_ITEM = {key: value for key, value in ITEM.items() if key != "channel"}
+
+
+def test_a_signed_webhook_ingests(client, channel):
+    response = post_webhook(client, channel, {**WEBHOOK_ITEM, "external_id": "w-1"})
+    assert response.status_code == 201
+    assert Comment.objects.get().external_id == "w-1"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"secret": "not-the-secret"},
+        {"offset": -301},
+        {"offset": 301},
+        {"signature": "sha256=" + "0" * 64},
+        {"signature": ""},
+    ],
+)
+def test_bad_or_stale_signatures_are_refused_and_nothing_is_stored(
+    client, channel, tamper
+):
+    response = post_webhook(
+        client, channel, {**WEBHOOK_ITEM, "external_id": "w-2"}, **tamper
+    )
+    assert response.status_code == 401
+    assert not Comment.objects.exists()
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_replayed_request_is_refused(client, channel):
+    timestamp = int(time.time())
+    payload = {**WEBHOOK_ITEM, "external_id": "w-3"}
+    assert (
+        post_webhook(client, channel, payload, timestamp=timestamp).status_code == 201
+    )
+    replay = post_webhook(client, channel, payload, timestamp=timestamp)
+    assert replay.status_code == 401
+    assert replay.json()["detail"] == "replayed request"
+    assert Comment.objects.count() == 1
+
+
+def test_webhook_for_an_unknown_channel_is_404(client, channel):
+    channel.slug = "other"
+    assert post_webhook(client, channel, WEBHOOK_ITEM).status_code == 404
+
+
+def test_channels_api(api_client, personas, channel):
+    api_client.force_authenticate(personas["responder"])
+    listing = api_client.get("/api/v1/channels/").json()
+    assert listing["results"][0] == {
+        "slug": "facebook-main",
+        "platform": "facebook",
+        "handle": "organisation",
+        "languages": ["fr", "en"],
+        "calendar": "24-7",
+        "connector": "outbox",
+        "active": True,
+    }
+    assert "webhook_secret" not in listing["results"][0]
+    new = {
+        "slug": "x-main",
+        "platform": "x",
+        "handle": "org",
+        "calendar": "qc-business",
+    }
+    assert api_client.post("/api/v1/channels/", new, format="json").status_code == 403
+    api_client.force_authenticate(personas["manager"])
+    assert api_client.post("/api/v1/channels/", new, format="json").status_code == 201
+    wrong = {**new, "slug": "y", "calendar": "mars", "platform": "myspace"}
+    bad = api_client.post("/api/v1/channels/", wrong, format="json")
+    assert bad.status_code == 400
+    assert {"calendar", "platform"} <= set(bad.json())
+    assert Channel.objects.count() == 2
+
+
+def test_csv_import(channel, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "external_id,author,text,posted_at,url\n"
+        "c-1,alice,Quel crétin,2026-11-27T21:00:00Z,\n"
+        "c-2,bob,Merci beaucoup,2026-11-27T21:05:00Z,https://facebook.example/2\n"
+        "c-1,alice,Quel crétin,2026-11-27T21:00:00Z,\n",
+        encoding="utf-8",
+    )
+    call_command("import_comments", str(path), "--channel", "facebook-main")
+    assert "2 created, 1 already known, 0 invalid." in capsys.readouterr().out
+    assert Comment.objects.count() == 2
+
+
+def test_csv_import_reports_invalid_rows_and_fails(channel, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "external_id,author,text,posted_at\n"
+        "c-1,alice,Quel crétin,2026-11-27T21:00:00Z\n"
+        "c-2,bob,,yesterday\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="1 created, 0 already known, 1 invalid"):
+        call_command("import_comments", str(path), "--channel", "facebook-main")
+    assert "line 3: text" in capsys.readouterr().err
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--channel", "nowhere"], "Unknown channel"),
+        (["--channel", "facebook-main"], "lacks the column"),
+    ],
+)
+def test_csv_import_refuses_bad_arguments(channel, tmp_path, args, message):
+    path = tmp_path / "export.csv"
+    path.write_text("id,words\n1,hello\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_comments", str(path), *args)
+
+
+def test_api_schema_has_no_warnings(tmp_path):
+    out = io.StringIO()
+    schema = str(tmp_path / "s.yml")
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", schema,
+        stdout=out, stderr=out,
+    )  # fmt: skip
+    assert (tmp_path / "s.yml").read_text().startswith("openapi:")
