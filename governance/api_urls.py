@@ -20,6 +20,7 @@ router.register("disclosures", policies_api.DisclosureViewSet, basename="disclos
 router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
 router.register("comments", moderation_api.CommentViewSet, basename="comment")
 router.register("channels", moderation_api.ChannelViewSet, basename="channel")
+router.register("answers", moderation_api.AnswerViewSet, basename="answer")
 
 urlpatterns = [
     path(

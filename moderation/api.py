@@ -1,5 +1,6 @@
 """REST API of the work: ingest comments, read them, claim them."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 
 from governance.api import StrictQueryParametersMixin, capability_permission
 from moderation import services, webhooks
-from moderation.models import Channel, Comment, RuleMatch
+from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
 from staffing.models import BusinessCalendar
 from staffing.roles import Capability
@@ -67,6 +68,40 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AnswerInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=8000)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approver = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "comment",
+            "author",
+            "body",
+            "status",
+            "needs_approval_because",
+            "created_at",
+            "approver",
+            "decided_at",
+            "published_at",
+        ]
+
+
+def _reason(request):
+    incoming = ReasonSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return incoming.validated_data.get("reason", "")
+
+
 class IngestResultSerializer(serializers.ModelSerializer):
     matches = RuleMatchSerializer(many=True, read_only=True)
 
@@ -119,18 +154,63 @@ class CommentViewSet(
             body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
+    def _act(self, request, pk, service, **arguments):
+        comment = get_object_or_404(Comment, pk=pk)
+        try:
+            result = service(comment=comment, actor=request.user, **arguments)
+        except services.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        if isinstance(result, Answer):
+            return Response(
+                AnswerSerializer(result).data, status=status.HTTP_201_CREATED
+            )
+        return Response(CommentSerializer(self.get_queryset().get(pk=comment.pk)).data)
+
     @extend_schema(
         request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
     )
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Take the comment; 409 when someone else already has it."""
-        comment = get_object_or_404(Comment, pk=pk)
-        try:
-            comment = services.comment_claim(comment=comment, actor=request.user)
-        except services.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(CommentSerializer(self.get_queryset().get(pk=comment.pk)).data)
+        return self._act(request, pk, services.comment_claim)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        """Escalate to managers or counsel (a reason is required)."""
+        return self._act(
+            request, pk, services.comment_escalate, reason=_reason(request)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        """Hide the comment."""
+        return self._act(request, pk, services.comment_hide, reason=_reason(request))
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the comment: no action needed."""
+        return self._act(request, pk, services.comment_close, reason=_reason(request))
+
+    @extend_schema(request=None, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Give the comment back to the queue."""
+        return self._act(request, pk, services.comment_release)
+
+    @extend_schema(request=AnswerInSerializer, responses={201: AnswerSerializer})
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk=None):
+        """Answer the comment: published, or pending approval."""
+        incoming = AnswerInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._act(
+            request, pk, services.answer_submit, body=incoming.validated_data["body"]
+        )
 
 
 MAX_BULK = 500
@@ -268,3 +348,37 @@ class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [IsAuthenticated()]
         return [capability_permission(Capability.EDIT_POLICIES)()]
+
+
+class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
+    """Answers; approvers approve or reject those pending approval."""
+
+    serializer_class = AnswerSerializer
+    permission_classes = [capability_permission(Capability.TRIAGE)]
+    queryset = Answer.objects.select_related("author", "approver").order_by(
+        "-created_at"
+    )
+
+    def _decide(self, request, pk, service, **arguments):
+        answer = get_object_or_404(Answer, pk=pk)
+        try:
+            answer = service(answer=answer, actor=request.user, **arguments)
+        except services.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(AnswerSerializer(answer).data)
+
+    @extend_schema(request=None, responses={200: AnswerSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Publish the answer (not by its author)."""
+        return self._decide(request, pk, services.answer_approve)
+
+    @extend_schema(request=ReasonSerializer, responses={200: AnswerSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Send the answer back to its author with a reason."""
+        return self._decide(
+            request, pk, services.answer_reject, reason=_reason(request)
+        )

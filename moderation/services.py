@@ -2,13 +2,21 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from moderation import webhooks
-from moderation.models import Comment, Event, RuleMatch, WebhookDelivery
+from moderation.models import (
+    Answer,
+    Comment,
+    Event,
+    OutboxMessage,
+    RuleMatch,
+    WebhookDelivery,
+)
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK
 from staffing import businesstime, selectors
@@ -176,3 +184,293 @@ def webhook_accept(*, channel, timestamp, signature, body, now=None):
             )
     except IntegrityError:
         raise webhooks.BadSignature("replayed request") from None
+
+
+# -- transitions ---------------------------------------------------------------
+
+S = Comment.Status
+
+
+def _transition(comment, *, actor, action, allowed_from, to, reason="", now, **changes):
+    """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
+
+    The conditional update makes concurrent transitions safe: only one of two
+    racing actions finds the comment still in a status it may leave.
+    """
+    with transaction.atomic():
+        current = (
+            Comment.objects.filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        updated = Comment.objects.filter(pk=comment.pk, status__in=allowed_from).update(
+            status=to, **changes
+        )
+        if not updated:
+            raise Conflict(
+                _("This comment is %(status)s: it cannot be %(action)s.")
+                % {
+                    "status": Comment.Status(current).label,
+                    "action": _ACTION_LABELS[action],
+                }
+            )
+        _event(
+            comment,
+            actor=actor,
+            action=action,
+            before=current,
+            after=to,
+            reason=reason,
+            now=now,
+        )
+    comment.refresh_from_db()
+    return comment
+
+
+_ACTION_LABELS = {
+    "escalated": gettext_lazy("escalated"),
+    "hidden": gettext_lazy("hidden"),
+    "closed": gettext_lazy("closed"),
+    "released": gettext_lazy("released"),
+    "reassigned": gettext_lazy("reassigned"),
+    "answered": gettext_lazy("answered"),
+    "answer_submitted": gettext_lazy("answered"),
+    "answer_approved": gettext_lazy("approved"),
+    "answer_rejected": gettext_lazy("rejected"),
+}
+
+
+def _require(actor, capability, message):
+    if not actor.can(capability):
+        raise PermissionDenied(message)
+
+
+def comment_escalate(*, comment, actor, reason, now=None):
+    """Send the comment to managers or counsel; a reason is required."""
+    _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the comment is escalated.")})
+    return _transition(
+        comment,
+        actor=actor,
+        action="escalated",
+        allowed_from=(S.NEW, S.ASSIGNED),
+        to=S.ESCALATED,
+        reason=reason,
+        now=now or timezone.now(),
+    )
+
+
+def comment_hide(*, comment, actor, reason="", now=None):
+    """Hide the comment on the platform (it breaks the netiquette)."""
+    _require(actor, Capability.TRIAGE, _("Only responders hide comments."))
+    return _transition(
+        comment,
+        actor=actor,
+        action="hidden",
+        allowed_from=(S.NEW, S.ASSIGNED, S.ESCALATED),
+        to=S.HIDDEN,
+        reason=reason,
+        now=now or timezone.now(),
+    )
+
+
+def comment_close(*, comment, actor, reason="", now=None):
+    """Close the comment: it needs no action."""
+    _require(actor, Capability.TRIAGE, _("Only responders close comments."))
+    return _transition(
+        comment,
+        actor=actor,
+        action="closed",
+        allowed_from=(S.NEW, S.ASSIGNED, S.ESCALATED),
+        to=S.CLOSED,
+        reason=reason,
+        now=now or timezone.now(),
+    )
+
+
+def comment_release(*, comment, actor, now=None):
+    """Give a claimed comment back to the queue (its assignee or a manager)."""
+    if comment.assignee_id != actor.pk:
+        _require(
+            actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
+        )
+    return _transition(
+        comment,
+        actor=actor,
+        action="released",
+        allowed_from=(S.ASSIGNED,),
+        to=S.NEW,
+        assignee=None,
+        now=now or timezone.now(),
+    )
+
+
+def comment_reassign(*, comment, actor, to, now=None):
+    """Give the comment to another responder (managers)."""
+    _require(actor, Capability.PLAN_COVERAGE, _("Only managers reassign comments."))
+    if not to.can(Capability.TRIAGE):
+        raise ValidationError(
+            {"to": _("%(user)s does not answer comments.") % {"user": to}}
+        )
+    return _transition(
+        comment,
+        actor=actor,
+        action="reassigned",
+        allowed_from=(S.NEW, S.ASSIGNED),
+        to=S.ASSIGNED,
+        assignee=to,
+        reason=str(to),
+        now=now or timezone.now(),
+    )
+
+
+def approval_reasons(*, comment, actor, now):
+    """Return why an answer by ``actor`` to ``comment`` needs approval (or [])."""
+    from policies.models import Rule
+    from staffing.services import may_answer_without_approval
+
+    reasons = []
+    risky = Rule.objects.filter(
+        version__number=comment.policy_version,
+        slug__in=comment.matches.values_list("rule", flat=True),
+        requires_approval=True,
+    ).values_list("slug", flat=True)
+    if risky:
+        reasons.append("rule:" + ",".join(sorted(risky)))
+    decision = may_answer_without_approval(
+        responder=actor,
+        channel=comment.channel.slug,
+        categories=comment.categories,
+        severity=comment.severity or "low",
+        at=now,
+    )
+    if not decision.allowed:
+        reasons.append(decision.reason)
+    return reasons
+
+
+def answer_submit(*, comment, actor, body, template=None, now=None):
+    """Answer a claimed comment: published at once when the responder is
+    delegated and no rule hit requires approval, otherwise sent for approval."""
+    _require(actor, Capability.TRIAGE, _("Only responders answer comments."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write the answer.")})
+    now = now or timezone.now()
+    comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    if comment.assignee_id != actor.pk:
+        raise Conflict(_("Claim the comment before answering it."))
+    reasons = approval_reasons(comment=comment, actor=actor, now=now)
+    with transaction.atomic():
+        if reasons:
+            answer = Answer.objects.create(
+                comment=comment,
+                author=actor,
+                body=body,
+                template=template,
+                status=Answer.Status.PENDING_APPROVAL,
+                created_at=now,
+                needs_approval_because="; ".join(reasons)[:200],
+            )
+            _transition(
+                comment,
+                actor=actor,
+                action="answer_submitted",
+                allowed_from=(S.ASSIGNED,),
+                to=S.PENDING_APPROVAL,
+                reason=answer.needs_approval_because,
+                now=now,
+            )
+        else:
+            answer = Answer.objects.create(
+                comment=comment,
+                author=actor,
+                body=body,
+                template=template,
+                status=Answer.Status.PUBLISHED,
+                created_at=now,
+                published_at=now,
+            )
+            _transition(
+                comment,
+                actor=actor,
+                action="answered",
+                allowed_from=(S.ASSIGNED,),
+                to=S.ANSWERED,
+                first_responded_at=now,
+                now=now,
+            )
+            _outbox_answer(answer, now=now)
+    return answer
+
+
+def _outbox_answer(answer, *, now):
+    OutboxMessage.objects.create(
+        channel=answer.comment.channel,
+        kind="answer.published",
+        created_at=now,
+        payload={
+            "comment": answer.comment.external_id,
+            "answer": answer.pk,
+            "body": answer.body,
+            "published_at": now.isoformat(),
+        },
+    )
+
+
+def answer_approve(*, answer, actor, now=None):
+    """Publish a pending answer; its author may not approve it."""
+    _require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    if answer.author_id == actor.pk:
+        raise PermissionDenied(
+            _("An answer is approved by someone other than its author.")
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Answer.objects.filter(
+            pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
+        ).update(
+            status=Answer.Status.PUBLISHED,
+            approver=actor,
+            decided_at=now,
+            published_at=now,
+        )
+        if not won:
+            raise Conflict(_("This answer is no longer waiting for approval."))
+        answer.refresh_from_db()
+        _transition(
+            answer.comment,
+            actor=actor,
+            action="answer_approved",
+            allowed_from=(S.PENDING_APPROVAL,),
+            to=S.ANSWERED,
+            first_responded_at=now,
+            now=now,
+        )
+        _outbox_answer(answer, now=now)
+    return answer
+
+
+def answer_reject(*, answer, actor, reason, now=None):
+    """Send a pending answer back to its author with the reason."""
+    _require(actor, Capability.APPROVE, _("Only approvers reject answers."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what to change.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Answer.objects.filter(
+            pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
+        ).update(status=Answer.Status.REJECTED, approver=actor, decided_at=now)
+        if not won:
+            raise Conflict(_("This answer is no longer waiting for approval."))
+        answer.refresh_from_db()
+        _transition(
+            answer.comment,
+            actor=actor,
+            action="answer_rejected",
+            allowed_from=(S.PENDING_APPROVAL,),
+            to=S.ASSIGNED,
+            reason=reason,
+            now=now,
+        )
+    return answer

@@ -113,3 +113,97 @@ def test_list_runs_a_fixed_number_of_queries(client_for, django_assert_max_num_q
     responder = client_for("responder")
     with django_assert_max_num_queries(4):
         responder.get("/api/v1/comments/")
+
+
+def test_answer_and_approve_through_the_api(client_for):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    responder = client_for("responder")
+    responder.post(f"/api/v1/comments/{comment.pk}/claim/")
+    empty = responder.post(
+        f"/api/v1/comments/{comment.pk}/answers/", {"body": ""}, format="json"
+    )
+    assert empty.status_code == 400
+    answer = responder.post(
+        f"/api/v1/comments/{comment.pk}/answers/", {"body": "Merci."}, format="json"
+    )
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "pending_approval"
+    answer_id = answer.json()["id"]
+    assert (
+        client_for("responder")
+        .post(f"/api/v1/answers/{answer_id}/approve/")
+        .status_code
+        == 403
+    )
+    approved = client_for("approver").post(f"/api/v1/answers/{answer_id}/approve/")
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "published"
+    again = client_for("manager").post(f"/api/v1/answers/{answer_id}/approve/")
+    assert again.status_code == 409
+    assert Comment.objects.get().status == "answered"
+
+
+def test_reject_needs_a_reason(client_for):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    responder = client_for("responder")
+    responder.post(f"/api/v1/comments/{comment.pk}/claim/")
+    answer_id = responder.post(
+        f"/api/v1/comments/{comment.pk}/answers/", {"body": "Bof."}, format="json"
+    ).json()["id"]
+    approver = client_for("approver")
+    assert (
+        approver.post(
+            f"/api/v1/answers/{answer_id}/reject/", {}, format="json"
+        ).status_code
+        == 400
+    )
+    rejected = approver.post(
+        f"/api/v1/answers/{answer_id}/reject/",
+        {"reason": "Plus de tact."},
+        format="json",
+    )
+    assert rejected.json()["status"] == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("responder", 200),
+        ("approver", 200),
+        ("manager", 200),
+        ("api_reader", 403),
+        ("outsider", 403),
+    ],
+)
+@pytest.mark.parametrize("verb", ["hide", "close"])
+def test_hide_and_close_by_role(client_for, persona, status, verb):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    response = client_for(persona).post(
+        f"/api/v1/comments/{comment.pk}/{verb}/", {}, format="json"
+    )
+    assert response.status_code == status
+
+
+def test_escalate_needs_a_reason_and_conflicts_are_409(client_for):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    responder = client_for("responder")
+    assert (
+        responder.post(
+            f"/api/v1/comments/{comment.pk}/escalate/", {}, format="json"
+        ).status_code
+        == 400
+    )
+    ok = responder.post(
+        f"/api/v1/comments/{comment.pk}/escalate/", {"reason": "avocat"}, format="json"
+    )
+    assert ok.json()["status"] == "escalated"
+    assert (
+        responder.post(
+            f"/api/v1/comments/{comment.pk}/escalate/", {"reason": "x"}, format="json"
+        ).status_code
+        == 409
+    )

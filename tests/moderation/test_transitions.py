@@ -1,0 +1,200 @@
+"""Every transition: who may do it, what it changes, the audit row it writes."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import Answer, Comment, Event, OutboxMessage
+from staffing.models import TrainingProgram
+from staffing.services import accreditation_grant, grant_create
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
+
+
+def new_comment(channel, text="Votre service est le pire", external_id="c-1"):
+    comment, _created = services.comment_ingest(
+        channel=channel,
+        external_id=external_id,
+        author="x",
+        text=text,
+        posted_at=POSTED,
+    )
+    return comment
+
+
+@pytest.fixture
+def delegated(personas):
+    """Give the responder a delegation up to high severity, all categories."""
+    manager, responder = personas["manager"], personas["responder"]
+    program = TrainingProgram.objects.create(slug="p", name_fr="P", name_en="P")
+    accreditation_grant(
+        actor=manager, responder=responder, program=program,
+        granted_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    grant_create(
+        actor=manager, responder=responder, required_program=program,
+        max_severity="high", valid_from=timezone.now() - datetime.timedelta(hours=1),
+    )  # fmt: skip
+    return responder
+
+
+TRANSITIONS = {
+    "escalate": lambda c, a: services.comment_escalate(
+        comment=c, actor=a, reason="legal"
+    ),
+    "hide": lambda c, a: services.comment_hide(comment=c, actor=a),
+    "close": lambda c, a: services.comment_close(comment=c, actor=a),
+}
+EXPECTED_STATUS = {"escalate": "escalated", "hide": "hidden", "close": "closed"}
+
+
+@pytest.mark.parametrize("transition", sorted(TRANSITIONS))
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("manager", True),
+        ("approver", True),
+        ("responder", True),
+        ("api_reader", False),
+        ("outsider", False),
+    ],
+)
+def test_transitions_by_role(channel, personas, transition, persona, allowed):
+    comment = new_comment(channel)
+    actor = personas[persona]
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            TRANSITIONS[transition](comment, actor)
+        assert Comment.objects.get(pk=comment.pk).status == "new"
+        assert Event.objects.filter(comment=comment).count() == 1
+        return
+    TRANSITIONS[transition](comment, actor)
+    comment.refresh_from_db()
+    assert comment.status == EXPECTED_STATUS[transition]
+    event = Event.objects.filter(comment=comment).last()
+    assert (event.actor, event.before, event.after) == (actor, "new", comment.status)
+
+
+def test_a_closed_comment_cannot_be_hidden(channel, personas):
+    comment = new_comment(channel)
+    services.comment_close(comment=comment, actor=personas["responder"])
+    with pytest.raises(services.Conflict, match="Closed, no action needed"):
+        services.comment_hide(comment=comment, actor=personas["responder"])
+
+
+def test_escalation_needs_a_reason(channel, personas):
+    comment = new_comment(channel)
+    with pytest.raises(ValidationError):
+        services.comment_escalate(
+            comment=comment, actor=personas["responder"], reason=" "
+        )
+
+
+def test_release_and_reassign(channel, personas):
+    comment = new_comment(channel)
+    responder, approver, manager = (
+        personas[n] for n in ("responder", "approver", "manager")
+    )
+    services.comment_claim(comment=comment, actor=responder)
+    with pytest.raises(PermissionDenied):
+        services.comment_release(comment=comment, actor=approver)
+    services.comment_release(comment=comment, actor=responder)
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("new", None)
+    with pytest.raises(PermissionDenied):
+        services.comment_reassign(comment=comment, actor=responder, to=approver)
+    with pytest.raises(ValidationError):
+        services.comment_reassign(
+            comment=comment, actor=manager, to=personas["outsider"]
+        )
+    services.comment_reassign(comment=comment, actor=manager, to=approver)
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", approver)
+    assert [e.action for e in Event.objects.filter(comment=comment)] == [
+        "ingested", "claimed", "released", "reassigned",
+    ]  # fmt: skip
+
+
+def test_a_delegated_responder_answers_at_once(channel, delegated):
+    comment = new_comment(channel)  # denigration: low severity, no approval rule
+    services.comment_claim(comment=comment, actor=delegated)
+    answer = services.answer_submit(
+        comment=comment, actor=delegated, body="Merci, écrivez-nous."
+    )
+    comment.refresh_from_db()
+    assert answer.status == Answer.Status.PUBLISHED
+    assert comment.status == "answered"
+    assert comment.first_responded_at == answer.published_at
+    outbox = OutboxMessage.objects.get()
+    assert outbox.payload["body"] == "Merci, écrivez-nous."
+    assert outbox.channel == channel
+
+
+def test_without_delegation_the_answer_waits_for_approval_and_is_approved(
+    channel, personas
+):
+    comment = new_comment(channel)
+    responder, approver = personas["responder"], personas["approver"]
+    services.comment_claim(comment=comment, actor=responder)
+    answer = services.answer_submit(comment=comment, actor=responder, body="Merci.")
+    comment.refresh_from_db()
+    assert answer.status == Answer.Status.PENDING_APPROVAL
+    assert answer.needs_approval_because == "no_grant"
+    assert comment.status == "pending_approval"
+    assert not OutboxMessage.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.answer_approve(answer=answer, actor=personas["responder"])
+    services.answer_approve(answer=answer, actor=approver)
+    answer.refresh_from_db()
+    comment.refresh_from_db()
+    assert (answer.status, answer.approver) == ("published", approver)
+    assert comment.status == "answered"
+    assert comment.first_responded_at == answer.published_at
+    assert OutboxMessage.objects.count() == 1
+    with pytest.raises(services.Conflict):
+        services.answer_approve(answer=answer, actor=approver)
+
+
+def test_a_rule_requiring_approval_overrides_delegation(channel, delegated, personas):
+    comment = new_comment(channel, text="Vous êtes des escrocs", external_id="c-2")
+    services.comment_claim(comment=comment, actor=delegated)
+    answer = services.answer_submit(
+        comment=comment, actor=delegated, body="Écrivez-nous."
+    )
+    assert answer.status == "pending_approval"
+    assert answer.needs_approval_because == "rule:defamation"
+
+
+def test_rejection_sends_the_answer_back(channel, personas):
+    comment = new_comment(channel)
+    responder, approver = personas["responder"], personas["approver"]
+    services.comment_claim(comment=comment, actor=responder)
+    answer = services.answer_submit(comment=comment, actor=responder, body="Bof.")
+    with pytest.raises(ValidationError):
+        services.answer_reject(answer=answer, actor=approver, reason="")
+    services.answer_reject(answer=answer, actor=approver, reason="Plus de tact.")
+    answer.refresh_from_db()
+    comment.refresh_from_db()
+    assert answer.status == "rejected"
+    assert (comment.status, comment.assignee) == ("assigned", responder)
+    assert Event.objects.filter(comment=comment).last().reason == "Plus de tact."
+
+
+def test_an_author_cannot_approve_their_own_answer(channel, personas):
+    comment = new_comment(channel)
+    approver = personas["approver"]
+    services.comment_claim(comment=comment, actor=approver)
+    answer = services.answer_submit(comment=comment, actor=approver, body="Merci.")
+    with pytest.raises(PermissionDenied, match="other than its author"):
+        services.answer_approve(answer=answer, actor=approver)
+
+
+def test_answering_needs_the_claim(channel, personas):
+    comment = new_comment(channel)
+    with pytest.raises(services.Conflict, match="Claim the comment"):
+        services.answer_submit(comment=comment, actor=personas["responder"], body="Hi")
