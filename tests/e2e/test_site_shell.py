@@ -38,7 +38,7 @@ def test_visitor_switches_language_and_manager_signs_in(
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").last.click()
-    expect(page).to_have_url(live_server.url + "/coverage/")
+    expect(page).to_have_url(live_server.url + "/inbox/")
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Coverage")).to_be_visible()
     expect(nav.get_by_role("link", name="Administration")).to_be_visible()

@@ -44,7 +44,7 @@ def test_login_and_logout(client, personas):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(personas["responder"].pk)
-    page = client.get("/")
+    page = client.get("/", follow=True)
     assert "responder" in page.text
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
@@ -62,9 +62,15 @@ def test_login_rejects_a_wrong_password_with_a_form_error(client, personas):
 # What each persona sees in the navigation bar. Pages of later apps (inbox,
 # approvals, coverage) join the bar when their URLs exist.
 NAV_EXPECTATIONS = {
-    "manager": {"Couverture", "Tableau de bord", "Administration"},
-    "approver": {"Tableau de bord"},
-    "responder": set(),
+    "manager": {
+        "Boîte de réception",
+        "Approbations",
+        "Couverture",
+        "Tableau de bord",
+        "Administration",
+    },
+    "approver": {"Boîte de réception", "Approbations", "Tableau de bord"},
+    "responder": {"Boîte de réception"},
     "api_reader": set(),
     "outsider": set(),
 }
@@ -84,7 +90,7 @@ def test_anonymous_navigation_is_empty(client):
 
 @pytest.mark.parametrize(
     ("persona", "destination"),
-    [("manager", "/coverage/"), ("approver", "/dashboard/")],
+    [("manager", "/inbox/"), ("approver", "/inbox/"), ("responder", "/inbox/")],
 )
 def test_home_sends_a_signed_in_user_to_their_work(
     client, personas, persona, destination
@@ -185,3 +191,14 @@ def test_favicon_ico_points_at_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_bootstrap_demo_fills_the_inbox(capsys):
+    from moderation.models import Comment
+
+    call_command("bootstrap", "--demo")
+    out = capsys.readouterr().out
+    assert "demonstration users" in out
+    assert Comment.objects.count() == 10
+    assert Comment.objects.filter(severity="critical").exists()
+    assert set(Comment.objects.values_list("language", flat=True)) == {"fr", "en"}

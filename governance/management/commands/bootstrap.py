@@ -43,6 +43,7 @@ class Command(BaseCommand):
             user_set_roles(user=admin, roles=[Role.MANAGER])
             if demo:
                 call_command("demo", password=password, stdout=self.stdout)
+                call_command("demo_comments", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 "\n"

@@ -1,0 +1,97 @@
+"""Load demonstration channels and comments, in French and English."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import Channel
+from staffing.models import BusinessCalendar
+
+COMMENTS = [
+    # minutes ago, channel, author, text
+    (
+        5,
+        "facebook-main",
+        "m.lavoie",
+        "Je sais où vous habitez, vous allez payer pour ça.",
+    ),
+    (
+        20,
+        "facebook-main",
+        "client_furieux",
+        "Votre service est le pire, des incompétents!",
+    ),
+    (
+        35,
+        "x-main",
+        "angry_dad",
+        "You are a bunch of crooks and liars, cooking the books.",
+    ),
+    (
+        50,
+        "facebook-main",
+        "julie.b",
+        "Ma facture est erronée depuis deux mois. Aidez-moi?",
+    ),
+    (
+        65,
+        "x-main",
+        "promo4u",
+        "Earn $500 per day from home!!! Click here https://promo.example.com",
+    ),
+    (
+        80,
+        "facebook-main",
+        "voisin",
+        "Votre employée habite rue X, appelez-la au 514-555-0199.",
+    ),
+    (
+        95,
+        "x-main",
+        "sam_k",
+        "Thanks for the quick delivery, everything arrived on time.",
+    ),
+    (110, "facebook-main", "anonyme", "Espèce de CRÉTIN, tu ne comprends rien."),
+    (
+        140,
+        "x-main",
+        "leaks",
+        "Confidential: internal memo says the merger closes Friday.",
+    ),
+    (180, "facebook-main", "marc.g", "Merci pour votre réponse rapide hier soir!"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load two demonstration channels and a dozen comments to triage."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if Channel.objects.filter(slug="facebook-main").exists():
+            return
+        always = BusinessCalendar.objects.get(slug="24-7")
+        business = BusinessCalendar.objects.get(slug="qc-business")
+        channels = {
+            "facebook-main": Channel.objects.create(
+                slug="facebook-main", platform="facebook", handle="organisation",
+                languages=["fr", "en"], calendar=always,
+            ),
+            "x-main": Channel.objects.create(
+                slug="x-main", platform="x", handle="organisation",
+                languages=["en", "fr"], calendar=business,
+            ),
+        }  # fmt: skip
+        now = timezone.now()
+        for index, (minutes, slug, author, text) in enumerate(COMMENTS):
+            services.comment_ingest(
+                channel=channels[slug],
+                external_id=f"demo-{index}",
+                author=author,
+                text=text,
+                posted_at=now - datetime.timedelta(minutes=minutes),
+                url=f"https://{channels[slug].platform}.example/posts/{index}",
+            )
+        self.stdout.write(f"Demonstration comments loaded: {len(COMMENTS)}.")

@@ -1,0 +1,66 @@
+"""Reads of the work shared by the pages and the API."""
+
+from django.db.models import Prefetch
+
+from moderation.models import Answer, Comment, Event, RuleMatch
+from policies.models import Rule
+
+
+def inbox(
+    *, user, channel=None, status=None, category=None, mine=False, unassigned=False
+):
+    """Return open comments, most urgent first (the partial due-time index)."""
+    comments = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
+    if status:
+        comments = Comment.objects.filter(status=status)
+    if channel:
+        comments = comments.filter(channel__slug=channel)
+    if category:
+        # JSON containment works on PostgreSQL and SQLite alike for a string
+        # inside a list once written as a JSON fragment.
+        comments = comments.filter(categories__icontains=f'"{category}"')
+    if mine:
+        comments = comments.filter(assignee=user)
+    if unassigned:
+        comments = comments.filter(assignee__isnull=True)
+    return comments.select_related("channel", "assignee").order_by(
+        "first_response_due_at", "-priority", "pk"
+    )
+
+
+def comment_detail(pk):
+    """Return a comment with what its page shows, in a fixed number of queries."""
+    return (
+        Comment.objects.select_related("channel", "assignee")
+        .prefetch_related(
+            Prefetch("matches", queryset=RuleMatch.objects.order_by("start")),
+            Prefetch(
+                "events",
+                queryset=Event.objects.select_related("actor").order_by("at", "pk"),
+            ),
+            Prefetch(
+                "answers", queryset=Answer.objects.select_related("author", "approver")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def rules_of(comment):
+    """Return the rules a comment hit, with guidance, references and templates."""
+    return (
+        Rule.objects.filter(
+            version__number=comment.policy_version,
+            slug__in={match.rule for match in comment.matches.all()},
+        )
+        .prefetch_related("legal_references", "answer_templates")
+        .order_by("position")
+    )
+
+
+def pending_answers():
+    return (
+        Answer.objects.filter(status=Answer.Status.PENDING_APPROVAL)
+        .select_related("comment__channel", "author")
+        .order_by("created_at")
+    )

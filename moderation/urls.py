@@ -1,0 +1,28 @@
+from django.urls import path
+
+from moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.comment_page, name="comment"),
+    path("inbox/<int:pk>/claim/", views.claim, name="comment-claim"),
+    path("inbox/<int:pk>/escalate/", views.escalate, name="comment-escalate"),
+    path("inbox/<int:pk>/hide/", views.hide, name="comment-hide"),
+    path("inbox/<int:pk>/close/", views.close, name="comment-close"),
+    path("inbox/<int:pk>/answer/", views.answer, name="comment-answer"),
+    path("approvals/", views.approvals, name="approvals"),
+    path(
+        "approvals/<int:pk>/approve/",
+        views.decide,
+        {"decision": "approve"},
+        name="answer-approve",
+    ),
+    path(
+        "approvals/<int:pk>/reject/",
+        views.decide,
+        {"decision": "reject"},
+        name="answer-reject",
+    ),
+]

@@ -1,0 +1,170 @@
+"""The inbox, the comment page and the approvals page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from moderation import selectors, services
+from moderation.models import Answer, Channel, Comment
+from policies.matcher import Match, segments
+from policies.models import Category
+from staffing.roles import Capability
+
+PAGE_SIZE = 50
+
+
+def _require(user, capability):
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+@login_required
+def inbox(request):
+    """Open comments, most urgent first, with filters."""
+    _require(request.user, Capability.TRIAGE)
+    params = request.GET
+    status = (
+        params.get("status") if params.get("status") in Comment.Status.values else None
+    )
+    category = (
+        params.get("category") if params.get("category") in Category.values else None
+    )
+    comments = selectors.inbox(
+        user=request.user,
+        channel=params.get("channel") or None,
+        status=status,
+        category=category,
+        mine=params.get("assigned") == "me",
+        unassigned=params.get("assigned") == "none",
+    )
+    page = Paginator(comments, PAGE_SIZE).get_page(params.get("page"))
+    context = {
+        "page": page,
+        "now": timezone.now(),
+        "channels": Channel.objects.order_by("slug"),
+        "statuses": Comment.Status.choices,
+        "categories": Category.choices,
+        "filters": {
+            "channel": params.get("channel", ""),
+            "status": status or "",
+            "category": category or "",
+            "assigned": params.get("assigned", ""),
+        },
+    }
+    return render(request, "moderation/inbox.html", context)
+
+
+@login_required
+def comment_page(request, pk):
+    """One comment: the highlighted evidence, guidance, templates, answer, history."""
+    _require(request.user, Capability.TRIAGE)
+    try:
+        comment = selectors.comment_detail(pk)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+    matches = [
+        Match(m.rule, m.category, m.severity, m.pattern, "", m.start, m.end, m.excerpt)
+        for m in comment.matches.all()
+    ]
+    context = {
+        "comment": comment,
+        "pieces": segments(comment.text, matches),
+        "rules": selectors.rules_of(comment),
+        "now": timezone.now(),
+        "can_answer": comment.assignee_id == request.user.pk
+        and comment.status == Comment.Status.ASSIGNED,
+    }
+    return render(request, "moderation/comment.html", context)
+
+
+def _act(request, pk, service, success, **arguments):
+    comment = get_object_or_404(Comment, pk=pk)
+    try:
+        service(comment=comment, actor=request.user, **arguments)
+    except (services.Conflict, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, success)
+    return redirect("moderation:comment", pk=pk)
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    return _act(request, pk, services.comment_claim, _("The comment is yours."))
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    return _act(
+        request, pk, services.comment_escalate, _("Escalated."),
+        reason=request.POST.get("reason", ""),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def hide(request, pk):
+    return _act(request, pk, services.comment_hide, _("Hidden."))
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    return _act(request, pk, services.comment_close, _("Closed."))
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    body = request.POST.get("body", "")
+    comment = get_object_or_404(Comment, pk=pk)
+    try:
+        result = services.answer_submit(comment=comment, actor=request.user, body=body)
+    except (services.Conflict, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("moderation:comment", pk=pk)
+    if result.status == Answer.Status.PUBLISHED:
+        messages.success(request, _("Answer published."))
+    else:
+        messages.success(request, _("Answer sent for approval."))
+    return redirect("moderation:comment", pk=pk)
+
+
+@login_required
+def approvals(request):
+    """Answers waiting for approval, oldest first."""
+    _require(request.user, Capability.APPROVE)
+    return render(
+        request,
+        "moderation/approvals.html",
+        {"answers": selectors.pending_answers(), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def decide(request, pk, decision):
+    _require(request.user, Capability.APPROVE)
+    answer_obj = get_object_or_404(Answer, pk=pk)
+    try:
+        if decision == "approve":
+            services.answer_approve(answer=answer_obj, actor=request.user)
+            messages.success(request, _("Answer approved and published."))
+        else:
+            services.answer_reject(
+                answer=answer_obj,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("Answer sent back to its author."))
+    except (services.Conflict, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("moderation:approvals")

@@ -1,0 +1,132 @@
+"""The inbox, comment and approvals pages: permissions, escaping, queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from moderation import services
+from moderation.models import Answer, Comment
+
+pytestmark = pytest.mark.django_db
+
+POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Quel crétin'
+
+
+def ingest(channel, external_id, text=HOSTILE, author="<b>troll</b>"):
+    return services.comment_ingest(
+        channel=channel,
+        external_id=external_id,
+        author=author,
+        text=text,
+        posted_at=POSTED,
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("persona", "inbox", "approvals"),
+    [
+        ("manager", 200, 200),
+        ("approver", 200, 200),
+        ("responder", 200, 403),
+        ("api_reader", 403, 403),
+        ("outsider", 403, 403),
+    ],
+)
+def test_page_permissions(client, personas, channel, persona, inbox, approvals):
+    comment = ingest(channel, "c-1")
+    client.force_login(personas[persona])
+    assert client.get(reverse("moderation:inbox")).status_code == inbox
+    assert (
+        client.get(reverse("moderation:comment", args=[comment.pk])).status_code
+        == inbox
+    )
+    assert client.get(reverse("moderation:approvals")).status_code == approvals
+
+
+def test_inbox_escapes_hostile_text_and_orders_by_urgency(client, personas, channel):
+    calm = ingest(channel, "c-calm", text="Merci pour tout", author="fan")
+    urgent = ingest(channel, "c-urgent", text="Je vais te tuer", author="angry")
+    ingest(channel, "c-hostile")
+    client.force_login(personas["responder"])
+    page = client.get(reverse("moderation:inbox"))
+    html = page.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;troll&lt;/b&gt;" in html
+    ordered = [c.pk for c in page.context["page"]]
+    assert ordered[0] == urgent.pk
+    assert ordered[-1] == calm.pk
+
+
+def test_inbox_runs_the_same_queries_whatever_the_page(
+    client, personas, channel, django_assert_max_num_queries
+):
+    client.force_login(personas["responder"])
+    for index in range(3):
+        ingest(channel, f"c-{index}")
+    with django_assert_max_num_queries(9) as few:
+        client.get(reverse("moderation:inbox"))
+    for index in range(3, 30):
+        ingest(channel, f"c-{index}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("moderation:inbox"))
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [("", 2), ("?category=threat", 1), ("?assigned=me", 1), ("?assigned=none", 1),
+     ("?status=assigned", 1), ("?channel=nowhere", 0)],
+)  # fmt: skip
+def test_inbox_filters(client, personas, channel, query, count):
+    ingest(channel, "c-1", text="Je vais te tuer")
+    mine = ingest(channel, "c-2", text="Quel crétin")
+    services.comment_claim(comment=mine, actor=personas["responder"])
+    client.force_login(personas["responder"])
+    assert len(client.get(reverse("moderation:inbox") + query).context["page"]) == count
+
+
+def test_comment_page_highlights_and_escapes(client, personas, channel):
+    comment = ingest(channel, "c-1")
+    client.force_login(personas["responder"])
+    html = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert '<mark title="offensive-content">crétin</mark>' in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
+
+
+def test_claim_answer_and_approve_through_the_pages(client, personas, channel):
+    comment = ingest(channel, "c-1", text="Votre service est le pire")
+    client.force_login(personas["responder"])
+    client.post(reverse("moderation:comment-claim", args=[comment.pk]))
+    page = client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert page.context["can_answer"]
+    client.post(
+        reverse("moderation:comment-answer", args=[comment.pk]), {"body": "Désolés."}
+    )
+    answer = Answer.objects.get()
+    assert answer.status == "pending_approval"
+    client.force_login(personas["approver"])
+    approvals = client.get(reverse("moderation:approvals")).content.decode()
+    assert "Désolés." in approvals
+    client.post(reverse("moderation:answer-approve", args=[answer.pk]))
+    answer.refresh_from_db()
+    assert answer.status == "published"
+    assert Comment.objects.get().status == "answered"
+
+
+def test_errors_come_back_as_messages(client, personas, channel):
+    comment = ingest(channel, "c-1")
+    services.comment_claim(comment=comment, actor=personas["approver"])
+    client.force_login(personas["responder"])
+    response = client.post(
+        reverse("moderation:comment-claim", args=[comment.pk]), follow=True
+    )
+    assert "Déjà pris en charge par approver" in response.content.decode()
+    empty = client.post(
+        reverse("moderation:comment-escalate", args=[comment.pk]),
+        {"reason": ""},
+        follow=True,
+    )
+    assert "Indiquez pourquoi" in empty.content.decode()
