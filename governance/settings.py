@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.heartbeat",
         "schedule": crontab(minute="*"),
     },
+    "moderation-route-waiting": {
+        "task": "moderation.tasks.route_waiting",
+        "schedule": crontab(minute="*"),
+    },
     "policies-legal-reviews-overdue": {
         "task": "policies.tasks.legal_reviews_notify_overdue",
         # Early on weekdays and weekends alike (UTC): before managers start.

@@ -1,9 +1,11 @@
 """State changes of the work: ingest and transitions, each with its audit event."""
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,9 +129,18 @@ def comment_ingest(
             _event(
                 comment, actor=actor, action="ingested", after=comment.status, now=now
             )
+            # Routing waits for the commit; if the broker is down the comment
+            # is kept all the same, and the minute sweep routes it later.
+            transaction.on_commit(partial(_queue_routing, comment.pk), robust=True)
     except IntegrityError:
         return Comment.objects.get(channel=channel, external_id=external_id), False
     return comment, True
+
+
+def _queue_routing(comment_id):
+    from moderation.tasks import route_comment
+
+    route_comment.delay(comment_id)
 
 
 def comment_claim(*, comment, actor, now=None):
@@ -474,3 +485,84 @@ def answer_reject(*, answer, actor, reason, now=None):
             now=now,
         )
     return answer
+
+
+# -- routing -------------------------------------------------------------------
+
+
+def comment_route(*, comment, now=None):
+    """Give a new comment to an on-shift responder who may answer it.
+
+    Candidates serve the channel and speak the comment's language; those whose
+    delegation covers it come first, then the least loaded. With nobody on
+    shift the comment stays in the queue and the gap is recorded. Return the
+    assignee, or ``None``.
+    """
+    from staffing.services import may_answer_without_approval
+
+    now = now or timezone.now()
+    comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    if comment.status != S.NEW or comment.assignee_id:
+        return comment.assignee
+    candidates = [
+        person
+        for person in selectors.on_shift(now)
+        if person.can(Capability.TRIAGE)
+        and (not person.channels or comment.channel.slug in person.channels)
+        and (not person.languages or comment.language in person.languages)
+    ]
+    if not candidates:
+        with transaction.atomic():
+            _event(
+                comment,
+                actor=None,
+                action="routing_gap",
+                after=comment.status,
+                reason="nobody on shift may answer this comment",
+                now=now,
+            )
+        return None
+    load = dict(
+        Comment.objects.filter(
+            assignee__in=candidates, status__in=Comment.OPEN_STATUSES
+        )
+        .values_list("assignee")
+        .annotate(open=Count("pk"))
+    )
+
+    def rank(person):
+        decision = may_answer_without_approval(
+            responder=person,
+            channel=comment.channel.slug,
+            categories=comment.categories,
+            severity=comment.severity or "low",
+            at=now,
+        )
+        return (not decision.allowed, load.get(person.pk, 0), person.pk)
+
+    chosen = min(candidates, key=rank)
+    with transaction.atomic():
+        won = Comment.objects.filter(
+            pk=comment.pk, status=S.NEW, assignee__isnull=True
+        ).update(status=S.ASSIGNED, assignee=chosen)
+        if not won:
+            return None  # claimed meanwhile: the person who claimed it keeps it
+        _event(
+            comment,
+            actor=None,
+            action="routed",
+            before=S.NEW,
+            after=S.ASSIGNED,
+            reason=chosen.get_username(),
+            now=now,
+        )
+    return chosen
+
+
+def comments_route_waiting(*, now=None, limit=500):
+    """Route new comments nobody has taken yet (after a broker outage, say)."""
+    now = now or timezone.now()
+    waiting = Comment.objects.filter(status=S.NEW, assignee__isnull=True).order_by(
+        "first_response_due_at"
+    )[:limit]
+    return sum(comment_route(comment=c, now=now) is not None for c in waiting)

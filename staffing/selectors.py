@@ -121,3 +121,15 @@ def coverage_week(*, monday, zone, calendar):
     ]
     gaps = coverage.gaps(required, covered)
     return {"days": days, "rows": rows, "gaps": gaps, "start": start, "end": end}
+
+
+def on_shift(at):
+    """Return the active users on shift at the instant ``at``."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, shifts__starts_at__lte=at, shifts__ends_at__gt=at
+        )
+        .distinct()
+        .prefetch_related("groups", "grants", "accreditations")
+    )

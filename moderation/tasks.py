@@ -1,0 +1,22 @@
+from celery import shared_task
+
+from moderation.models import Comment
+from moderation.services import comment_route, comments_route_waiting
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def route_comment(comment_id):
+    """Route one new comment; a no-op once it has an assignee."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return None
+    assignee = comment_route(comment=comment)
+    return assignee.pk if assignee else None
+
+
+@shared_task(acks_late=True)
+def route_waiting():
+    """Route the comments still waiting (every minute, from beat)."""
+    return comments_route_waiting()

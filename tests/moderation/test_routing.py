@@ -1,0 +1,110 @@
+"""Routing: to an on-shift responder who may answer, least loaded first."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import Comment, Event
+from staffing.models import Shift, TrainingProgram
+from staffing.roles import Role
+from staffing.services import accreditation_grant, grant_create
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def on_shift(user):
+    now = timezone.now()
+    Shift.objects.create(
+        responder=user,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
+
+
+def ingest(channel, external_id, text="Votre service est le pire"):
+    return services.comment_ingest(
+        channel=channel, external_id=external_id, author="x", text=text,
+        posted_at=timezone.now(),
+    )[0]  # fmt: skip
+
+
+def test_ingest_queues_routing_after_commit(
+    channel, django_capture_on_commit_callbacks
+):
+    responder = make_user("alice", [Role.RESPONDER])
+    on_shift(responder)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        comment = ingest(channel, "c-1")
+    assert len(callbacks) == 1
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", responder)
+    assert Event.objects.filter(comment=comment, action="routed").exists()
+
+
+def test_nobody_on_shift_leaves_the_comment_queued_and_records_the_gap(channel):
+    make_user("alice", [Role.RESPONDER])  # not on shift
+    comment = ingest(channel, "c-1")
+    assert services.comment_route(comment=comment) is None
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("new", None)
+    assert Event.objects.filter(comment=comment, action="routing_gap").exists()
+
+
+def test_language_and_channel_decide_who_may_take_it(channel):
+    english_only = make_user("bob", [Role.RESPONDER], languages=["en"])
+    other_channel = make_user("carl", [Role.RESPONDER], channels=["x-main"])
+    on_shift(english_only)
+    on_shift(other_channel)
+    comment = ingest(channel, "c-1")  # French, on facebook-main
+    assert services.comment_route(comment=comment) is None
+    french = make_user("dina", [Role.RESPONDER], languages=["fr"])
+    on_shift(french)
+    assert services.comment_route(comment=comment) == french
+
+
+def test_delegated_then_least_loaded_first(channel, manager):
+    busy = make_user("busy", [Role.RESPONDER])
+    idle = make_user("idle", [Role.RESPONDER])
+    delegated = make_user("deleg", [Role.RESPONDER])
+    for person in (busy, idle, delegated):
+        on_shift(person)
+    program = TrainingProgram.objects.create(slug="p", name_fr="P", name_en="P")
+    accreditation_grant(
+        actor=manager, responder=delegated, program=program,
+        granted_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    grant_create(
+        actor=manager, responder=delegated, required_program=program,
+        valid_from=timezone.now() - datetime.timedelta(hours=2),
+    )  # fmt: skip
+    first = ingest(channel, "c-1")
+    assert services.comment_route(comment=first) == delegated
+    # Without the delegated responder, the one with less open work wins.
+    Shift.objects.filter(responder=delegated).delete()
+    Comment.objects.filter(pk=first.pk).update(assignee=busy)
+    second = ingest(channel, "c-2")
+    assert services.comment_route(comment=second) == idle
+
+
+def test_the_sweep_routes_what_is_still_waiting(channel):
+    comments = [ingest(channel, f"c-{i}") for i in range(3)]
+    responder = make_user("alice", [Role.RESPONDER])
+    on_shift(responder)
+    assert services.comments_route_waiting() == 3
+    assert {
+        c.assignee for c in Comment.objects.filter(pk__in=[c.pk for c in comments])
+    } == {responder}
+    assert services.comments_route_waiting() == 0
+
+
+def test_a_claimed_comment_is_not_routed(channel, personas):
+    comment = ingest(channel, "c-1")
+    services.comment_claim(comment=comment, actor=personas["approver"])
+    responder = make_user("alice", [Role.RESPONDER])
+    on_shift(responder)
+    assert services.comment_route(comment=comment) == personas["approver"]
+    comment.refresh_from_db()
+    assert comment.assignee == personas["approver"]
