@@ -171,6 +171,22 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One line of the append-only audit trail: who did what, when, from what."""
 
+    ACTIONS = {
+        "ingested": _("received"),
+        "routed": _("routed"),
+        "routing_gap": _("nobody on shift to route to"),
+        "claimed": _("claimed"),
+        "released": _("released"),
+        "reassigned": _("reassigned"),
+        "escalated": _("escalated"),
+        "hidden": _("hidden"),
+        "closed": _("closed"),
+        "answered": _("answered"),
+        "answer_submitted": _("answer sent for approval"),
+        "answer_approved": _("answer approved"),
+        "answer_rejected": _("answer sent back"),
+    }
+
     comment = models.ForeignKey(
         Comment, on_delete=models.PROTECT, related_name="events"
     )
@@ -208,6 +224,18 @@ class Event(models.Model):
         raise PermissionError(
             "The audit trail is append-only: events cannot be deleted."
         )
+
+    @property
+    def action_label(self):
+        return self.ACTIONS.get(self.action, self.action)
+
+    @property
+    def before_label(self):
+        return _status_label(self.before)
+
+    @property
+    def after_label(self):
+        return _status_label(self.after)
 
 
 class WebhookDelivery(models.Model):
@@ -309,3 +337,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.channel.slug}"
+
+
+def _status_label(value):
+    return Comment.Status(value).label if value in Comment.Status.values else value

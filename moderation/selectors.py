@@ -64,3 +64,12 @@ def pending_answers():
         .select_related("comment__channel", "author")
         .order_by("created_at")
     )
+
+
+def other_comments(comment, limit=10):
+    """Return the author's other comments on the same channel, newest first."""
+    return (
+        Comment.objects.filter(channel_id=comment.channel_id, author=comment.author)
+        .exclude(pk=comment.pk)
+        .order_by("-posted_at")[:limit]
+    )

@@ -76,6 +76,7 @@ def comment_page(request, pk):
         "comment": comment,
         "pieces": segments(comment.text, matches),
         "rules": selectors.rules_of(comment),
+        "others": selectors.other_comments(comment),
         "now": timezone.now(),
         "can_answer": comment.assignee_id == request.user.pk
         and comment.status == Comment.Status.ASSIGNED,

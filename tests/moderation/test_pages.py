@@ -130,3 +130,16 @@ def test_errors_come_back_as_messages(client, personas, channel):
         follow=True,
     )
     assert "Indiquez pourquoi" in empty.content.decode()
+
+
+def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
+    client, personas, channel
+):
+    first = ingest(channel, "c-1", text="Premier message", author="habitue")
+    second = ingest(channel, "c-2", text="Deuxième message", author="habitue")
+    services.comment_claim(comment=second, actor=personas["responder"])
+    client.force_login(personas["responder"])
+    html = client.get(reverse("moderation:comment", args=[second.pk])).content.decode()
+    assert "Autres commentaires de habitue" in html
+    assert reverse("moderation:comment", args=[first.pk]) in html
+    assert "pris en charge (Nouveau → Assigné)" in html
