@@ -73,3 +73,38 @@ def other_comments(comment, limit=10):
         .exclude(pk=comment.pk)
         .order_by("-posted_at")[:limit]
     )
+
+
+def backtest(*, version, days=7, now=None, limit=5000):
+    """Compare what ``version`` flags with what each stored comment was flagged
+    for, over the comments received in the last ``days`` days.
+
+    Return ``(checked, changes)``: ``changes`` lists ``(comment, added, removed)``
+    with the rule slugs the version would add or drop.
+    """
+    from django.utils import timezone
+
+    from policies.classify import build_matcher
+
+    now = now or timezone.now()
+    matcher = build_matcher(version)
+    comments = (
+        Comment.objects.filter(received_at__gte=now - timezone.timedelta(days=days))
+        .select_related("channel")
+        .prefetch_related("matches")
+        .order_by("-received_at")[:limit]
+    )
+    changes, checked = [], 0
+    for comment in comments:
+        checked += 1
+        before = {match.rule for match in comment.matches.all()}
+        result = matcher.classify(
+            comment.text,
+            language=comment.language,
+            platform=comment.channel.platform,
+            author=comment.author,
+        )
+        after = {match.rule for match in result.matches}
+        if before != after:
+            changes.append((comment, sorted(after - before), sorted(before - after)))
+    return checked, changes

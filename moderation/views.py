@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from moderation import selectors, services
 from moderation.models import Answer, Channel, Comment
 from policies.matcher import Match, segments
-from policies.models import Category
+from policies.models import Category, PolicyVersion
 from staffing.roles import Capability
 
 PAGE_SIZE = 50
@@ -169,3 +169,17 @@ def decide(request, pk, decision):
     except (services.Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("moderation:approvals")
+
+
+@login_required
+def backtest(request, version_pk):
+    """Show what a policy version would flag differently on recent comments."""
+    _require(request.user, Capability.EDIT_POLICIES)
+    version = get_object_or_404(PolicyVersion, pk=version_pk)
+    try:
+        days = max(1, min(90, int(request.GET.get("days", 7))))
+    except ValueError:
+        days = 7
+    checked, changes = selectors.backtest(version=version, days=days)
+    context = {"version": version, "days": days, "checked": checked, "changes": changes}
+    return render(request, "moderation/backtest.html", context)

@@ -143,3 +143,33 @@ def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
     assert "Autres commentaires de habitue" in html
     assert reverse("moderation:comment", args=[first.pk]) in html
     assert "pris en charge (Nouveau → Assigné)" in html
+
+
+def test_backtest_shows_what_a_draft_would_flag_differently(client, personas, channel):
+    from policies.services import policy_version_create_draft
+
+    ingest(channel, "c-1", text="Quel tocard")
+    ingest(channel, "c-2", text="Merci pour tout, super service")
+    manager = personas["manager"]
+    draft = policy_version_create_draft(actor=manager)
+    rule = draft.rules.get(slug="offensive-content")
+    rule.patterns.filter(expression="tocard").delete()
+    rule.patterns.create(kind="keyword", language="fr", expression="super")
+    client.force_login(manager)
+    change_page = client.get(
+        f"/admin/policies/policyversion/{draft.pk}/change/"
+    ).content.decode()
+    assert reverse("moderation:backtest", args=[draft.pk]) in change_page
+    page = client.get(reverse("moderation:backtest", args=[draft.pk]) + "?days=7")
+    assert page.context["checked"] == 2
+    changes = {
+        c.external_id: (added, removed) for c, added, removed in page.context["changes"]
+    }
+    assert changes == {
+        "c-1": ([], ["offensive-content"]),
+        "c-2": (["offensive-content"], []),
+    }
+    client.force_login(personas["responder"])
+    assert (
+        client.get(reverse("moderation:backtest", args=[draft.pk])).status_code == 403
+    )
