@@ -1,5 +1,6 @@
 """REST API of the work: ingest comments, read them, claim them."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +16,7 @@ from governance.api import StrictQueryParametersMixin, capability_permission
 from moderation import services, webhooks
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
+from policies.models import Category
 from staffing.models import BusinessCalendar
 from staffing.roles import Capability
 
@@ -110,6 +112,31 @@ class IngestResultSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "priority", "matches", "first_response_due_at"]
 
 
+class CommentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Comment.Status.choices)
+    channel = django_filters.CharFilter(field_name="channel__slug")
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, method="by_category"
+    )
+    assignee = django_filters.CharFilter(field_name="assignee__username")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("first_response_due_at", "due"),
+            ("priority", "priority"),
+            ("posted_at", "posted_at"),
+            ("received_at", "received_at"),
+        )
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status", "channel", "category", "assignee"]
+
+    def by_category(self, queryset, name, value):
+        # A JSON list of slugs: its text holds the quoted slug.
+        return queryset.filter(categories__icontains=f'"{value}"')
+
+
 class CommentViewSet(
     StrictQueryParametersMixin,
     mixins.ListModelMixin,
@@ -119,6 +146,7 @@ class CommentViewSet(
     """Incoming comments: ingest (API clients) and read (responders)."""
 
     serializer_class = CommentSerializer
+    filterset_class = CommentFilter
 
     def get_permissions(self):
         if self.action == "create":

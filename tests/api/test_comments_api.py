@@ -207,3 +207,45 @@ def test_escalate_needs_a_reason_and_conflicts_are_409(client_for):
         ).status_code
         == 409
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["fb-threat", "fb-insult", "fb-thanks"]),
+        ("?status=assigned", ["fb-insult"]),
+        ("?category=threat", ["fb-threat"]),
+        ("?assignee=responder", ["fb-insult"]),
+        (
+            "?channel=facebook-main&ordering=-priority",
+            ["fb-threat", "fb-insult", "fb-thanks"],
+        ),
+        ("?ordering=posted_at", ["fb-thanks", "fb-insult", "fb-threat"]),
+    ],
+)
+def test_comment_filters(client_for, query, expected):
+    api = client_for("api_reader")
+    for minutes, external_id, text in (
+        (0, "fb-thanks", "Merci"),
+        (1, "fb-insult", "Espèce de crétin"),
+        (2, "fb-threat", "Je vais te tuer"),
+    ):
+        api.post(
+            "/api/v1/comments/",
+            {**PAYLOAD, "external_id": external_id, "text": text,
+             "posted_at": f"2026-11-27T21:0{minutes}:00Z"},
+            format="json",
+        )  # fmt: skip
+    responder = client_for("responder")
+    responder.post(
+        f"/api/v1/comments/{Comment.objects.get(external_id='fb-insult').pk}/claim/"
+    )
+    body = responder.get("/api/v1/comments/" + query).json()
+    assert [c["external_id"] for c in body["results"]] == expected
+
+
+@pytest.mark.parametrize(
+    "query", ["?status=lost", "?category=nope", "?ordering=text", "?colour=red"]
+)
+def test_comment_filters_reject_bad_values(client_for, query):
+    assert client_for("responder").get("/api/v1/comments/" + query).status_code == 400
