@@ -105,6 +105,9 @@ class Comment(models.Model):
     first_responded_at = models.DateTimeField(
         _("first responded at"), null=True, blank=True
     )
+    # When the on-duty people were alerted of a critical comment, so that the
+    # alert goes out once.
+    alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")
@@ -175,6 +178,7 @@ class Event(models.Model):
         "ingested": _("received"),
         "routed": _("routed"),
         "routing_gap": _("nobody on shift to route to"),
+        "alerted": _("on-duty people alerted"),
         "claimed": _("claimed"),
         "released": _("released"),
         "reassigned": _("reassigned"),

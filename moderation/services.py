@@ -138,9 +138,10 @@ def comment_ingest(
 
 
 def _queue_routing(comment_id):
-    from moderation.tasks import route_comment
+    from moderation.tasks import alert_critical, route_comment
 
     route_comment.delay(comment_id)
+    alert_critical.delay(comment_id)
 
 
 def comment_claim(*, comment, actor, now=None):
@@ -566,3 +567,58 @@ def comments_route_waiting(*, now=None, limit=500):
         "first_response_due_at"
     )[:limit]
     return sum(comment_route(comment=c, now=now) is not None for c in waiting)
+
+
+# -- alerts --------------------------------------------------------------------
+
+
+def comment_alert_critical(*, comment, now=None):
+    """E-mail the people on duty, at any hour, about a critical comment; once.
+
+    Without anyone on shift, the managers get it. Return the recipients.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    now = now or timezone.now()
+    comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    if comment.severity != "critical":
+        return []
+    claimed = Comment.objects.filter(pk=comment.pk, alerted_at__isnull=True).update(
+        alerted_at=now
+    )
+    if not claimed:
+        return []
+    people = [p for p in selectors.on_shift(now) if p.can(Capability.TRIAGE)]
+    if not people:
+        people = list(
+            get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
+        )
+    recipients = sorted({p.email for p in people if p.email})
+    _event(
+        comment,
+        actor=None,
+        action="alerted",
+        after=comment.status,
+        reason=", ".join(recipients),
+        now=now,
+    )
+    if recipients:
+        rules = ", ".join(sorted({m.rule for m in comment.matches.all()}))
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Critical comment on %(channel)s") % {
+                "channel": comment.channel
+            }
+            body = _(
+                "%(author)s wrote, flagged %(rules)s:\n\n%(text)s\n\nOpen it: %(path)s"
+            ) % {
+                "author": comment.author,
+                "rules": rules,
+                "text": comment.text[:2000],
+                "path": reverse("moderation:comment", args=[comment.pk]),
+            }
+        send_mail(subject, body, None, recipients)
+    return recipients

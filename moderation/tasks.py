@@ -1,7 +1,11 @@
 from celery import shared_task
 
 from moderation.models import Comment
-from moderation.services import comment_route, comments_route_waiting
+from moderation.services import (
+    comment_alert_critical,
+    comment_route,
+    comments_route_waiting,
+)
 
 
 @shared_task(
@@ -20,3 +24,12 @@ def route_comment(comment_id):
 def route_waiting():
     """Route the comments still waiting (every minute, from beat)."""
     return comments_route_waiting()
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def alert_critical(comment_id):
+    """Alert the people on duty of a critical comment (a no-op otherwise)."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    return comment_alert_critical(comment=comment) if comment else []

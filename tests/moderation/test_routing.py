@@ -108,3 +108,33 @@ def test_a_claimed_comment_is_not_routed(channel, personas):
     assert services.comment_route(comment=comment) == personas["approver"]
     comment.refresh_from_db()
     assert comment.assignee == personas["approver"]
+
+
+def test_a_critical_comment_alerts_the_people_on_duty_once(
+    channel, personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    on_duty = make_user("nightowl", [Role.RESPONDER])
+    on_shift(on_duty)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = ingest(channel, "c-1", text="Je vais te tuer")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nightowl@example.org"]
+    assert "Je vais te tuer" in mail.outbox[0].body
+    assert services.comment_alert_critical(comment=comment) == []
+    assert len(mail.outbox) == 1
+    assert Event.objects.filter(comment=comment, action="alerted").count() == 1
+
+
+def test_without_anyone_on_shift_managers_are_alerted(channel, personas):
+    from django.core import mail
+
+    comment = ingest(channel, "c-1", text="Je vais te tuer")
+    assert services.comment_alert_critical(comment=comment) == ["manager@example.org"]
+    assert mail.outbox[0].to == ["manager@example.org"]
+
+
+def test_other_comments_alert_nobody(channel, personas):
+    comment = ingest(channel, "c-1", text="Quel crétin")
+    assert services.comment_alert_critical(comment=comment) == []
