@@ -44,6 +44,9 @@ class IngestSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     channel = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    text = serializers.SerializerMethodField(
+        help_text="Personal data is masked for those who need not see it."
+    )
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     matches = RuleMatchSerializer(many=True, read_only=True)
 
@@ -68,6 +71,12 @@ class CommentSerializer(serializers.ModelSerializer):
             "first_response_due_at",
             "matches",
         ]
+
+    def get_text(self, comment) -> str:
+        request = self.context.get("request")
+        if request and comment.personal_data_visible_to(request.user):
+            return comment.text
+        return comment.masked_text()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -194,7 +203,11 @@ class CommentViewSet(
             return Response(
                 AnswerSerializer(result).data, status=status.HTTP_201_CREATED
             )
-        return Response(CommentSerializer(self.get_queryset().get(pk=comment.pk)).data)
+        return Response(
+            CommentSerializer(
+                self.get_queryset().get(pk=comment.pk), context={"request": request}
+            ).data
+        )
 
     @extend_schema(
         request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from policies.models import Platform, Severity
 from staffing.models import BusinessCalendar
 
+# Detectors whose findings are personal or confidential (not URLs).
+PERSONAL_DETECTORS = frozenset({"email", "phone", "sin", "card", "iban"})
+
 
 def new_webhook_secret():
     return secrets.token_urlsafe(32)
@@ -135,6 +138,26 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.channel.slug}/{self.external_id}"
+
+    def masked_text(self):
+        """Return the text with personal data found by detectors blotted out.
+
+        Same length, so that match offsets stay valid. Reads ``matches``, which
+        list pages prefetch.
+        """
+        text = self.text
+        for match in self.matches.all():
+            if match.pattern in PERSONAL_DETECTORS:
+                text = (
+                    text[: match.start]
+                    + "•" * (match.end - match.start)
+                    + text[match.end :]
+                )
+        return text
+
+    def personal_data_visible_to(self, user):
+        """Return whether ``user`` sees personal data: its assignee, approvers."""
+        return self.assignee_id == user.pk or user.can("approve")
 
 
 class RuleMatch(models.Model):

@@ -23,8 +23,10 @@ def inbox(
         comments = comments.filter(assignee=user)
     if unassigned:
         comments = comments.filter(assignee__isnull=True)
-    return comments.select_related("channel", "assignee").order_by(
-        "first_response_due_at", "-priority", "pk"
+    return (
+        comments.select_related("channel", "assignee")
+        .prefetch_related("matches")
+        .order_by("first_response_due_at", "-priority", "pk")
     )
 
 

@@ -72,9 +72,14 @@ def comment_page(request, pk):
         Match(m.rule, m.category, m.severity, m.pattern, "", m.start, m.end, m.excerpt)
         for m in comment.matches.all()
     ]
+    text = (
+        comment.text
+        if comment.personal_data_visible_to(request.user)
+        else comment.masked_text()
+    )
     context = {
         "comment": comment,
-        "pieces": segments(comment.text, matches),
+        "pieces": segments(text, matches),
         "rules": selectors.rules_of(comment),
         "others": selectors.other_comments(comment),
         "now": timezone.now(),

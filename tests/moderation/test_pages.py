@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from moderation import services
 from moderation.models import Answer, Comment
+from staffing.roles import Role
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,31 @@ def test_backtest_shows_what_a_draft_would_flag_differently(client, personas, ch
     assert (
         client.get(reverse("moderation:backtest", args=[draft.pk])).status_code == 403
     )
+
+
+def test_personal_data_is_masked_for_those_who_need_not_see_it(
+    client, api_client, personas, channel
+):
+    text = "Appelez-la au 514-555-0199, quelle idiote"
+    comment = ingest(channel, "c-pii", text=text, author="voisin")
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    masked = "Appelez-la au ••••••••••••, quelle idiote"
+    other = make_user("other", [Role.RESPONDER])
+
+    client.force_login(other)
+    inbox = client.get(reverse("moderation:inbox")).content.decode()
+    assert "514-555-0199" not in inbox and "••••••••••••" in inbox
+    page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "514-555-0199" not in page
+
+    for persona in ("responder", "approver"):  # the assignee, an approver
+        client.force_login(personas[persona])
+        page = client.get(
+            reverse("moderation:comment", args=[comment.pk])
+        ).content.decode()
+        assert "514-555-0199" in page
+
+    api_client.force_authenticate(other)
+    assert api_client.get(f"/api/v1/comments/{comment.pk}/").json()["text"] == masked
+    api_client.force_authenticate(personas["approver"])
+    assert api_client.get(f"/api/v1/comments/{comment.pk}/").json()["text"] == text
