@@ -2,6 +2,7 @@
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
 
 # Query parameters every list accepts besides its own filters.
 COMMON_PARAMETERS = {"page", "page_size", "lang", "format"}
@@ -40,7 +41,6 @@ class Pagination(PageNumberPagination):
 
 def capability_permission(*capabilities):
     """Return a DRF permission class granting access to holders of any capability."""
-    from rest_framework.permissions import BasePermission
 
     class HasCapability(BasePermission):
         def has_permission(self, request, view):

@@ -1,8 +1,12 @@
 """Reads of the work shared by the pages and the API."""
 
+import datetime
+
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from moderation.models import Answer, Comment, Event, RuleMatch
+from policies.classify import build_matcher
 from policies.models import Rule
 
 
@@ -84,14 +88,10 @@ def backtest(*, version, days=7, now=None, limit=5000):
     Return ``(checked, changes)``: ``changes`` lists ``(comment, added, removed)``
     with the rule slugs the version would add or drop.
     """
-    from django.utils import timezone
-
-    from policies.classify import build_matcher
-
     now = now or timezone.now()
     matcher = build_matcher(version)
     comments = (
-        Comment.objects.filter(received_at__gte=now - timezone.timedelta(days=days))
+        Comment.objects.filter(received_at__gte=now - datetime.timedelta(days=days))
         .select_related("channel")
         .prefetch_related("matches")
         .order_by("-received_at")[:limit]

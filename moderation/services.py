@@ -3,10 +3,14 @@
 import datetime
 from functools import partial
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,9 +24,10 @@ from moderation.models import (
     WebhookDelivery,
 )
 from policies.classify import classify_text
-from policies.models import SEVERITY_RANK
+from policies.models import SEVERITY_RANK, Rule
 from staffing import businesstime, selectors
 from staffing.roles import Capability
+from staffing.services import may_answer_without_approval
 
 # First-response targets in business minutes of the channel's calendar, by the
 # highest severity a comment hit; the SLA policies of a channel refine them.
@@ -138,6 +143,7 @@ def comment_ingest(
 
 
 def _queue_routing(comment_id):
+    # Imported here: the tasks module imports this one.
     from moderation.tasks import alert_critical, route_comment
 
     route_comment.delay(comment_id)
@@ -339,8 +345,6 @@ def comment_reassign(*, comment, actor, to, now=None):
 
 def approval_reasons(*, comment, actor, now):
     """Return why an answer by ``actor`` to ``comment`` needs approval (or [])."""
-    from policies.models import Rule
-    from staffing.services import may_answer_without_approval
 
     reasons = []
     risky = Rule.objects.filter(
@@ -499,7 +503,6 @@ def comment_route(*, comment, now=None):
     shift the comment stays in the queue and the gap is recorded. Return the
     assignee, or ``None``.
     """
-    from staffing.services import may_answer_without_approval
 
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
@@ -577,11 +580,6 @@ def comment_alert_critical(*, comment, now=None):
 
     Without anyone on shift, the managers get it. Return the recipients.
     """
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import translation
 
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)

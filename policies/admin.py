@@ -1,5 +1,7 @@
 """The rulebook in the admin: managers edit drafts, publish, and read history."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -259,7 +261,7 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         if self.value() == "upcoming":
             return queryset.filter(
                 next_review_due__gt=today,
-                next_review_due__lte=today + timezone.timedelta(days=30),
+                next_review_due__lte=today + datetime.timedelta(days=30),
             )
         return queryset
 

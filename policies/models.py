@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.markdown import disallowed_html
+
 LANGUAGE_CODES = ("fr", "en")
 
 
@@ -562,8 +564,6 @@ class Notice(models.Model):
         return f"{self.title} ({self.get_platform_display()}, {self.language})"
 
     def clean(self):
-        from policies.markdown import disallowed_html
-
         found = disallowed_html(self.body or "")
         if found:
             raise ValidationError(

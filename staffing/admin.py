@@ -1,5 +1,7 @@
 """Staffing in the admin: responders, accreditations, grants, calendars, shifts."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -59,7 +61,7 @@ class ExpiryFilter(admin.SimpleListFilter):
         if self.value() == "soon":
             return queryset.filter(
                 expires_at__gt=now,
-                expires_at__lte=now + timezone.timedelta(days=30),
+                expires_at__lte=now + datetime.timedelta(days=30),
                 revoked_at__isnull=True,
             )
         if self.value() == "expired":

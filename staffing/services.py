@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from staffing import selectors
 from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
     Accreditation,
@@ -380,8 +381,6 @@ def _send_expiry_warning(accreditation, days):
 
 def coverage_gaps_alert(*, now=None, days=14):
     """Tell managers, once per gap, when a 24/7 calendar will go unwatched."""
-    from staffing import selectors
-
     now = now or timezone.now()
     end = now + datetime.timedelta(days=days)
     new = []

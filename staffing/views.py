@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from staffing import selectors, services
+from staffing.coverage import longest as longest_gap
 from staffing.forms import RotaForm, ShiftForm
 from staffing.models import BusinessCalendar, Shift
 from staffing.roles import Capability
@@ -67,7 +68,7 @@ def _render(request, params, shift_form=None, status=200):
                 if a < high and b > low
             ]
         )
-    longest = max(week["gaps"], key=lambda gap: gap[1] - gap[0], default=None)
+    longest = longest_gap(week["gaps"])
     context = {
         **week,
         "gaps_by_day": gaps_by_day,
