@@ -247,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.route_waiting",
         "schedule": crontab(minute="*"),
     },
+    "moderation-send-outbox": {
+        "task": "moderation.tasks.send_outbox_due",
+        "schedule": crontab(minute="*"),
+    },
     "policies-legal-reviews-overdue": {
         "task": "policies.tasks.legal_reviews_notify_overdue",
         # Early on weekdays and weekends alike (UTC): before managers start.

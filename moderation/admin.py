@@ -1,11 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from moderation.models import Channel, Comment, Event, RuleMatch
+from moderation import services
+from moderation.models import Channel, Comment, Event, OutboxMessage, RuleMatch
 
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     list_display = ("slug", "platform", "handle", "calendar", "connector", "active")
+    fields = (
+        "slug",
+        "platform",
+        "handle",
+        "languages",
+        "calendar",
+        "connector",
+        "publish_url",
+        "webhook_secret",
+        "active",
+    )
     list_filter = ("platform", "connector", "active")
     list_select_related = ("calendar",)
 
@@ -64,3 +78,47 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Deliveries to the platforms: what left, what is retrying, what failed."""
+
+    list_display = (
+        "created_at",
+        "channel",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("status", "channel", "kind")
+    list_select_related = ("channel",)
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry(self, request, queryset):
+        retried = sum(
+            services.outbox_retry(message=message, actor=request.user)
+            for message in queryset.filter(status=OutboxMessage.Status.FAILED)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery put back in line.",
+                "%(count)d deliveries put back in line.",
+                retried,
+            )
+            % {"count": retried},
+            messages.SUCCESS if retried else messages.WARNING,
+        )

@@ -2,7 +2,9 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -363,6 +365,12 @@ class ChannelSerializer(serializers.ModelSerializer):
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=["fr", "en"]), required=False
     )
+    publish_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
     class Meta:
         model = Channel
@@ -373,8 +381,18 @@ class ChannelSerializer(serializers.ModelSerializer):
             "languages",
             "calendar",
             "connector",
+            "publish_url",
             "active",
         ]
+
+    def validate(self, attrs):
+        connector = attrs.get("connector", getattr(self.instance, "connector", None))
+        url = attrs.get("publish_url", getattr(self.instance, "publish_url", ""))
+        if connector == Channel.Connector.WEBHOOK and not url:
+            raise ValidationError(
+                {"publish_url": [_("The signed webhook connector needs a URL.")]}
+            )
+        return attrs
 
 
 class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):

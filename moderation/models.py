@@ -3,6 +3,8 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +47,16 @@ class Channel(models.Model):
         choices=Connector.choices,
         default=Connector.OUTBOX,
     )
+    publish_url = models.URLField(
+        _("publishing URL"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "Where the signed webhook connector POSTs published answers, signed "
+            "with the webhook secret."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -54,6 +66,13 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} @{self.handle}"
+
+    def clean(self):
+        super().clean()
+        if self.connector == self.Connector.WEBHOOK and not self.publish_url:
+            raise ValidationError(
+                {"publish_url": _("The signed webhook connector needs a URL.")}
+            )
 
 
 class Comment(models.Model):
@@ -343,22 +362,50 @@ class Answer(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """What leaves through a channel's connector: published answers, alerts."""
+    """What leaves through a channel's connector: published answers.
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT)
-    kind = models.CharField(max_length=40)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    Written in the transaction that publishes, then delivered after commit and
+    retried with backoff until it is sent or gives up, so nothing is lost; a
+    message that gave up stays visible and can be retried from the admin.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, retry by hand")
+        KEPT = "kept", _("Kept (the channel has no sending connector)")
+
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT
+    )
+    answer = models.ForeignKey(
+        Answer,
+        verbose_name=_("answer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         indexes = [
-            # The sender reads what has not left yet, oldest first.
+            # The sender reads what is due to be sent, through this index only.
             models.Index(
-                fields=["created_at"],
-                name="moderation_outbox_unsent_idx",
-                condition=Q(sent_at__isnull=True),
+                fields=["next_attempt_at"],
+                name="moderation_outbox_due_idx",
+                condition=Q(status="pending"),
             ),
         ]
 

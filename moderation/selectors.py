@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from moderation.models import Answer, Comment, Event, RuleMatch
+from moderation.models import Answer, Comment, Event, OutboxMessage, RuleMatch
 from policies.classify import build_matcher
 from policies.models import Rule
 
@@ -45,7 +45,14 @@ def comment_detail(pk):
                 queryset=Event.objects.select_related("actor").order_by("at", "pk"),
             ),
             Prefetch(
-                "answers", queryset=Answer.objects.select_related("author", "approver")
+                "answers",
+                queryset=Answer.objects.select_related(
+                    "author", "approver"
+                ).prefetch_related(
+                    Prefetch(
+                        "deliveries", queryset=OutboxMessage.objects.order_by("pk")
+                    )
+                ),
             ),
         )
         .get(pk=pk)

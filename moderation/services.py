@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from moderation import webhooks
+from moderation import connectors, webhooks
 from moderation.models import (
     Answer,
     Comment,
@@ -421,17 +421,37 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
 
 
 def _outbox_answer(answer, *, now):
-    OutboxMessage.objects.create(
-        channel=answer.comment.channel,
+    """Record a published answer in the outbox; sent after commit when the
+    channel has a sending connector."""
+    channel = answer.comment.channel
+    sends = channel.connector == channel.Connector.WEBHOOK
+    message = OutboxMessage.objects.create(
+        channel=channel,
+        answer=answer,
         kind="answer.published",
         created_at=now,
+        next_attempt_at=now,
+        status=OutboxMessage.Status.PENDING if sends else OutboxMessage.Status.KEPT,
         payload={
+            "channel": channel.slug,
             "comment": answer.comment.external_id,
+            "comment_url": answer.comment.url,
             "answer": answer.pk,
             "body": answer.body,
+            "language": answer.comment.language,
             "published_at": now.isoformat(),
         },
     )
+    if sends:
+        # If the broker is down the message waits; the minute sweep sends it.
+        transaction.on_commit(partial(_queue_send, message.pk), robust=True)
+    return message
+
+
+def _queue_send(message_id):
+    from moderation.tasks import send_outbox
+
+    send_outbox.delay(message_id)
 
 
 def answer_approve(*, answer, actor, now=None):
@@ -620,3 +640,82 @@ def comment_alert_critical(*, comment, now=None):
             }
         send_mail(subject, body, None, recipients)
     return recipients
+
+
+# -- outbox delivery -----------------------------------------------------------
+
+# Attempts before a message is marked failed and waits for someone to retry it;
+# waits between attempts double from one minute up to an hour (about 4 h in all).
+OUTBOX_MAX_ATTEMPTS = 10
+OUTBOX_FIRST_WAIT = datetime.timedelta(minutes=1)
+OUTBOX_LONGEST_WAIT = datetime.timedelta(hours=1)
+# How long an attempt holds a message: longer than the HTTP timeout, so that two
+# senders never post it at once, short enough that a killed worker's message is
+# picked up again by the next sweep.
+OUTBOX_LEASE = datetime.timedelta(minutes=2)
+
+
+def outbox_backoff(attempts):
+    """Return the wait after the ``attempts``-th failed attempt."""
+    return min(OUTBOX_LONGEST_WAIT, OUTBOX_FIRST_WAIT * 2 ** (attempts - 1))
+
+
+def outbox_send(*, message_id, now=None, post=None):
+    """Make one attempt at sending a pending message that is due.
+
+    Return the message's status afterwards, or ``None`` when another sender
+    holds it or it is not due. The attempt is counted and the message leased
+    (a conditional update) before the request, so concurrent senders cannot
+    both post it, and a sender killed mid-request leaves it due again later.
+    """
+    post = post or connectors.post_signed
+    now = now or timezone.now()
+    S_ = OutboxMessage.Status
+    leased = OutboxMessage.objects.filter(
+        pk=message_id, status=S_.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + OUTBOX_LEASE, attempts=F("attempts") + 1)
+    if not leased:
+        return None
+    message = OutboxMessage.objects.select_related("channel").get(pk=message_id)
+    try:
+        post(message, now=now)
+    except connectors.DeliveryFailed as exc:
+        gave_up = message.attempts >= OUTBOX_MAX_ATTEMPTS
+        message.status = S_.FAILED if gave_up else S_.PENDING
+        message.next_attempt_at = now + outbox_backoff(message.attempts)
+        message.last_error = str(exc)[:500]
+    else:
+        message.status = S_.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+    message.save(update_fields=["status", "next_attempt_at", "last_error", "sent_at"])
+    return message.status
+
+
+def outbox_send_due(*, now=None, limit=200):
+    """Queue an attempt for each message due (the minute sweep); return how many."""
+    from moderation.tasks import send_outbox
+
+    now = now or timezone.now()
+    due = list(
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in due:
+        send_outbox.delay(message_id)
+    return len(due)
+
+
+def outbox_retry(*, message, actor, now=None):
+    """Put a failed message back in line with a fresh set of attempts."""
+    _require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
+    now = now or timezone.now()
+    retried = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.FAILED
+    ).update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=now)
+    if retried:
+        transaction.on_commit(partial(_queue_send, message.pk), robust=True)
+    return bool(retried)

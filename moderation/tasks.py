@@ -5,6 +5,8 @@ from moderation.services import (
     comment_alert_critical,
     comment_route,
     comments_route_waiting,
+    outbox_send,
+    outbox_send_due,
 )
 
 
@@ -33,3 +35,15 @@ def alert_critical(comment_id):
     """Alert the people on duty of a critical comment (a no-op otherwise)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     return comment_alert_critical(comment=comment) if comment else []
+
+
+@shared_task(acks_late=True)
+def send_outbox(message_id):
+    """Make one attempt at sending an outbox message (retries are in the data)."""
+    return outbox_send(message_id=message_id)
+
+
+@shared_task(acks_late=True)
+def send_outbox_due():
+    """Queue the outbox messages due for an attempt (every minute, from beat)."""
+    return outbox_send_due()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moderation import selectors, services
-from moderation.models import Answer, Channel, Comment
+from moderation.models import Answer, Channel, Comment, OutboxMessage
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 from staffing.roles import Capability
@@ -85,6 +85,7 @@ def comment_page(request, pk):
         "now": timezone.now(),
         "can_answer": comment.assignee_id == request.user.pk
         and comment.status == Comment.Status.ASSIGNED,
+        "perms_approve": request.user.can(Capability.APPROVE),
     }
     return render(request, "moderation/comment.html", context)
 
@@ -174,6 +175,18 @@ def decide(request, pk, decision):
     except (services.Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("moderation:approvals")
+
+
+@login_required
+@require_POST
+def retry_delivery(request, pk):
+    _require(request.user, Capability.APPROVE)
+    message = get_object_or_404(OutboxMessage, pk=pk, answer__isnull=False)
+    if services.outbox_retry(message=message, actor=request.user):
+        messages.success(request, _("The delivery is back in line."))
+    else:
+        messages.error(request, _("This delivery has not failed."))
+    return redirect("moderation:comment", pk=message.answer.comment_id)
 
 
 @login_required

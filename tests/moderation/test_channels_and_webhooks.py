@@ -131,6 +131,7 @@ def test_channels_api(api_client, personas, channel):
         "languages": ["fr", "en"],
         "calendar": "24-7",
         "connector": "outbox",
+        "publish_url": "",
         "active": True,
     }
     assert "webhook_secret" not in listing["results"][0]
