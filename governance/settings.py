@@ -267,6 +267,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# How often an open inbox asks whether anything changed (seconds).
+INBOX_REFRESH_SECONDS = env_int("INBOX_REFRESH_SECONDS", 10, minimum=1)
+
 # Commands that `manage.py bootstrap` runs at every start, in order; each one is
 # idempotent and loads default data only where it is missing.
 BOOTSTRAP_COMMANDS = ["seed_framework"]

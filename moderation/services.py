@@ -343,6 +343,43 @@ def comment_reassign(*, comment, actor, to, now=None):
     )
 
 
+BULK_ACTIONS = ("close", "hide", "escalate", "assign")
+
+
+def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
+    """Apply one action to several comments, each in its own transaction.
+
+    "assign" claims for the actor when ``to`` is the actor and the comment is
+    new, and reassigns (managers) otherwise. Return ``(done, failed)``: the
+    comments changed, and ``(comment, why)`` for those that were not.
+    """
+    now = now or timezone.now()
+
+    def apply(comment):
+        if action == "assign":
+            if to == actor and comment.status == S.NEW and not comment.assignee_id:
+                return comment_claim(comment=comment, actor=actor, now=now)
+            return comment_reassign(comment=comment, actor=actor, to=to, now=now)
+        transition = {
+            "close": comment_close,
+            "hide": comment_hide,
+            "escalate": comment_escalate,
+        }[action]
+        return transition(comment=comment, actor=actor, reason=reason, now=now)
+
+    done, failed = [], []
+    for comment in comments:
+        try:
+            apply(comment)
+        except (Conflict, PermissionDenied) as exc:
+            failed.append((comment, str(exc)))
+        except ValidationError as exc:
+            failed.append((comment, " ".join(exc.messages)))
+        else:
+            done.append(comment)
+    return done, failed
+
+
 def approval_reasons(*, comment, actor, now):
     """Return why an answer by ``actor`` to ``comment`` needs approval (or [])."""
 

@@ -6,6 +6,7 @@ app_name = "moderation"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/bulk/", views.bulk, name="inbox-bulk"),
     path("inbox/<int:pk>/", views.comment_page, name="comment"),
     path("inbox/<int:pk>/claim/", views.claim, name="comment-claim"),
     path("inbox/<int:pk>/escalate/", views.escalate, name="comment-escalate"),

@@ -1,17 +1,24 @@
 """The inbox, the comment page and the approvals page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from moderation import selectors, services
-from moderation.models import Answer, Channel, Comment, OutboxMessage
+from moderation.forms import BulkForm
+from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 from staffing.roles import Capability
@@ -24,11 +31,27 @@ def _require(user, capability):
         raise PermissionDenied
 
 
+def inbox_version(now):
+    """Return what the inbox's content depends on: the last audit event (every
+    change to a comment writes one) and the minute (its countdowns)."""
+    last = Event.objects.aggregate(last=Max("pk"))["last"] or 0
+    return f"{last}.{int(now.timestamp() // 60)}"
+
+
 @login_required
 def inbox(request):
-    """Open comments, most urgent first, with filters."""
+    """Open comments, most urgent first, with filters.
+
+    The page polls itself (htmx) with the version it shows: the answer is an
+    empty 204 while nothing changed, one cheap query, and the table otherwise.
+    """
     _require(request.user, Capability.TRIAGE)
     params = request.GET
+    now = timezone.now()
+    version = inbox_version(now)
+    polling = request.headers.get("HX-Target") == "inbox-live"
+    if polling and params.get("since") == version:
+        return HttpResponse(status=204)
     status = (
         params.get("status") if params.get("status") in Comment.Status.values else None
     )
@@ -44,12 +67,14 @@ def inbox(request):
         unassigned=params.get("assigned") == "none",
     )
     page = Paginator(comments, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("since", None)
     context = {
         "page": page,
-        "now": timezone.now(),
-        "channels": Channel.objects.order_by("slug"),
-        "statuses": Comment.Status.choices,
-        "categories": Category.choices,
+        "now": now,
+        "version": version,
+        "query": query.urlencode(),
+        "refresh_seconds": settings.INBOX_REFRESH_SECONDS,
         "filters": {
             "channel": params.get("channel", ""),
             "status": status or "",
@@ -57,7 +82,70 @@ def inbox(request):
             "assigned": params.get("assigned", ""),
         },
     }
-    return render(request, "moderation/inbox.html", context)
+    if polling:
+        response = render(request, "moderation/_inbox_live.html", context)
+    else:
+        context |= {
+            "channels": Channel.objects.order_by("slug"),
+            "statuses": Comment.Status.choices,
+            "categories": Category.choices,
+            "bulk": BulkForm(user=request.user),
+        }
+        response = render(request, "moderation/inbox.html", context)
+    # The same address answers a page or a fragment: caches must keep both.
+    patch_vary_headers(response, ["HX-Target"])
+    return response
+
+
+BULK_DONE = {
+    "close": ngettext_lazy(
+        "%(count)d comment closed.", "%(count)d comments closed.", "count"
+    ),
+    "hide": ngettext_lazy(
+        "%(count)d comment hidden.", "%(count)d comments hidden.", "count"
+    ),
+    "escalate": ngettext_lazy(
+        "%(count)d comment escalated.", "%(count)d comments escalated.", "count"
+    ),
+    "assign": ngettext_lazy(
+        "%(count)d comment assigned.", "%(count)d comments assigned.", "count"
+    ),
+}
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """Apply an action to the comments selected in the inbox, then go back."""
+    _require(request.user, Capability.TRIAGE)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("moderation:inbox")
+    form = BulkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    done, failed = services.comments_bulk(
+        action=data["action"],
+        comments=data["comments"],
+        actor=request.user,
+        reason=data["reason"],
+        to=data["assignee"],
+    )
+    if done:
+        messages.success(request, BULK_DONE[data["action"]] % {"count": len(done)})
+    for comment, why in failed:
+        messages.warning(
+            request,
+            _("%(author)s (%(comment)s): %(why)s")
+            % {"author": comment.author, "comment": comment, "why": why},
+        )
+    return redirect(back)
 
 
 @login_required

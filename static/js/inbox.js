@@ -1,23 +1,97 @@
-// Keyboard triage in the inbox: j/k move, Enter or a open, c claim, ? help.
+// Keyboard triage in the inbox.
+//   j / k       next / previous comment
+//   x           select the comment for a bulk action
+//   Enter, a    open the comment to answer it
+//   c           claim it
+//   e           escalate the selected comments (or this one), with a reason
+//   h           hide the selected comments (or this one)
+//   ?           help
+// The table refreshes itself (htmx); the cursor and the selection survive it.
 (function () {
   "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#inbox .inbox-row"));
-  var current = -1;
+  var current = null; // data-id of the row under the cursor
 
-  function select(index) {
-    if (!rows.length) return;
-    current = Math.max(0, Math.min(rows.length - 1, index));
-    rows.forEach(function (row, i) { row.classList.toggle("selected", i === current); });
-    rows[current].focus();
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("#inbox .inbox-row"));
   }
+
+  function indexOfCurrent(list) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].dataset.id === current) return i;
+    }
+    return -1;
+  }
+
+  function show(list, index) {
+    if (!list.length) return;
+    index = Math.max(0, Math.min(list.length - 1, index));
+    current = list[index].dataset.id;
+    list.forEach(function (row, i) { row.classList.toggle("selected", i === index); });
+    list[index].focus();
+  }
+
+  function checked() {
+    return Array.prototype.slice.call(document.querySelectorAll("#inbox .select-row:checked"));
+  }
+
+  function updateCount() {
+    var label = document.querySelector(".selected-count");
+    if (!label) return;
+    var count = checked().length;
+    label.textContent = count ? label.dataset.some + " " + count : label.dataset.none;
+  }
+
+  // Bulk actions apply to the selected rows, or to the row under the cursor.
+  function ensureSelection() {
+    if (checked().length) return true;
+    var list = rows();
+    var row = list[indexOfCurrent(list)];
+    if (!row) return false;
+    row.querySelector(".select-row").checked = true;
+    updateCount();
+    return true;
+  }
+
+  function submitBulk(buttonId) {
+    var form = document.getElementById("bulk");
+    var button = document.getElementById(buttonId);
+    if (form && button && ensureSelection()) form.requestSubmit(button);
+  }
+
+  function openEscalate() {
+    var dialog = document.getElementById("escalate");
+    if (dialog && ensureSelection()) {
+      dialog.showModal();
+      document.getElementById("escalate-reason").focus();
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(".select-row")) updateCount();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.id === "bulk-escalate") openEscalate();
+  });
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    if (target.matches("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
-    var row = rows[current];
+    if (target.matches("input[type=text], textarea, select, dialog *") ||
+        event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Enter" && target.matches("a, button")) return;
+    var list = rows();
+    var index = indexOfCurrent(list);
+    var row = list[index];
     switch (event.key) {
-      case "j": select(current + 1); break;
-      case "k": select(current - 1); break;
+      case "j": show(list, index + 1); break;
+      case "k": show(list, index < 0 ? 0 : index - 1); break;
+      case "x":
+        if (row) {
+          var box = row.querySelector(".select-row");
+          box.checked = !box.checked;
+          updateCount();
+        }
+        break;
       case "Enter":
       case "a": if (row) window.location.assign(row.dataset.url); break;
       case "c":
@@ -26,6 +100,8 @@
           if (form) form.submit();
         }
         break;
+      case "e": openEscalate(); break;
+      case "h": submitBulk("bulk-hide"); break;
       case "?":
         var help = document.getElementById("help");
         if (help && help.showModal) help.showModal();
@@ -33,5 +109,25 @@
       default: return;
     }
     event.preventDefault();
+  });
+
+  // Keep the cursor and the selection across the periodic refresh.
+  var kept = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target.id !== "inbox-live") return;
+    kept = checked().map(function (box) { return box.value; });
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    kept.forEach(function (id) {
+      var box = document.querySelector('#inbox .select-row[value="' + id + '"]');
+      if (box) box.checked = true;
+    });
+    var list = rows();
+    var index = indexOfCurrent(list);
+    if (index >= 0) {
+      list[index].classList.add("selected");
+      if (document.activeElement === document.body) list[index].focus();
+    }
+    updateCount();
   });
 })();

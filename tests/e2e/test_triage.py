@@ -80,3 +80,64 @@ def test_keyboard_triage_answer_and_approval(
     assert Comment.objects.get(pk=claimed.pk).status == "answered"
     assert dialogs == []
     assert console_errors == []
+
+
+def test_the_inbox_refreshes_itself_and_acts_on_selected_rows(
+    live_server, page, personas, channel, settings, screenshot, console_errors
+):
+    settings.INBOX_REFRESH_SECONDS = 1
+    now = datetime.datetime.now(datetime.UTC)
+
+    def arrive(index, text):
+        services.comment_ingest(
+            channel=channel, external_id=f"b-{index}", author=f"auteur{index}",
+            text=text, posted_at=now - datetime.timedelta(minutes=10 * index),
+        )  # fmt: skip
+
+    for index, text in enumerate(["Quel crétin", "Vous êtes nuls", "Bravo"]):
+        arrive(index, text)
+    sign_in(page, live_server, "responder")
+    rows = page.locator("#inbox .inbox-row")
+    expect(rows).to_have_count(3)
+    page.evaluate("window.sameDocument = true")
+
+    # x selects the row under the cursor; the selection survives a refresh.
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(page.get_by_text("Sélectionnés : 1")).to_be_visible()
+    arrive(9, "<img src=x onerror=alert(1)> newcomer")
+    expect(rows).to_have_count(4)  # arrived without a reload
+    expect(page.get_by_text("<img src=x onerror=alert(1)> newcomer")).to_be_visible()
+    assert page.evaluate("window.sameDocument") is True
+    expect(page.locator("#inbox .select-row:checked")).to_have_count(1)
+    expect(page.get_by_text("Sélectionnés : 1")).to_be_visible()
+    screenshot("refreshed")
+
+    # j, x adds the next row; h hides both.
+    selected = page.locator("#inbox .select-row:checked").first.get_attribute("value")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    second = page.locator("#inbox .select-row:checked").nth(1).get_attribute("value")
+    page.keyboard.press("h")
+    expect(page.get_by_text("2 commentaires masqués.")).to_be_visible()
+    hidden = Comment.objects.filter(status="hidden").values_list("pk", flat=True)
+    assert sorted(hidden) == sorted([int(selected), int(second)])
+    expect(rows).to_have_count(2)
+
+    # e escalates the row under the cursor, with a reason, from a dialog.
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.get_by_label("Pourquoi ? Les gestionnaires").fill("Menace de poursuite")
+    screenshot("escalate-dialog")
+    page.get_by_role("dialog").get_by_role("button", name="Transmettre").click()
+    expect(page.get_by_text("1 commentaire transmis.")).to_be_visible()
+    escalated = Comment.objects.get(status="escalated")
+    assert escalated.events.last().reason == "Menace de poursuite"
+
+    # Bulk assignment from the toolbar: the comment still new, to me.
+    waiting = Comment.objects.get(status="new")
+    page.locator(f'#inbox .select-row[value="{waiting.pk}"]').check()
+    page.get_by_role("button", name="Attribuer", exact=True).click()
+    expect(page.get_by_text("1 commentaire attribué.")).to_be_visible()
+    assert Comment.objects.get(pk=waiting.pk).assignee.username == "responder"
+    assert console_errors == []

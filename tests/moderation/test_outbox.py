@@ -184,7 +184,7 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     # Visible on the comment page, with a retry button for approvers.
     client.force_login(personas["approver"])
     page = client.get(reverse("moderation:comment", args=[answer.comment_id]))
-    assert b"Failed, retry by hand" in page.content
+    assert "Échec, à relancer à la main" in page.content.decode()
     assert b"Connection refused" in page.content
 
     # Once the receiver is back, a retry from the page delivers it.
@@ -290,7 +290,7 @@ def test_the_webhook_connector_needs_a_url(channel, manager, api_client):
     response = api_client.patch(url, {"connector": "webhook"}, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "publish_url": ["The signed webhook connector needs a URL."]
+        "publish_url": ["Le connecteur webhook signé a besoin d’une URL."]
     }
     response = api_client.patch(
         url, {"connector": "webhook", "publish_url": "ftp://example.org/x"}

@@ -1,12 +1,14 @@
 """The inbox, comment and approvals pages: permissions, escaping, queries."""
 
+import contextlib
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from moderation import services
-from moderation.models import Answer, Comment
+from moderation.models import Answer, Comment, Event
 from staffing.roles import Role
 from tests.conftest import make_user
 
@@ -203,3 +205,159 @@ def test_personal_data_is_masked_for_those_who_need_not_see_it(
     assert api_client.get(f"/api/v1/comments/{comment.pk}/").json()["text"] == masked
     api_client.force_authenticate(personas["approver"])
     assert api_client.get(f"/api/v1/comments/{comment.pk}/").json()["text"] == text
+
+
+# -- live refresh and bulk actions ----------------------------------------------
+
+POLL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "inbox-live"}
+
+
+def test_the_inbox_refresh_is_one_cheap_query_while_nothing_changes(
+    client, personas, channel, django_assert_num_queries
+):
+    ingest(channel, "c-1")
+    client.force_login(personas["responder"])
+    page = client.get(reverse("moderation:inbox"))
+    version = page.context["version"]
+    assert f'value="{version}"' in page.content.decode()
+    assert "HX-Target" in page["Vary"]
+    # Session, user, roles, then the version: nothing else while nothing changed.
+    with django_assert_num_queries(4):
+        unchanged = client.get(reverse("moderation:inbox"), {"since": version}, **POLL)
+    assert unchanged.status_code == 204
+    assert unchanged.content == b""
+
+    ingest(channel, "c-2", text="Je vais te tuer", author="newcomer")
+    changed = client.get(reverse("moderation:inbox"), {"since": version}, **POLL)
+    html = changed.content.decode()
+    assert changed.status_code == 200
+    assert html.startswith('<div id="inbox-live"')  # the table alone, no page
+    assert "newcomer" in html
+    assert "&lt;b&gt;troll&lt;/b&gt;" in html  # escaped in the fragment too
+    assert changed.context["version"] != version
+
+
+def test_the_refresh_keeps_the_filters_and_the_page(client, personas, channel):
+    ingest(channel, "c-1")
+    client.force_login(personas["responder"])
+    page = client.get(reverse("moderation:inbox"), {"category": "threat", "page": 1})
+    assert 'hx-get="/inbox/?category=threat&amp;page=1"' in page.content.decode()
+    fragment = client.get(
+        reverse("moderation:inbox"), {"category": "threat", "since": "0.0"}, **POLL
+    )
+    assert len(fragment.context["page"]) == 0
+
+
+def test_the_version_changes_with_the_minute(client, personas, channel):
+    import time_machine
+
+    ingest(channel, "c-1")
+    client.force_login(personas["responder"])
+    with time_machine.travel(POSTED, tick=False):
+        version = client.get(reverse("moderation:inbox")).context["version"]
+        poll = client.get(reverse("moderation:inbox"), {"since": version}, **POLL)
+        assert poll.status_code == 204
+    with time_machine.travel(POSTED + datetime.timedelta(minutes=1), tick=False):
+        poll = client.get(reverse("moderation:inbox"), {"since": version}, **POLL)
+        assert poll.status_code == 200  # the countdowns moved
+
+
+@contextlib.contextmanager
+def in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    yield
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+
+def bulk(client, action, comments, **extra):
+    data = {"action": action, "comments": [c.pk for c in comments], **extra}
+    return client.post(reverse("moderation:inbox-bulk"), data, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("close", "closed"), ("hide", "hidden")]
+)
+def test_bulk_close_and_hide(client, personas, channel, action, status):
+    comments = [ingest(channel, f"c-{i}") for i in range(3)]
+    client.force_login(personas["responder"])
+    response = bulk(client, action, comments[:2])
+    assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
+    statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
+    assert statuses == [status, status, "new"]
+    assert [str(m) for m in response.context["messages"]] == [
+        {"close": "2 commentaires fermés.", "hide": "2 commentaires masqués."}[action]
+    ]
+
+
+def test_bulk_reports_each_comment_it_could_not_change(client, personas, channel):
+    done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
+    services.comment_close(comment=already, actor=personas["approver"])
+    client.force_login(personas["responder"])
+    with in_english(client):
+        response = bulk(client, "hide", [done, already])
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[0] == "1 comment hidden."
+    assert "<b>troll</b> (facebook-main/c-2): This comment is Closed" in messages[1]
+    html = response.content.decode()
+    assert "&lt;b&gt;troll&lt;/b&gt; (facebook-main/c-2)" in html
+
+
+def test_bulk_escalate_needs_a_reason_and_changes_nothing_without_one(
+    client, personas, channel
+):
+    comments = [ingest(channel, f"c-{i}") for i in range(2)]
+    client.force_login(personas["responder"])
+    with in_english(client):
+        response = bulk(client, "escalate", comments)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Say why the comments are escalated."
+    ]
+    assert set(Comment.objects.values_list("status", flat=True)) == {"new"}
+    bulk(client, "escalate", comments, reason="Legal threat")
+    assert set(Comment.objects.values_list("status", flat=True)) == {"escalated"}
+    assert Comment.objects.first().events.last().reason == "Legal threat"
+
+
+def test_bulk_assign_claims_for_responders_and_reassigns_for_managers(
+    client, personas, channel
+):
+    first, second = ingest(channel, "c-1"), ingest(channel, "c-2")
+    responder, approver = personas["responder"], personas["approver"]
+    client.force_login(responder)
+    # A responder cannot hand comments to someone else...
+    with in_english(client):
+        response = bulk(client, "assign", [first], assignee=approver.pk)
+    assert "Select a valid choice" in str(list(response.context["messages"])[0])
+    assert Comment.objects.get(pk=first.pk).assignee is None
+    # ... but takes them.
+    bulk(client, "assign", [first, second], assignee=responder.pk)
+    assert set(Comment.objects.values_list("assignee", flat=True)) == {responder.pk}
+    assert Event.objects.filter(action="claimed").count() == 2
+    # A manager gives them to someone else.
+    client.force_login(personas["manager"])
+    bulk(client, "assign", [first], assignee=approver.pk)
+    assert Comment.objects.get(pk=first.pk).assignee == approver
+
+
+def test_bulk_needs_a_selection_and_goes_back_only_to_this_site(
+    client, personas, channel
+):
+    client.force_login(personas["responder"])
+    with in_english(client):
+        response = bulk(client, "close", [], next="https://evil.example/")
+    assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
+    assert [str(m) for m in response.context["messages"]] == [
+        "Select at least one comment."
+    ]
+    comment = ingest(channel, "c-1")
+    response = bulk(client, "close", [comment], next="/inbox/?status=closed")
+    assert response.redirect_chain[-1][0] == "/inbox/?status=closed"
+
+
+@pytest.mark.parametrize(("persona", "code"), [("api_reader", 403), ("outsider", 403)])
+def test_bulk_is_for_responders(client, personas, channel, persona, code):
+    comment = ingest(channel, "c-1")
+    client.force_login(personas[persona])
+    data = {"action": "close", "comments": [comment.pk]}
+    assert client.post(reverse("moderation:inbox-bulk"), data).status_code == code
+    assert Comment.objects.get(pk=comment.pk).status == "new"
