@@ -259,6 +259,20 @@ class CommentViewSet(
 MAX_BULK = 500
 
 
+class BulkItemSerializer(IngestSerializer):
+    """An item of a bulk request; channels come from the batch's one lookup."""
+
+    channel = serializers.CharField(max_length=50)
+
+    def validate_channel(self, slug):
+        try:
+            return self.context["channels"][slug]
+        except KeyError:
+            raise ValidationError(
+                _("Object with slug=%(slug)s does not exist.") % {"slug": slug}
+            ) from None
+
+
 class BulkIngestView(APIView):
     """Ingest up to 500 comments; each item gets its own result or errors."""
 
@@ -277,32 +291,39 @@ class BulkIngestView(APIView):
             raise ValidationError(
                 {"non_field_errors": [f"Send between 1 and {MAX_BULK} comments."]}
             )
-        results = []
+        # One serializer and one channel lookup serve the whole batch.
+        slugs = {item.get("channel") for item in items if isinstance(item, dict)}
+        channels = Channel.objects.filter(
+            active=True, slug__in=[slug for slug in slugs if isinstance(slug, str)]
+        )
+        by_slug = {channel.slug: channel for channel in channels}
+        validator = BulkItemSerializer(context={"channels": by_slug})
+        results, valid = [], []
         for index, item in enumerate(items):
-            incoming = IngestSerializer(data=item)
-            if not incoming.is_valid():
-                results.append(
-                    {"index": index, "result": "invalid", "errors": incoming.errors}
-                )
-                continue
             try:
-                comment, created = services.comment_ingest(
-                    actor=request.user, **incoming.validated_data
+                valid.append((index, validator.run_validation(item)))
+                results.append(None)
+            except ValidationError as exc:
+                results.append(
+                    {"index": index, "result": "invalid", "errors": exc.detail}
                 )
-            except NoPublishedVersion:
-                return Response(
-                    {"detail": "No policy version is published yet."},
-                    status=status.HTTP_409_CONFLICT,
-                )
-            results.append(
-                {
-                    "index": index,
-                    "result": "created" if created else "existing",
-                    "id": comment.pk,
-                    "status": comment.status,
-                    "priority": comment.priority,
-                }
+        try:
+            stored = services.comments_ingest(
+                items=[data for _index, data in valid], actor=request.user
             )
+        except NoPublishedVersion:
+            return Response(
+                {"detail": "No policy version is published yet."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        for (index, _data), (comment, created) in zip(valid, stored, strict=True):
+            results[index] = {
+                "index": index,
+                "result": "created" if created else "existing",
+                "id": comment.pk,
+                "status": comment.status,
+                "priority": comment.priority,
+            }
         counts = {
             name: sum(1 for r in results if r["result"] == name)
             for name in ("created", "existing", "invalid")

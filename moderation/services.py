@@ -78,76 +78,164 @@ def comment_ingest(
     now=None,
 ):
     """Store an incoming comment with its matches and due time; return it and
-    whether it was new.
+    whether it was new (see ``comments_ingest``)."""
+    item = {
+        "channel": channel,
+        "external_id": external_id,
+        "author": author,
+        "text": text,
+        "posted_at": posted_at,
+        "url": url,
+        "language": language,
+        "parent": parent,
+    }
+    [result] = comments_ingest(items=[item], actor=actor, now=now)
+    return result
 
-    Idempotent on (channel, external id), also when two deliveries race: the
-    loser of the unique constraint returns the winner's comment.
+
+def comments_ingest(*, items, actor=None, now=None):
+    """Store incoming comments with their matches, due times and audit events;
+    return ``(comment, created)`` for each item, in order.
+
+    Each item is a dict of ``comment_ingest``'s arguments. A batch costs one
+    lookup of what is already stored, one insert per table, one commit and one
+    routing task. Idempotent on (channel, external id), also when deliveries
+    race: if a concurrent one stored some of the comments first, the batch is
+    stored again one comment at a time and those return the winner's comment.
     """
-    existing = Comment.objects.filter(channel=channel, external_id=external_id).first()
-    if existing is not None:
-        return existing, False
     now = now or timezone.now()
+    stored = _stored_comments(items)
+    results, fresh, seen = [], [], {}
+    specs = {}
+    for item in items:
+        key = (item["channel"].pk, item["external_id"])
+        if key in stored:
+            results.append((stored[key], False))
+        elif key in seen:  # the same comment twice in one batch
+            results.append((seen[key], False))
+        else:
+            comment, found = _prepare_comment(item, specs=specs, now=now)
+            seen[key] = comment
+            fresh.append((comment, found))
+            results.append((comment, True))
+    if not fresh:
+        return results
+    try:
+        with transaction.atomic():
+            _insert_comments(fresh, actor=actor, now=now)
+    except IntegrityError:
+        if len(items) == 1:  # lost the race: the winner's comment is stored
+            item = items[0]
+            winner = Comment.objects.get(
+                channel=item["channel"], external_id=item["external_id"]
+            )
+            return [(winner, False)]
+        # A concurrent delivery stored some of them first: one at a time.
+        return [
+            result
+            for item in items
+            for result in comments_ingest(items=[item], actor=actor, now=now)
+        ]
+    created = [comment for comment, _found in fresh]
+    # Routing waits for the commit; if the broker is down the comments are
+    # kept all the same, and the minute sweep routes them later.
+    transaction.on_commit(
+        partial(
+            _queue_routing,
+            [c.pk for c in created],
+            [c.pk for c in created if c.severity == "critical"],
+        ),
+        robust=True,
+    )
+    return results
+
+
+def _stored_comments(items):
+    by_channel = {}
+    for item in items:
+        by_channel.setdefault(item["channel"].pk, set()).add(item["external_id"])
+    stored = {}
+    for channel_id, external_ids in by_channel.items():
+        for comment in Comment.objects.filter(
+            channel_id=channel_id, external_id__in=external_ids
+        ):
+            stored[(channel_id, comment.external_id)] = comment
+    return stored
+
+
+def _prepare_comment(item, *, specs, now):
+    """Classify an item and compute its due time; return the unsaved comment and
+    its matches. ``specs`` caches calendars across a batch."""
+    channel, posted_at = item["channel"], item["posted_at"]
     result = classify_text(
-        text=text, language=language, platform=channel.platform, author=author
+        text=item["text"],
+        language=item.get("language"),
+        platform=channel.platform,
+        author=item["author"],
     )
     severity = max(
         (m.severity for m in result.matches), key=SEVERITY_RANK.get, default=""
     )
-    spec = selectors.calendar_spec(
-        channel.calendar, start=posted_at, end=posted_at + datetime.timedelta(days=30)
-    )
+    # One calendar per channel calendar and year serves a whole batch.
+    key = (channel.calendar_id, posted_at.year)
+    if key not in specs:
+        specs[key] = selectors.calendar_spec(
+            channel.calendar,
+            start=posted_at,
+            end=posted_at + datetime.timedelta(days=30),
+        )
     due = businesstime.add_business_minutes(
-        spec, posted_at, DEFAULT_TARGET_MINUTES[severity]
+        specs[key], posted_at, DEFAULT_TARGET_MINUTES[severity]
     )
-    try:
-        with transaction.atomic():
-            comment = Comment.objects.create(
-                channel=channel,
-                external_id=external_id,
-                author=author,
-                text=text,
-                language=result.language,
-                url=url,
-                parent_external_id=parent,
-                posted_at=posted_at,
-                received_at=now,
-                severity=severity,
-                priority=priority_for(result.matches),
-                categories=sorted({m.category for m in result.matches}),
-                policy_version=result.policy_version,
-                first_response_due_at=due,
-            )
-            RuleMatch.objects.bulk_create(
-                RuleMatch(
-                    comment=comment,
-                    policy_version=result.policy_version,
-                    rule=m.rule,
-                    category=m.category,
-                    severity=m.severity,
-                    pattern=m.pattern[:500],
-                    start=m.start,
-                    end=m.end,
-                    excerpt=m.excerpt,
-                )
-                for m in result.matches
-            )
-            _event(
-                comment, actor=actor, action="ingested", after=comment.status, now=now
-            )
-            # Routing waits for the commit; if the broker is down the comment
-            # is kept all the same, and the minute sweep routes it later.
-            transaction.on_commit(partial(_queue_routing, comment.pk), robust=True)
-    except IntegrityError:
-        return Comment.objects.get(channel=channel, external_id=external_id), False
-    return comment, True
+    comment = Comment(
+        channel=channel,
+        external_id=item["external_id"],
+        author=item["author"],
+        text=item["text"],
+        language=result.language,
+        url=item.get("url") or "",
+        parent_external_id=item.get("parent") or "",
+        posted_at=posted_at,
+        received_at=now,
+        severity=severity,
+        priority=priority_for(result.matches),
+        categories=sorted({m.category for m in result.matches}),
+        policy_version=result.policy_version,
+        first_response_due_at=due,
+    )
+    return comment, result.matches
 
 
-def _queue_routing(comment_id):
+def _insert_comments(fresh, *, actor, now):
+    comments = Comment.objects.bulk_create([comment for comment, _found in fresh])
+    RuleMatch.objects.bulk_create(
+        RuleMatch(
+            comment=comment,
+            policy_version=comment.policy_version,
+            rule=m.rule,
+            category=m.category,
+            severity=m.severity,
+            pattern=m.pattern[:500],
+            start=m.start,
+            end=m.end,
+            excerpt=m.excerpt,
+        )
+        for comment, (_, found) in zip(comments, fresh, strict=True)
+        for m in found
+    )
+    Event.objects.bulk_create(
+        Event(comment=c, actor=actor, action="ingested", after=c.status, at=now)
+        for c in comments
+    )
+
+
+def _queue_routing(comment_ids, critical_ids):
     # Imported here: the tasks module imports this one.
-    from moderation.tasks import alert_critical, route_comment
+    from moderation.tasks import alert_critical, route_comments
 
-    route_comment.delay(comment_id)
-    alert_critical.delay(comment_id)
+    route_comments.delay(comment_ids)
+    for comment_id in critical_ids:
+        alert_critical.delay(comment_id)
 
 
 def comment_claim(*, comment, actor, now=None):

@@ -22,6 +22,18 @@ def route_comment(comment_id):
     return assignee.pk if assignee else None
 
 
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def route_comments(comment_ids):
+    """Route new comments (one task per ingested batch); those already taken
+    are left alone."""
+    comments = Comment.objects.filter(pk__in=comment_ids).order_by(
+        "first_response_due_at"
+    )
+    return [getattr(comment_route(comment=c), "pk", None) for c in comments]
+
+
 @shared_task(acks_late=True)
 def route_waiting():
     """Route the comments still waiting (every minute, from beat)."""

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from moderation.models import Channel, Comment, WebhookDelivery
+from moderation.models import Channel, Comment, Event, WebhookDelivery
 from moderation.webhooks import sign
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,37 @@ def test_bulk_ingest_saves_valid_items_and_reports_the_others(ingester):
     assert "posted_at" in body["results"][1]["errors"]
     assert "channel" in body["results"][3]["errors"]
     assert Comment.objects.count() == 1
+
+
+def test_bulk_ingest_stores_a_batch_in_a_few_queries_not_one_per_comment(
+    ingester, django_assert_max_num_queries
+):
+    items = [{**ITEM, "external_id": f"b-{i}"} for i in range(500)]
+    # Channels, stored comments, calendar, then one insert per table (SQLite
+    # splits long inserts in a few; PostgreSQL takes each in one).
+    with django_assert_max_num_queries(30):
+        response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.json()["created"] == 500
+    assert Comment.objects.count() == 500
+    assert Event.objects.filter(action="ingested").count() == 500
+
+
+def test_bulk_ingest_refuses_inactive_channels_and_odd_items(ingester, channel):
+    Channel.objects.create(
+        slug="retired", platform="x", handle="old", calendar=channel.calendar,
+        active=False,
+    )  # fmt: skip
+    items = [{**ITEM, "external_id": "a", "channel": "retired"}, "text", {**ITEM}]
+    body = ingester.post("/api/v1/comments/bulk/", items, format="json").json()
+    assert [r["result"] for r in body["results"]] == ["invalid", "invalid", "invalid"]
+    assert body["results"][0]["errors"] == {
+        "channel": ["L’objet avec slug=retired n’existe pas."]
+    }
+    assert "non_field_errors" in body["results"][1]["errors"]
+    assert body["results"][2]["errors"] == {
+        "external_id": ["Ce champ est obligatoire."]
+    }
+    assert not Comment.objects.exists()
 
 
 @pytest.mark.parametrize("payload", [{}, [], [ITEM] * 501])

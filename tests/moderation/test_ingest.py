@@ -97,6 +97,71 @@ def test_racing_deliveries_store_one_comment(channel):
     assert Event.objects.filter(action="ingested").count() == 1
 
 
+def batch(channel, prefix, count, **extra):
+    return [
+        {
+            "channel": channel, "external_id": f"{prefix}-{index}",
+            "author": "someone", "text": "Quel crétin", "posted_at": POSTED, **extra,
+        }
+        for index in range(count)
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_overlapping_batches_store_each_comment_once(channel):
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def deliver(offset):
+        items = batch(channel, "b", 60)[offset : offset + 40]
+        try:
+            barrier.wait()
+            results.append(services.comments_ingest(items=items))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(o,)) for o in (0, 10, 20, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Comment.objects.count() == 60
+    assert Event.objects.filter(action="ingested").count() == 60
+    by_id = {}
+    for stored in results:
+        for comment, _created in stored:
+            by_id.setdefault(comment.external_id, set()).add(comment.pk)
+    assert all(len(pks) == 1 for pks in by_id.values())
+    created = sum(created for stored in results for _comment, created in stored)
+    assert created == 60
+
+
+@pytest.mark.django_db
+def test_a_batch_that_loses_a_race_is_stored_one_by_one(channel, monkeypatch):
+    [(winner, _)] = services.comments_ingest(items=batch(channel, "b", 1))
+    # As if a concurrent delivery stored b-0 after this batch looked.
+    monkeypatch.setattr(services, "_stored_comments", lambda items: {})
+    results = services.comments_ingest(items=batch(channel, "b", 3))
+    assert [(c.external_id, created) for c, created in results] == [
+        ("b-0", False), ("b-1", True), ("b-2", True),
+    ]  # fmt: skip
+    assert results[0][0].pk == winner.pk
+    assert Comment.objects.count() == 3
+    assert Event.objects.filter(action="ingested").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_same_comment_twice_in_a_batch_is_stored_once(channel):
+    items = batch(channel, "b", 2) + batch(channel, "b", 1)
+    results = services.comments_ingest(items=items)
+    assert [created for _c, created in results] == [True, True, False]
+    assert results[2][0] is results[0][0]
+    assert Comment.objects.count() == 2
+
+
 @pytest.mark.django_db
 def test_the_audit_trail_cannot_change_through_the_orm(channel):
     comment, _created = ingest(channel)

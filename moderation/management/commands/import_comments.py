@@ -13,6 +13,10 @@ from policies.classify import NoPublishedVersion
 REQUIRED = {"external_id", "author", "text", "posted_at"}
 
 
+# Comments stored per transaction.
+BATCH = 500
+
+
 class Command(BaseCommand):
     help = (
         "Import comments from a CSV file (columns external_id, author, text, "
@@ -49,6 +53,7 @@ class Command(BaseCommand):
                 f"The CSV lacks the column(s): {', '.join(sorted(missing))}."
             )
         counts = {"created": 0, "existing": 0, "invalid": 0}
+        batch = []
         for line, row in enumerate(reader, start=2):
             data = {key: value for key, value in row.items() if key and value}
             incoming = IngestSerializer(data={**data, "channel": channel})
@@ -60,9 +65,18 @@ class Command(BaseCommand):
                 )
                 self.stderr.write(f"line {line}: {fields}")
                 continue
-            try:
-                _comment, created = services.comment_ingest(**incoming.validated_data)
-            except NoPublishedVersion:
-                raise CommandError("No policy version is published yet.") from None
-            counts["created" if created else "existing"] += 1
+            batch.append(incoming.validated_data)
+            if len(batch) == BATCH:
+                self._store(batch, counts)
+                batch = []
+        if batch:
+            self._store(batch, counts)
         return counts
+
+    def _store(self, batch, counts):
+        try:
+            stored = services.comments_ingest(items=batch)
+        except NoPublishedVersion:
+            raise CommandError("No policy version is published yet.") from None
+        for _comment, created in stored:
+            counts["created" if created else "existing"] += 1
