@@ -143,13 +143,19 @@ class Comment(models.Model):
             ),
         ]
         indexes = [
-            # The inbox: open comments by urgency (due time, then priority).
+            # The inbox: open comments in its exact order (due time, priority,
+            # id), so that a page is read off the index without sorting.
             models.Index(
-                fields=["first_response_due_at", "-priority"],
-                name="moderation_open_by_due_idx",
+                fields=["first_response_due_at", "-priority", "id"],
+                name="moderation_open_urgent_idx",
                 condition=Q(
                     status__in=["new", "assigned", "pending_approval", "escalated"]
                 ),
+            ),
+            # The inbox filtered on one status, open or not, in the same order.
+            models.Index(
+                fields=["status", "first_response_due_at", "-priority", "id"],
+                name="moderation_status_urgent_idx",
             ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),

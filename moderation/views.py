@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance import pagination
 from moderation import selectors, services
 from moderation.forms import BulkForm
 from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 from staffing.roles import Capability
-
-PAGE_SIZE = 50
 
 
 def _require(user, capability):
@@ -66,20 +64,28 @@ def inbox(request):
         mine=params.get("assigned") == "me",
         unassigned=params.get("assigned") == "none",
     )
-    page = Paginator(comments, PAGE_SIZE).get_page(params.get("page"))
-    query = params.copy()
-    query.pop("since", None)
+    size = pagination.parse_size(params.get("size"))
+    page = pagination.window(
+        comments, number=pagination.parse_number(params.get("page")), size=size
+    )
+    poll = params.copy()
+    poll.pop("since", None)
+    others = poll.copy()  # what the pager keeps
+    others.pop("page", None)
     context = {
         "page": page,
+        "rows": selectors.inbox_rows(page, now=now),
         "now": now,
         "version": version,
-        "query": query.urlencode(),
+        "poll_query": poll.urlencode(),
+        "query": others.urlencode(),
         "refresh_seconds": settings.INBOX_REFRESH_SECONDS,
         "filters": {
             "channel": params.get("channel", ""),
             "status": status or "",
             "category": category or "",
             "assigned": params.get("assigned", ""),
+            "size": size,
         },
     }
     if polling:
@@ -90,6 +96,7 @@ def inbox(request):
             "statuses": Comment.Status.choices,
             "categories": Category.choices,
             "bulk": BulkForm(user=request.user),
+            "sizes": pagination.PAGE_SIZES,
         }
         response = render(request, "moderation/inbox.html", context)
     # The same address answers a page or a fragment: caches must keep both.

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from moderation import services
@@ -76,6 +78,53 @@ def test_inbox_runs_the_same_queries_whatever_the_page(
         ingest(channel, f"c-{index}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("moderation:inbox"))
+
+
+def test_inbox_runs_the_same_queries_whatever_the_page_size(client, personas, channel):
+    for index in range(120):
+        ingest(channel, f"c-{index}")
+    client.force_login(personas["responder"])
+    counts = []
+    for size in (25, 50, 100):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("moderation:inbox"), {"size": size})
+        assert len(page.context["page"]) == size
+        counts.append(len(queries))
+    assert counts == [counts[0]] * 3
+    assert counts[0] <= 11
+
+
+def test_the_pager_counts_up_to_a_cap_and_pages_without_counting_everything(
+    client, personas, channel, monkeypatch
+):
+    from governance import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    for index in range(60):
+        ingest(channel, f"c-{index}", text="Merci")
+    urgent_first = list(
+        Comment.objects.order_by("first_response_due_at", "-priority", "pk")
+    )
+    client.force_login(personas["responder"])
+    with in_english(client):
+        first = client.get(reverse("moderation:inbox"), {"size": 25})
+        last = client.get(reverse("moderation:inbox"), {"size": 25, "page": 3})
+    html = first.content.decode()
+    assert "1–25 of more than 30" in html
+    assert 'href="?size=25&amp;page=2" rel="next"' in html
+    assert 'rel="prev"' not in html
+    assert list(last.context["page"]) == urgent_first[50:]
+    html = last.content.decode()
+    assert "51–60 of more than 30" in html
+    assert 'href="?size=25&amp;page=2" rel="prev"' in html
+    assert 'rel="next"' not in html
+    # Unreadable numbers and sizes fall back to the first page of 50.
+    odd = client.get(reverse("moderation:inbox"), {"size": 7, "page": "x"})
+    assert (odd.context["page"].size, odd.context["page"].number) == (50, 1)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 100)
+    with in_english(client):
+        exact = client.get(reverse("moderation:inbox"))
+    assert "1–50 of 60" in exact.content.decode()
 
 
 @pytest.mark.parametrize(
