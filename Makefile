@@ -5,11 +5,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
+# The side-by-side benchmark installs django-helpdesk apart from the product.
+HELPDESK_VENV ?= .venv-helpdesk
 MANAGE := $(BIN)/python manage.py
 # compilemessages walks the tree: keep it out of the virtualenv and var/.
-COMPILE_MESSAGES := $(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --verbosity 0
+COMPILE_MESSAGES := $(MANAGE) compilemessages --ignore=$(VENV) --ignore=$(HELPDESK_VENV) --ignore=var --verbosity 0
 
-.PHONY: run test lint format messages prepare browser clean
+.PHONY: run test lint format messages prepare browser clean bench-helpdesk
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,12 +52,19 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 
 messages: $(BIN)/.installed
-	$(MANAGE) makemessages --locale fr --locale en --ignore=$(VENV) --ignore=var --ignore=tests --no-obsolete --no-location
+	$(MANAGE) makemessages --locale fr --locale en --ignore=$(VENV) --ignore=$(HELPDESK_VENV) --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete --no-location
 	$(COMPILE_MESSAGES)
 
 test: $(BIN)/.installed-dev browser lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(COMPILE_MESSAGES)
 	$(BIN)/pytest
+
+## The inbox side by side with django-helpdesk's ticket list (PostgreSQL and
+## Redis as in benchmarks/pgsetup.py; about five minutes).
+bench-helpdesk:
+	test -x $(HELPDESK_VENV)/bin/python || $(PYTHON) -m venv $(HELPDESK_VENV)
+	$(HELPDESK_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements-helpdesk.txt
+	$(HELPDESK_VENV)/bin/python benchmarks/helpdesk/compare.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -42,7 +42,7 @@ FLAGGED = [
 ]
 
 
-def fresh_database(name):
+def fresh_database(name, settings="governance.settings"):
     """Point Django at a new, migrated, seeded database ``name``; return its URL."""
     import psycopg2
 
@@ -58,7 +58,7 @@ def fresh_database(name):
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "governance.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     import django
     from django.core.management import call_command
 
