@@ -32,6 +32,7 @@ urlpatterns = [
         name="channel-webhook",
     ),
     path("classify/", policies_api.ClassifyView.as_view(), name="classify"),
+    path("sla/report/", moderation_api.SlaReportView.as_view(), name="sla-report"),
     path(
         "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"
     ),

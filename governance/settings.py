@@ -247,6 +247,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.route_waiting",
         "schedule": crontab(minute="*"),
     },
+    "moderation-sla-sweep": {
+        "task": "moderation.tasks.sweep_sla",
+        "schedule": crontab(minute="*"),
+    },
+    "moderation-send-notifications": {
+        "task": "moderation.tasks.send_notifications",
+        "schedule": crontab(minute="*"),
+    },
     "moderation-send-outbox": {
         "task": "moderation.tasks.send_outbox_due",
         "schedule": crontab(minute="*"),

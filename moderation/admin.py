@@ -1,9 +1,18 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from moderation import services
-from moderation.models import Channel, Comment, Event, OutboxMessage, RuleMatch
+from moderation.models import (
+    Channel,
+    Comment,
+    Event,
+    Notification,
+    OutboxMessage,
+    RuleMatch,
+    SlaPolicy,
+)
 
 
 @admin.register(Channel)
@@ -15,6 +24,7 @@ class ChannelAdmin(admin.ModelAdmin):
         "handle",
         "languages",
         "calendar",
+        "sla_policy",
         "connector",
         "publish_url",
         "webhook_secret",
@@ -122,3 +132,75 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             % {"count": retried},
             messages.SUCCESS if retried else messages.WARNING,
         )
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    """Response-time targets; saving one recomputes its open comments' due times."""
+
+    list_display = (
+        "slug",
+        "__str__",
+        "clock",
+        "calendar",
+        "critical_minutes",
+        "high_minutes",
+        "medium_minutes",
+        "low_minutes",
+        "approval_minutes",
+        "version",
+    )
+    list_filter = ("clock",)
+    readonly_fields = ("version",)
+    fieldsets = (
+        (None, {"fields": ("slug", "name_fr", "name_en", "clock", "calendar")}),
+        (
+            _("First-response targets"),
+            {
+                "fields": (
+                    "critical_minutes",
+                    "high_minutes",
+                    "medium_minutes",
+                    "low_minutes",
+                    "warning_minutes",
+                )
+            },
+        ),
+        (
+            _("Escalation and approvals"),
+            {
+                "fields": (
+                    "escalate_to_backup",
+                    "escalate_to_manager",
+                    "approval_minutes",
+                    "version",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """E-mails owed about comments: SLA warnings, breaches, overdue approvals."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient",
+        "comment",
+        "deliver_after",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("kind",)
+    list_select_related = ("recipient", "comment__channel")
+    readonly_fields = [field.name for field in Notification._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

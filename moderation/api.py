@@ -6,7 +6,7 @@ from django.core.validators import URLValidator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api import StrictQueryParametersMixin, capability_permission
-from moderation import services, webhooks
+from moderation import reports, services, webhooks
+from moderation.forms import ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
 from policies.models import Category
@@ -33,7 +34,10 @@ class RuleMatchSerializer(serializers.ModelSerializer):
 
 class IngestSerializer(serializers.Serializer):
     channel = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Channel.objects.filter(active=True)
+        slug_field="slug",
+        queryset=Channel.objects.filter(active=True).select_related(
+            "calendar", "sla_policy__calendar"
+        ),
     )
     external_id = serializers.CharField(max_length=200)
     author = serializers.CharField(max_length=200)
@@ -295,7 +299,7 @@ class BulkIngestView(APIView):
         slugs = {item.get("channel") for item in items if isinstance(item, dict)}
         channels = Channel.objects.filter(
             active=True, slug__in=[slug for slug in slugs if isinstance(slug, str)]
-        )
+        ).select_related("calendar", "sla_policy__calendar")
         by_slug = {channel.slug: channel for channel in channels}
         validator = BulkItemSerializer(context={"channels": by_slug})
         results, valid = [], []
@@ -461,4 +465,46 @@ class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
         """Send the answer back to its author with a reason."""
         return self._decide(
             request, pk, services.answer_reject, reason=_reason(request)
+        )
+
+
+class SlaReportView(StrictQueryParametersMixin, APIView):
+    """SLA figures of the comments posted in a period (dashboard's figures).
+
+    ``from`` and ``to`` are inclusive dates (default: the last 30 days);
+    ``channel`` a channel's slug. Minutes are wall-clock (what the public saw)
+    and business time (what the SLA counts); ``uncovered_hours`` adds up the
+    hours each channel's calendar required someone on duty and nobody who may
+    answer for it was on shift; ``longest_uncovered_hours`` is the longest such
+    stretch.
+    """
+
+    permission_classes = [capability_permission(Capability.VIEW_DASHBOARD)]
+    extra_query_parameters = {"from", "to", "channel"}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+            OpenApiParameter("channel", OpenApiTypes.STR),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        form = ReportForm(request.query_params)
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            raise ValidationError(
+                {
+                    {"start": "from", "end": "to", "__all__": "non_field_errors"}.get(
+                        field, field
+                    ): [error["message"] for error in field_errors]
+                    for field, field_errors in errors.items()
+                }
+            )
+        start, end = form.period()
+        return Response(
+            reports.sla_report(
+                start=start, end=end, channel=form.cleaned_data["channel"]
+            )
         )

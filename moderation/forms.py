@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import Comment
+from moderation.models import Channel, Comment
 from staffing.roles import Capability
 
 # One inbox page at most; the form refuses more.
@@ -56,3 +59,59 @@ class BulkForm(forms.Form):
         if action == "assign" and not data.get("assignee"):
             self.add_error("assignee", _("Choose who takes the comments."))
         return data
+
+
+# A report covers at most this many days.
+MAX_REPORT_DAYS = 366
+
+
+class ReportForm(forms.Form):
+    """The period and channel of an SLA report (the dashboard, its CSV, the API).
+
+    Dates are inclusive days in the site's time zone; without them, the last
+    30 days up to today.
+    """
+
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All channels"),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        # The API and the page take ?from=&to=; "from" is a Python keyword.
+        if data is not None:
+            data = {
+                "start": data.get("from", ""),
+                "end": data.get("to", ""),
+                "channel": data.get("channel", ""),
+            }
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - datetime.timedelta(days=29)
+        if start > end:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        if (end - start).days >= MAX_REPORT_DAYS:
+            raise forms.ValidationError(
+                _("A report covers at most %(days)d days."),
+                params={"days": MAX_REPORT_DAYS},
+            )
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self):
+        """Return the aware ``[start, end)`` of the cleaned period."""
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.cleaned_data["start"], datetime.time())
+        end = datetime.datetime.combine(
+            self.cleaned_data["end"] + datetime.timedelta(days=1), datetime.time()
+        )
+        return start.replace(tzinfo=zone), end.replace(tzinfo=zone)

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from policies.models import Platform, Severity
+from policies.models import Platform, Severity, localized
 from staffing.models import BusinessCalendar
 
 # Detectors whose findings are personal or confidential (not URLs).
@@ -19,6 +20,92 @@ PERSONAL_DETECTORS = frozenset({"email", "phone", "sin", "card", "iban"})
 
 def new_webhook_secret():
     return secrets.token_urlsafe(32)
+
+
+class SlaPolicy(models.Model):
+    """Response-time targets of the channels that follow it, and who is told."""
+
+    class Clock(models.TextChoices):
+        WALL = "wall", _("Wall-clock time (channels covered 24/7)")
+        BUSINESS = "business", _("Business time of a calendar")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    clock = models.CharField(
+        _("clock"), max_length=10, choices=Clock.choices, default=Clock.WALL
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sla_policies",
+        help_text=_("Counted by the business clock."),
+    )
+    critical_minutes = models.PositiveIntegerField(
+        _("critical: first response within (minutes)"), default=60
+    )
+    high_minutes = models.PositiveIntegerField(
+        _("high: first response within (minutes)"), default=240
+    )
+    medium_minutes = models.PositiveIntegerField(
+        _("medium: first response within (minutes)"), default=480
+    )
+    low_minutes = models.PositiveIntegerField(
+        _("low and unflagged: first response within (minutes)"), default=1440
+    )
+    warning_minutes = models.PositiveIntegerField(
+        _("warn this many minutes before the due time"), default=30
+    )
+    escalate_to_backup = models.BooleanField(
+        _("on breach, tell the backup on shift"), default=True
+    )
+    escalate_to_manager = models.BooleanField(
+        _("on breach, tell the manager on duty"), default=True
+    )
+    approval_minutes = models.PositiveIntegerField(
+        _("approvals: decided within (minutes)"), default=60
+    )
+    # Incremented at every change, so that each comment records which version
+    # of the policy its due time came from.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clock="wall") | Q(calendar__isnull=False),
+                name="moderation_sla_business_needs_calendar",
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.clock == self.Clock.BUSINESS and not self.calendar_id:
+            raise ValidationError(
+                {"calendar": _("The business clock needs a calendar.")}
+            )
+
+    def target_minutes(self, severity):
+        return {
+            "critical": self.critical_minutes,
+            "high": self.high_minutes,
+            "medium": self.medium_minutes,
+        }.get(severity, self.low_minutes)
 
 
 class Channel(models.Model):
@@ -37,6 +124,15 @@ class Channel(models.Model):
         verbose_name=_("coverage calendar"),
         on_delete=models.PROTECT,
         related_name="channels",
+    )
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="channels",
+        help_text=_("Without one, the default targets apply on the coverage calendar."),
     )
     webhook_secret = models.CharField(
         _("webhook secret"), max_length=100, default=new_webhook_secret
@@ -73,6 +169,12 @@ class Channel(models.Model):
             raise ValidationError(
                 {"publish_url": _("The signed webhook connector needs a URL.")}
             )
+
+
+class PostedPeriod(models.TextChoices):
+    WEEKDAY = "weekday", _("Weekday")
+    WEEKEND = "weekend", _("Weekend")
+    HOLIDAY = "holiday", _("Holiday")
 
 
 class Comment(models.Model):
@@ -130,6 +232,35 @@ class Comment(models.Model):
     # When the on-duty people were alerted of a critical comment, so that the
     # alert goes out once.
     alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The SLA clock: the policy (and its version) the due time came from, when
+    # the warning falls, and when the sweep marked the warning and the breach,
+    # each once.
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sla_policy_version = models.PositiveIntegerField(null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breach noticed at"), null=True, blank=True)
+    # The outcome, stored when the comment is first answered.
+    response_minutes = models.PositiveIntegerField(
+        _("minutes to first response"), null=True, blank=True
+    )
+    response_business_minutes = models.PositiveIntegerField(
+        _("business minutes to first response"), null=True, blank=True
+    )
+    sla_met = models.BooleanField(_("target met"), null=True, blank=True)
+    posted_period = models.CharField(
+        _("posted on"), max_length=10, choices=PostedPeriod.choices, blank=True
+    )
+    approval_wait_minutes = models.PositiveIntegerField(
+        _("minutes waiting for approval"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("comment")
@@ -156,6 +287,30 @@ class Comment(models.Model):
             models.Index(
                 fields=["status", "first_response_due_at", "-priority", "id"],
                 name="moderation_status_urgent_idx",
+            ),
+            # The SLA sweep: open comments whose warning, or due time, has come
+            # and that are not marked yet; its cost follows the due ones only.
+            models.Index(
+                fields=["warn_at"],
+                name="moderation_sla_warn_idx",
+                condition=Q(
+                    status__in=["new", "assigned", "pending_approval", "escalated"],
+                    warned_at__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                name="moderation_sla_breach_idx",
+                condition=Q(
+                    status__in=["new", "assigned", "pending_approval", "escalated"],
+                    breached_at__isnull=True,
+                ),
+            ),
+            # Reports: answered comments by the time they were posted.
+            models.Index(
+                fields=["posted_at"],
+                name="moderation_answered_idx",
+                condition=Q(first_responded_at__isnull=False),
             ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
@@ -348,6 +503,8 @@ class Answer(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # When the approval clock ran out and other approvers were told (once).
+    approval_escalated_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -421,3 +578,54 @@ class OutboxMessage(models.Model):
 
 def _status_label(value):
     return Comment.Status(value).label if value in Comment.Status.values else value
+
+
+class Notification(models.Model):
+    """An e-mail owed to someone about a comment: an SLA warning or breach, an
+    overdue approval. One per person, kind and comment (a constraint), sent
+    when the person can act on it."""
+
+    class Kind(models.TextChoices):
+        SLA_WARNING = "sla_warning", _("Response due soon")
+        SLA_BREACH = "sla_breach", _("Response overdue")
+        APPROVAL_OVERDUE = "approval_overdue", _("Approval overdue")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    deliver_after = models.DateTimeField(_("send from"), default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "kind", "recipient"],
+                name="moderation_notification_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["deliver_after"],
+                name="moderation_notify_due_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from moderation import connectors, webhooks
+from moderation import connectors, sla, webhooks
 from moderation.models import (
     Answer,
     Comment,
@@ -25,19 +25,9 @@ from moderation.models import (
 )
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK, Rule
-from staffing import businesstime, selectors
+from staffing import selectors
 from staffing.roles import Capability
 from staffing.services import may_answer_without_approval
-
-# First-response targets in business minutes of the channel's calendar, by the
-# highest severity a comment hit; the SLA policies of a channel refine them.
-DEFAULT_TARGET_MINUTES = {
-    "critical": 60,
-    "high": 240,
-    "medium": 480,
-    "low": 1440,
-    "": 1440,
-}
 
 
 class Conflict(Exception):
@@ -176,16 +166,8 @@ def _prepare_comment(item, *, specs, now):
     severity = max(
         (m.severity for m in result.matches), key=SEVERITY_RANK.get, default=""
     )
-    # One calendar per channel calendar and year serves a whole batch.
-    key = (channel.calendar_id, posted_at.year)
-    if key not in specs:
-        specs[key] = selectors.calendar_spec(
-            channel.calendar,
-            start=posted_at,
-            end=posted_at + datetime.timedelta(days=30),
-        )
-    due = businesstime.add_business_minutes(
-        specs[key], posted_at, DEFAULT_TARGET_MINUTES[severity]
+    policy, warn, due = sla.due_times(
+        channel=channel, severity=severity, posted_at=posted_at, specs=specs
     )
     comment = Comment(
         channel=channel,
@@ -202,6 +184,10 @@ def _prepare_comment(item, *, specs, now):
         categories=sorted({m.category for m in result.matches}),
         policy_version=result.policy_version,
         first_response_due_at=due,
+        warn_at=warn,
+        posted_period=sla.posted_period_of(channel, posted_at),
+        sla_policy=policy,
+        sla_policy_version=policy.version if policy else None,
     )
     return comment, result.matches
 
@@ -541,6 +527,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 first_responded_at=now,
                 now=now,
             )
+            sla.record_outcome(comment, now=now)
             _outbox_answer(answer, now=now)
     return answer
 
@@ -608,6 +595,7 @@ def answer_approve(*, answer, actor, now=None):
             first_responded_at=now,
             now=now,
         )
+        sla.record_outcome(answer.comment, now=now)
         _outbox_answer(answer, now=now)
     return answer
 

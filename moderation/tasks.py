@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from moderation import sla
 from moderation.models import Comment
 from moderation.services import (
     comment_alert_critical,
@@ -59,3 +60,26 @@ def send_outbox(message_id):
 def send_outbox_due():
     """Queue the outbox messages due for an attempt (every minute, from beat)."""
     return outbox_send_due()
+
+
+@shared_task(acks_late=True)
+def sweep_sla():
+    """Mark and notify SLA warnings, breaches and overdue approvals (every
+    minute, from beat); exactly once, however many sweeps run."""
+    return sla.sla_sweep()
+
+
+@shared_task(acks_late=True)
+def send_notifications():
+    """E-mail the notifications whose time has come (also every minute)."""
+    return sla.notifications_send()
+
+
+@shared_task(acks_late=True)
+def recompute_due_times(channel_ids=None, policy_id=None, after=0):
+    """Recompute open comments' due times after a policy or calendar changed,
+    one batch per task run."""
+    last = sla.recompute_open(channel_ids=channel_ids, policy_id=policy_id, after=after)
+    if last:
+        recompute_due_times.delay(channel_ids, policy_id, last)
+    return last

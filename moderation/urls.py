@@ -14,6 +14,8 @@ urlpatterns = [
     path("inbox/<int:pk>/close/", views.close, name="comment-close"),
     path("inbox/<int:pk>/answer/", views.answer, name="comment-answer"),
     path("approvals/", views.approvals, name="approvals"),
+    path("sla/", views.sla_dashboard, name="sla"),
+    path("sla/export.csv", views.sla_export, name="sla-export"),
     path("deliveries/<int:pk>/retry/", views.retry_delivery, name="delivery-retry"),
     path("backtest/<int:version_pk>/", views.backtest, name="backtest"),
     path(

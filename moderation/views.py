@@ -1,4 +1,6 @@
-"""The inbox, the comment page and the approvals page."""
+"""The inbox, the comment page, the approvals page and the SLA dashboard."""
+
+import csv
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,9 +18,16 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import pagination
-from moderation import selectors, services
-from moderation.forms import BulkForm
-from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
+from moderation import reports, selectors, services
+from moderation.forms import BulkForm, ReportForm
+from moderation.models import (
+    Answer,
+    Channel,
+    Comment,
+    Event,
+    OutboxMessage,
+    PostedPeriod,
+)
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 from staffing.roles import Capability
@@ -296,3 +305,123 @@ def backtest(request, version_pk):
     checked, changes = selectors.backtest(version=version, days=days)
     context = {"version": version, "days": days, "checked": checked, "changes": changes}
     return render(request, "moderation/backtest.html", context)
+
+
+def _report_form(request):
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, form.period()
+
+
+def _bars(values):
+    """Return ``(label, value, percent of the largest)`` for bar charts."""
+    top = max((value or 0 for _label, value in values), default=0) or 1
+    return [
+        (label, value, round(100 * (value or 0) / top, 1)) for label, value in values
+    ]
+
+
+@login_required
+def sla_dashboard(request):
+    """SLA figures for managers: breach rate, response times by period,
+    approval wait, weeks without anyone on duty, and the breaches."""
+    _require(request.user, Capability.VIEW_DASHBOARD)
+    form, period = _report_form(request)
+    context = {"form": form}
+    if period:
+        start, end = period
+        channel = form.cleaned_data["channel"]
+        report = reports.sla_report(start=start, end=end, channel=channel)
+        periods = dict(PostedPeriod.choices)
+        weeks = reports.uncovered_weeks(start=start, end=end, channel=channel)
+        context |= {
+            "report": report,
+            "periods": [
+                (periods[key], figures) for key, figures in report["by_period"].items()
+            ],
+            "response_bars": _bars(
+                [
+                    (periods[key], figures["first_response_minutes"]["p50"])
+                    for key, figures in report["by_period"].items()
+                ]
+            ),
+            "breach_bars": _bars(
+                [
+                    (periods[key], round(100 * (figures["breach_rate"] or 0), 1))
+                    for key, figures in report["by_period"].items()
+                ]
+            ),
+            "weeks": weeks,
+            "week_bars": _bars(
+                [(f"{w['channel']} · {w['week']}", w["longest_hours"]) for w in weeks]
+            ),
+            "breaches": reports.breaches(
+                start=start, end=end, channel=channel, limit=50
+            ),
+            "query": request.GET.urlencode(),
+        }
+    return render(request, "moderation/sla.html", context)
+
+
+CSV_ROWS = {"comments", "breaches", "coverage"}
+
+
+@login_required
+def sla_export(request):
+    """The rows behind the dashboard's figures, as CSV."""
+    _require(request.user, Capability.VIEW_DASHBOARD)
+    form, period = _report_form(request)
+    rows = request.GET.get("rows", "comments")
+    if not period or rows not in CSV_ROWS:
+        return HttpResponse(
+            _("Unknown period, channel or rows."), status=400, content_type="text/plain"
+        )
+    start, end = period
+    channel = form.cleaned_data["channel"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sla-{rows}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    )
+    writer = csv.writer(response)
+    if rows == "coverage":
+        writer.writerow(
+            ["channel", "week", "uncovered_hours", "longest_hours", "longest_from",
+             "longest_to"]
+        )  # fmt: skip
+        for week in reports.uncovered_weeks(start=start, end=end, channel=channel):
+            writer.writerow(
+                [week["channel"], week["week"], week["uncovered_hours"],
+                 week["longest_hours"], _iso(week["longest_from"]),
+                 _iso(week["longest_to"])]
+            )  # fmt: skip
+        return response
+    comments = (
+        reports.breaches(start=start, end=end, channel=channel)
+        if rows == "breaches"
+        else reports.judged(start=start, end=end, channel=channel)
+        .select_related("channel")
+        .order_by("posted_at")
+    )
+    writer.writerow(
+        ["channel", "external_id", "severity", "posted_at", "posted_on",
+         "first_response_due_at", "first_responded_at", "response_minutes",
+         "response_business_minutes", "sla_met", "approval_wait_minutes"]
+    )  # fmt: skip
+    for c in comments.iterator(chunk_size=2000):
+        writer.writerow(
+            [c.channel.slug, _csv_safe(c.external_id), c.severity,
+             _iso(c.posted_at), c.posted_period, _iso(c.first_response_due_at),
+             _iso(c.first_responded_at), c.response_minutes,
+             c.response_business_minutes, c.sla_met, c.approval_wait_minutes]
+        )  # fmt: skip
+    return response
+
+
+def _iso(value):
+    return value.isoformat() if value else ""
+
+
+def _csv_safe(value):
+    """Keep spreadsheet programs from reading a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,50 @@
+"""When a manager changes an SLA policy, a channel's clock or a calendar, the
+open comments it governs get new due times, in Celery batches after commit."""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from moderation.models import Channel, SlaPolicy
+from staffing.models import BusinessCalendar, Closure, OpeningWindow
+
+
+def _recompute(channel_ids=None, policy_id=None):
+    from moderation.tasks import recompute_due_times
+
+    recompute_due_times.delay(channel_ids=channel_ids, policy_id=policy_id)
+
+
+@receiver(post_save, sender=SlaPolicy)
+def _policy_changed(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        transaction.on_commit(partial(_recompute, policy_id=instance.pk), robust=True)
+
+
+@receiver(post_save, sender=Channel)
+def _channel_changed(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    transaction.on_commit(partial(_recompute, channel_ids=[instance.pk]), robust=True)
+
+
+@receiver(post_save, sender=BusinessCalendar)
+@receiver(post_save, sender=OpeningWindow)
+@receiver(post_delete, sender=OpeningWindow)
+@receiver(post_save, sender=Closure)
+@receiver(post_delete, sender=Closure)
+def _calendar_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    calendar_id = instance.pk if sender is BusinessCalendar else instance.calendar_id
+    channel_ids = list(
+        Channel.objects.filter(
+            Q(sla_policy__isnull=True, calendar_id=calendar_id)
+            | Q(sla_policy__clock="business", sla_policy__calendar_id=calendar_id)
+        ).values_list("pk", flat=True)
+    )
+    if channel_ids:
+        transaction.on_commit(partial(_recompute, channel_ids=channel_ids), robust=True)

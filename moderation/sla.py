@@ -1,0 +1,511 @@
+"""The SLA clock: due times from a channel's policy, the minute sweep that
+marks warnings and breaches once and tells people, the approvals clock, and
+each comment's outcome once it is answered.
+
+Exactly once: the sweep marks a comment with ``UPDATE ... WHERE <mark> IS NULL
+RETURNING id``, and only the rows it got back are notified, in the same
+transaction (audit events, notifications, webhook messages). Two sweeps at
+once, a worker killed mid-sweep (nothing committed, the next sweep does it) or
+a broker down for an hour (the next sweep catches up, in batches) cannot mark,
+or notify, anything twice. Notifications are unique per person, kind and
+comment, and e-mailed by their own task with a lease, like the outbox.
+"""
+
+import datetime
+import functools
+import zoneinfo
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from moderation.models import (
+    Answer,
+    Channel,
+    Comment,
+    Event,
+    Notification,
+    OutboxMessage,
+    PostedPeriod,
+    SlaPolicy,
+)
+from staffing import businesstime, selectors
+from staffing.models import Shift
+from staffing.publicholidays import statutory_holidays
+from staffing.roles import Capability
+
+# Without an SLA policy: targets in business minutes of the channel's coverage
+# calendar, by the highest severity a comment hit, and a warning 30 min before.
+DEFAULT_TARGET_MINUTES = {
+    "critical": 60,
+    "high": 240,
+    "medium": 480,
+    "low": 1440,
+    "": 1440,
+}
+DEFAULT_WARNING_MINUTES = 30
+DEFAULT_APPROVAL_MINUTES = 60
+
+OPEN = tuple(Comment.OPEN_STATUSES)
+SWEEP_BATCH = 1000
+NOTIFICATION_LEASE = datetime.timedelta(minutes=2)
+# How far ahead a notification may wait for its recipient's next shift.
+WAIT_FOR_SHIFT = datetime.timedelta(days=14)
+
+
+# -- clocks ---------------------------------------------------------------------
+
+
+def clock_calendar(channel):
+    """Return the calendar the channel's SLA counts in, or None for wall-clock."""
+    policy = channel.sla_policy
+    if policy is None:
+        return channel.calendar
+    if policy.clock == SlaPolicy.Clock.WALL:
+        return None
+    return policy.calendar
+
+
+def spec_for(calendar, at, specs):
+    """Return the calendar's ``CalendarSpec`` around ``at`` (cached in ``specs``)."""
+    if calendar is None:
+        return businesstime.always_open()
+    key = (calendar.pk, at.year)
+    if key not in specs:
+        specs[key] = selectors.calendar_spec(
+            calendar, start=at, end=at + datetime.timedelta(days=30)
+        )
+    return specs[key]
+
+
+def due_times(*, channel, severity, posted_at, specs):
+    """Return ``(policy, warn_at, due_at)`` of a comment posted on ``channel``."""
+    policy = channel.sla_policy
+    if policy is None:
+        target, warning = DEFAULT_TARGET_MINUTES[severity], DEFAULT_WARNING_MINUTES
+    else:
+        target, warning = policy.target_minutes(severity), policy.warning_minutes
+    spec = spec_for(clock_calendar(channel), posted_at, specs)
+    due = businesstime.add_business_minutes(spec, posted_at, target)
+    warn = businesstime.add_business_minutes(spec, posted_at, max(0, target - warning))
+    return policy, warn, due
+
+
+def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
+    """Recompute the due times of open comments not yet breached, after a
+    manager changed a policy or a calendar; closed comments keep their history.
+
+    Works in batches by id and returns the last id done (0 when finished), so
+    that a task can go on from there.
+    """
+    comments = Comment.objects.filter(
+        status__in=OPEN, breached_at__isnull=True, pk__gt=after
+    )
+    if channel_ids is not None:
+        comments = comments.filter(channel_id__in=channel_ids)
+    if policy_id is not None:
+        comments = comments.filter(channel__sla_policy_id=policy_id)
+    chunk = list(
+        comments.select_related(
+            "channel__sla_policy__calendar", "channel__calendar"
+        ).order_by("pk")[:batch]
+    )
+    specs = {}
+    for comment in chunk:
+        policy, warn, due = due_times(
+            channel=comment.channel,
+            severity=comment.severity,
+            posted_at=comment.posted_at,
+            specs=specs,
+        )
+        comment.sla_policy = policy
+        comment.sla_policy_version = policy.version if policy else None
+        comment.warn_at, comment.first_response_due_at = warn, due
+    Comment.objects.bulk_update(
+        chunk,
+        ["sla_policy", "sla_policy_version", "warn_at", "first_response_due_at"],
+    )
+    return chunk[-1].pk if len(chunk) == batch else 0
+
+
+# -- the sweep ------------------------------------------------------------------
+
+_MARKS = {
+    # kind: (mark column, clock column, audit action)
+    Notification.Kind.SLA_WARNING: ("warned_at", "warn_at", "sla_warned"),
+    Notification.Kind.SLA_BREACH: (
+        "breached_at",
+        "first_response_due_at",
+        "sla_breached",
+    ),
+}
+
+
+def sla_sweep(*, now=None, batch=SWEEP_BATCH):
+    """Mark and notify the warnings and breaches due at ``now``; return counts."""
+    now = now or timezone.now()
+    people = _People(now)
+    counts = {
+        "warned": _sweep(Notification.Kind.SLA_WARNING, now, batch, people),
+        "breached": _sweep(Notification.Kind.SLA_BREACH, now, batch, people),
+        "approvals": approvals_sweep(now=now, people=people),
+    }
+    if any(counts.values()):
+        transaction.on_commit(_queue_notifications, robust=True)
+    return counts
+
+
+def _sweep(kind, now, batch, people):
+    mark, clock, action = _MARKS[kind]
+    total = 0
+    while True:
+        candidates = list(
+            Comment.objects.filter(
+                status__in=OPEN, **{f"{mark}__isnull": True, f"{clock}__lte": now}
+            )
+            .order_by(clock)
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not candidates:
+            return total
+        with transaction.atomic():
+            won = _mark(mark, candidates, now)
+            if won:
+                _notify(kind, action, won, now, people)
+        total += len(won)
+        if len(candidates) < batch or not won:
+            return total
+
+
+def _mark(column, ids, now):
+    """Set ``column`` to ``now`` on the open comments of ``ids`` where it is
+    still empty; return the ids this call marked (and no other call did)."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    quoted = connection.ops.quote_name(column)
+    ids_sql = ", ".join(["%s"] * len(ids))
+    statuses_sql = ", ".join(["%s"] * len(OPEN))
+    sql = (
+        f"UPDATE {table} SET {quoted} = %s "  # noqa: S608 (names, not input)
+        f"WHERE id IN ({ids_sql}) AND {quoted} IS NULL AND status IN ({statuses_sql}) "
+        "RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [connection.ops.adapt_datetimefield_value(now), *ids, *OPEN]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _notify(kind, action, ids, now, people):
+    comments = list(
+        Comment.objects.filter(pk__in=ids).select_related(
+            "channel__sla_policy", "assignee"
+        )
+    )
+    Event.objects.bulk_create(
+        Event(comment=c, action=action, before=c.status, after=c.status, at=now)
+        for c in comments
+    )
+    notifications, messages = [], []
+    for comment in comments:
+        for person in people.for_comment(comment, kind):
+            notifications.append(
+                Notification(
+                    recipient=person,
+                    kind=kind,
+                    comment=comment,
+                    created_at=now,
+                    deliver_after=people.deliver_after(person, comment, now),
+                )
+            )
+        if comment.channel.connector == Channel.Connector.WEBHOOK:
+            messages.append(_webhook_message(comment, kind, now))
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    if messages:
+        created = OutboxMessage.objects.bulk_create(messages)
+        transaction.on_commit(
+            partial(_queue_outbox, [m.pk for m in created]), robust=True
+        )
+
+
+def _webhook_message(comment, kind, now):
+    return OutboxMessage(
+        channel=comment.channel,
+        kind=f"sla.{'warning' if kind == Notification.Kind.SLA_WARNING else 'breach'}",
+        created_at=now,
+        next_attempt_at=now,
+        payload={
+            "channel": comment.channel.slug,
+            "comment": comment.external_id,
+            "severity": comment.severity,
+            "status": comment.status,
+            "assignee": comment.assignee.get_username() if comment.assignee else None,
+            "first_response_due_at": comment.first_response_due_at.isoformat(),
+            "at": now.isoformat(),
+        },
+    )
+
+
+def _queue_outbox(message_ids):
+    from moderation.tasks import send_outbox
+
+    for message_id in message_ids:
+        send_outbox.delay(message_id)
+
+
+def _queue_notifications():
+    from moderation.tasks import send_notifications
+
+    send_notifications.delay()
+
+
+class _People:
+    """Who is told, read once per sweep: people on shift now, backups on shift,
+    managers on duty (on shift, or all managers when none is), approvers."""
+
+    def __init__(self, now):
+        User = get_user_model()
+        shifts = list(
+            Shift.objects.filter(starts_at__lte=now, ends_at__gt=now)
+            .select_related("responder")
+            .filter(responder__is_active=True)
+        )
+        self.on_shift = {shift.responder_id for shift in shifts}
+        responders = {shift.responder_id: shift.responder for shift in shifts}
+        triage = set(
+            User.objects.with_capability(Capability.TRIAGE).values_list("pk", flat=True)
+        )
+        self.triage_on_shift = [
+            responders[pk] for pk in sorted(self.on_shift) if pk in triage
+        ]
+        self.backups = [
+            shift.responder
+            for shift in shifts
+            if shift.role == Shift.Role.BACKUP and shift.responder_id in triage
+        ]
+        managers = list(User.objects.with_capability(Capability.PLAN_COVERAGE))
+        self.managers_on_duty = [
+            m for m in managers if m.pk in self.on_shift
+        ] or managers
+        self.approvers = list(User.objects.with_capability(Capability.APPROVE))
+        self._next_shift = {}
+
+    @staticmethod
+    def _serves(person, channel):
+        return not person.channels or channel.slug in person.channels
+
+    def for_comment(self, comment, kind):
+        policy = comment.channel.sla_policy
+        people = []
+        if comment.assignee and comment.assignee.is_active:
+            people.append(comment.assignee)
+        else:
+            people += [
+                p for p in self.triage_on_shift if self._serves(p, comment.channel)
+            ]
+        if kind == Notification.Kind.SLA_BREACH:
+            if policy is None or policy.escalate_to_backup:
+                people += [p for p in self.backups if self._serves(p, comment.channel)]
+            if policy is None or policy.escalate_to_manager:
+                people += self.managers_on_duty
+        if not people:
+            people = list(self.managers_on_duty)
+        unique = {}
+        for person in people:
+            unique.setdefault(person.pk, person)
+        return list(unique.values())
+
+    def deliver_after(self, person, comment, now):
+        """Critical comments and people on shift: now. Others: their next shift
+        within two weeks, or now when none is planned."""
+        if comment.severity == "critical" or person.pk in self.on_shift:
+            return now
+        if person.pk not in self._next_shift:
+            self._next_shift[person.pk] = (
+                Shift.objects.filter(
+                    responder=person,
+                    starts_at__gt=now,
+                    starts_at__lte=now + WAIT_FOR_SHIFT,
+                )
+                .order_by("starts_at")
+                .values_list("starts_at", flat=True)
+                .first()
+            )
+        return self._next_shift[person.pk] or now
+
+
+# -- the approvals clock --------------------------------------------------------
+
+
+def approvals_sweep(*, now=None, people=None):
+    """Tell the other approvers about answers waiting longer than the approval
+    target of their channel's policy; once per answer. Return how many."""
+    now = now or timezone.now()
+    people = people or _People(now)
+    targets = {None: DEFAULT_APPROVAL_MINUTES} | dict(
+        SlaPolicy.objects.values_list("pk", "approval_minutes")
+    )
+    total = 0
+    for policy_id, minutes in targets.items():
+        overdue = Answer.objects.filter(
+            status=Answer.Status.PENDING_APPROVAL,
+            approval_escalated_at__isnull=True,
+            created_at__lte=now - datetime.timedelta(minutes=minutes),
+            comment__channel__sla_policy_id=policy_id,
+        ).values_list("pk", flat=True)
+        for answer_id in list(overdue):
+            with transaction.atomic():
+                won = Answer.objects.filter(
+                    pk=answer_id,
+                    status=Answer.Status.PENDING_APPROVAL,
+                    approval_escalated_at__isnull=True,
+                ).update(approval_escalated_at=now)
+                if not won:
+                    continue
+                answer = Answer.objects.select_related("comment").get(pk=answer_id)
+                _escalate_approval(answer, now, people)
+                total += 1
+    return total
+
+
+def _escalate_approval(answer, now, people):
+    comment = answer.comment
+    Event.objects.create(
+        comment=comment,
+        action="approval_overdue",
+        before=comment.status,
+        after=comment.status,
+        reason=str(answer.pk),
+        at=now,
+    )
+    others = [p for p in people.approvers if p.pk != answer.author_id]
+    on_shift = [p for p in others if p.pk in people.on_shift]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=person,
+                kind=Notification.Kind.APPROVAL_OVERDUE,
+                comment=comment,
+                created_at=now,
+                deliver_after=now,
+            )
+            for person in (on_shift or others)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# -- sending --------------------------------------------------------------------
+
+
+def notifications_send(*, now=None, limit=200):
+    """E-mail the notifications whose time has come; return how many left.
+
+    Each is leased with a conditional update before sending, so that two
+    senders never send it twice; a failure is retried after the lease.
+    """
+    now = now or timezone.now()
+    due = list(
+        Notification.objects.filter(sent_at__isnull=True, deliver_after__lte=now)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .order_by("deliver_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in due:
+        leased = (
+            Notification.objects.filter(pk=pk, sent_at__isnull=True)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+            .update(lease_until=now + NOTIFICATION_LEASE, attempts=F("attempts") + 1)
+        )
+        if not leased:
+            continue
+        notification = Notification.objects.select_related(
+            "recipient", "comment__channel"
+        ).get(pk=pk)
+        try:
+            _send(notification)
+        except OSError as exc:  # SMTP and socket errors
+            Notification.objects.filter(pk=pk).update(last_error=str(exc)[:500])
+            continue
+        Notification.objects.filter(pk=pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _send(notification):
+    comment = notification.comment
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = {
+            Notification.Kind.SLA_WARNING: _("Response due soon on %(channel)s"),
+            Notification.Kind.SLA_BREACH: _("Response overdue on %(channel)s"),
+            Notification.Kind.APPROVAL_OVERDUE: _(
+                "An answer on %(channel)s is waiting for approval"
+            ),
+        }[notification.kind] % {"channel": comment.channel}
+        body = _("%(author)s wrote:\n\n%(text)s\n\nDue: %(due)s\nOpen it: %(path)s") % {
+            "author": comment.author,
+            "text": comment.text[:2000],
+            "due": timezone.localtime(comment.first_response_due_at).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "path": reverse("moderation:comment", args=[comment.pk]),
+        }
+    if notification.recipient.email:
+        send_mail(subject, body, None, [notification.recipient.email])
+
+
+# -- outcomes -------------------------------------------------------------------
+
+
+def record_outcome(comment, *, now):
+    """Store how the comment's first response went (wall-clock and business
+    minutes, met or not, when it was posted, time waiting for approval)."""
+    comment = Comment.objects.select_related(
+        "channel__sla_policy__calendar", "channel__calendar"
+    ).get(pk=comment.pk)
+    specs = {}
+    spec = spec_for(clock_calendar(comment.channel), comment.posted_at, specs)
+    waits = [
+        (answer.decided_at or now) - answer.created_at
+        for answer in comment.answers.all()
+        if answer.needs_approval_because
+    ]
+    Comment.objects.filter(pk=comment.pk).update(
+        response_minutes=_minutes(now - comment.posted_at),
+        response_business_minutes=businesstime.business_minutes_between(
+            spec, comment.posted_at, now
+        ),
+        sla_met=now <= comment.first_response_due_at,
+        posted_period=posted_period_of(comment.channel, comment.posted_at),
+        approval_wait_minutes=_minutes(sum(waits, datetime.timedelta()))
+        if waits
+        else None,
+    )
+
+
+def posted_period_of(channel, posted_at):
+    """Return whether a comment posted at ``posted_at`` came on a weekday, a
+    weekend or a statutory holiday, in the channel's coverage calendar's zone."""
+    calendar = channel.calendar
+    local = posted_at.astimezone(zoneinfo.ZoneInfo(calendar.time_zone))
+    if calendar.holiday_country and local.date() in _holidays(
+        calendar.holiday_country, calendar.holiday_subdivision, local.year
+    ):
+        return PostedPeriod.HOLIDAY
+    return PostedPeriod.WEEKEND if local.weekday() >= 5 else PostedPeriod.WEEKDAY
+
+
+@functools.cache
+def _holidays(country, subdivision, year):
+    return frozenset(statutory_holidays(country, subdivision, [year]))
+
+
+def _minutes(delta):
+    return max(0, int(delta.total_seconds() // 60))

@@ -1,0 +1,463 @@
+"""The SLA clock: due times, the sweep (once), notifications, approvals,
+outcomes, reports. Time is frozen and walked past each deadline."""
+
+import datetime
+import threading
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+
+from moderation import reports, services, sla
+from moderation.models import Event, Notification, SlaPolicy
+from staffing.models import BusinessCalendar, Shift
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+TZ = zoneinfo.ZoneInfo("America/Toronto")
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def local(*args):
+    return datetime.datetime(*args, tzinfo=TZ)
+
+
+def ingest(channel, posted_at, text="Votre service est le pire", external_id="c-1"):
+    with time_machine.travel(posted_at, tick=False):
+        return services.comment_ingest(
+            channel=channel,
+            external_id=external_id,
+            author="someone",
+            text=text,
+            posted_at=posted_at,
+        )[0]
+
+
+def sweep(at):
+    with time_machine.travel(at, tick=False):
+        return sla.sla_sweep()
+
+
+@pytest.fixture
+def wall(channel):
+    """The channel on a wall-clock policy: low 2 h, warned 30 min before."""
+    channel.sla_policy = SlaPolicy.objects.create(
+        slug="round-the-clock", name_fr="24/7", name_en="24/7", low_minutes=120
+    )
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def business(channel):
+    """The channel on the Québec business calendar, default medium 8 h."""
+    channel.sla_policy = SlaPolicy.objects.create(
+        slug="office",
+        name_fr="Bureau",
+        name_en="Office",
+        clock=SlaPolicy.Clock.BUSINESS,
+        calendar=BusinessCalendar.objects.get(slug="qc-business"),
+    )
+    channel.calendar = BusinessCalendar.objects.get(slug="qc-business")
+    channel.save()
+    return channel
+
+
+def test_due_and_warning_times_come_from_the_channels_policy(wall):
+    posted = local(2026, 11, 25, 10, 0)  # Wednesday
+    comment = ingest(wall, posted)
+    assert comment.severity == "low"
+    assert comment.first_response_due_at == posted + datetime.timedelta(hours=2)
+    assert comment.warn_at == posted + datetime.timedelta(minutes=90)
+    assert comment.sla_policy.slug == "round-the-clock"
+    assert comment.sla_policy_version == 1
+    assert comment.posted_period == "weekday"
+
+
+def test_business_time_skips_the_weekend_and_a_holiday(business):
+    # Friday 16:30; medium, 8 business hours of 9:00-17:00 days: 30 min on
+    # Friday, then 7 h 30 on Monday.
+    comment = ingest(business, local(2026, 11, 27, 16, 30), text="Espèce de crétin")
+    assert comment.severity == "medium"
+    assert comment.first_response_due_at == local(2026, 11, 30, 16, 30)
+    assert comment.warn_at == local(2026, 11, 30, 16, 0)
+    # Posted on Saint-Jean-Baptiste (Wednesday 24 June 2026): the holiday is
+    # not business time, and the report files it under holidays.
+    holiday = ingest(
+        business, local(2026, 6, 24, 10), text="Espèce de crétin", external_id="c-2"
+    )
+    assert holiday.posted_period == "holiday"
+    assert holiday.first_response_due_at == local(2026, 6, 25, 17)
+
+
+def test_wall_clock_counts_real_minutes_across_the_dst_change(wall):
+    # 1 November 2026, 01:30 EDT; one real hour later the clocks say 01:30 EST.
+    posted = datetime.datetime(2026, 11, 1, 5, 30, tzinfo=datetime.UTC)
+    comment = ingest(wall, posted, text="Je vais te tuer")
+    assert comment.severity == "critical"
+    due = comment.first_response_due_at
+    assert due - posted == datetime.timedelta(hours=1)
+    assert due.astimezone(TZ).strftime("%H:%M %Z") == "01:30 EST"
+
+
+def test_the_sweep_warns_then_breaches_once_each(wall, personas):
+    posted = local(2026, 11, 25, 10, 0)
+    comment = ingest(wall, posted)
+    responder = personas["responder"]
+    services.comment_claim(comment=comment, actor=responder)
+    warn, due = comment.warn_at, comment.first_response_due_at
+
+    assert sweep(warn - MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
+    assert sweep(warn) == {"warned": 1, "breached": 0, "approvals": 0}
+    assert sweep(warn + MINUTE)["warned"] == 0
+    comment.refresh_from_db()
+    assert comment.warned_at == warn
+    assert sweep(due - MINUTE)["breached"] == 0
+    assert sweep(due)["breached"] == 1
+    assert sweep(due + MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
+    comment.refresh_from_db()
+    assert comment.breached_at == due
+    actions = list(comment.events.values_list("action", flat=True))
+    assert actions.count("sla_warned") == 1
+    assert actions.count("sla_breached") == 1
+    kinds = sorted(
+        Notification.objects.filter(recipient=responder).values_list("kind", flat=True)
+    )
+    assert kinds == ["sla_breach", "sla_warning"]
+    # The breach also reaches the managers (nobody is on shift: all of them).
+    assert Notification.objects.filter(
+        kind="sla_breach", recipient=personas["manager"]
+    ).exists()
+
+
+def test_an_answered_comment_is_neither_warned_nor_breached(wall, personas):
+    comment = ingest(wall, local(2026, 11, 25, 10, 0))
+    services.comment_close(comment=comment, actor=personas["responder"])
+    assert sweep(comment.first_response_due_at + MINUTE) == {
+        "warned": 0,
+        "breached": 0,
+        "approvals": 0,
+    }
+
+
+def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
+    wall, personas
+):
+    responder = personas["responder"]
+    monday_shift = Shift.objects.create(
+        responder=responder,
+        starts_at=local(2026, 11, 30, 9),
+        ends_at=local(2026, 11, 30, 17),
+    )
+    saturday = local(2026, 11, 28, 11, 0)
+    low = ingest(wall, saturday)
+    critical = ingest(wall, saturday, text="Je vais te tuer", external_id="c-2")
+    for comment in (low, critical):
+        services.comment_claim(comment=comment, actor=responder)
+    assert low.posted_period == "weekend"
+    sweep(saturday + datetime.timedelta(hours=3))
+    waiting = Notification.objects.get(
+        comment=low, kind="sla_breach", recipient=responder
+    )
+    assert waiting.deliver_after == monday_shift.starts_at
+    urgent = Notification.objects.get(
+        comment=critical, kind="sla_breach", recipient=responder
+    )
+    assert urgent.deliver_after == saturday + datetime.timedelta(hours=3)
+    # E-mails go out when their time comes, once: the critical comment's
+    # warning and breach at once, the other's on Monday morning.
+    with time_machine.travel(saturday + datetime.timedelta(hours=3), tick=False):
+        assert sla.notifications_send() >= 2
+        assert sla.notifications_send() == 0
+    subjects = sorted(m.subject for m in mail.outbox if responder.email in m.to)
+    assert subjects == [
+        "Réponse bientôt due sur Facebook @organisation",
+        "Réponse en retard sur Facebook @organisation",
+    ]
+    with time_machine.travel(monday_shift.starts_at, tick=False):
+        assert sla.notifications_send() >= 2
+    subjects = [m.subject for m in mail.outbox if responder.email in m.to]
+    assert subjects.count("Réponse en retard sur Facebook @organisation") == 2
+    assert subjects.count("Réponse bientôt due sur Facebook @organisation") == 2
+
+
+def test_a_weekend_with_coverage_tells_the_people_on_shift_at_once(wall, personas):
+    responder = personas["responder"]
+    Shift.objects.create(
+        responder=responder,
+        starts_at=local(2026, 11, 28, 9),
+        ends_at=local(2026, 11, 28, 17),
+    )
+    backup = personas["approver"]
+    Shift.objects.create(
+        responder=backup,
+        role=Shift.Role.BACKUP,
+        starts_at=local(2026, 11, 28, 9),
+        ends_at=local(2026, 11, 28, 17),
+    )
+    saturday = local(2026, 11, 28, 10, 0)
+    comment = ingest(wall, saturday)
+    sweep(comment.warn_at)
+    # Unassigned: the warning goes to those on shift who triage.
+    warned = set(
+        Notification.objects.filter(kind="sla_warning").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert warned == {"responder", "approver"}
+    sweep(comment.first_response_due_at)
+    breach = Notification.objects.filter(kind="sla_breach")
+    assert set(breach.values_list("recipient__username", flat=True)) == {
+        "responder",
+        "approver",
+        "manager",
+    }
+    assert {
+        n.deliver_after for n in breach if n.recipient_id != personas["manager"].pk
+    } == {comment.first_response_due_at}
+
+
+def test_the_escalation_chain_follows_the_policy(wall, personas):
+    policy = wall.sla_policy
+    policy.escalate_to_manager = False
+    policy.save()
+    comment = ingest(wall, local(2026, 11, 25, 10, 0))
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    sweep(comment.first_response_due_at)
+    assert set(
+        Notification.objects.filter(kind="sla_breach").values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"responder"}
+
+
+def test_a_sweep_catches_up_in_batches_after_an_outage(wall):
+    posted = local(2026, 11, 25, 10, 0)
+    for index in range(25):
+        ingest(wall, posted + index * MINUTE, external_id=f"c-{index}")
+    with time_machine.travel(posted + datetime.timedelta(hours=3), tick=False):
+        assert sla.sla_sweep(batch=10) == {"warned": 25, "breached": 25, "approvals": 0}
+        assert sla.sla_sweep(batch=10) == {"warned": 0, "breached": 0, "approvals": 0}
+    assert Event.objects.filter(action="sla_breached").count() == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_notify_each_breach_once(wall, personas):
+    posted = local(2026, 11, 25, 10, 0)
+    for index in range(40):
+        ingest(wall, posted, external_id=f"c-{index}")
+    barrier = threading.Barrier(3)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(
+                sla.sla_sweep(now=posted + datetime.timedelta(hours=3), batch=7)
+            )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(r["breached"] for r in results) == 40
+    assert sum(r["warned"] for r in results) == 40
+    assert Event.objects.filter(action="sla_breached").count() == 40
+    assert Notification.objects.filter(kind="sla_breach").count() == 40 * len(
+        {personas["manager"].pk}
+    )
+
+
+def test_a_sweep_that_dies_before_committing_leaves_the_work_to_the_next(
+    wall, monkeypatch
+):
+    comment = ingest(wall, local(2026, 11, 25, 10, 0))
+    at = comment.first_response_due_at
+
+    def dies(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(sla, "_notify", dies)
+    with pytest.raises(SystemExit):
+        sla.sla_sweep(now=at)
+    comment.refresh_from_db()
+    assert (comment.warned_at, comment.breached_at) == (None, None)
+    monkeypatch.undo()
+    assert sla.sla_sweep(now=at)["breached"] == 1
+
+
+def test_approvals_have_their_own_clock(wall, personas):
+    comment = ingest(wall, local(2026, 11, 25, 10, 0))
+    responder = personas["responder"]
+    services.comment_claim(comment=comment, actor=responder)
+    with time_machine.travel(local(2026, 11, 25, 10, 5), tick=False):
+        answer = services.answer_submit(comment=comment, actor=responder, body="Merci.")
+    assert answer.status == "pending_approval"
+    target = local(2026, 11, 25, 10, 5) + datetime.timedelta(minutes=60)
+    assert sla.approvals_sweep(now=target - MINUTE) == 0
+    assert sla.approvals_sweep(now=target) == 1
+    assert sla.approvals_sweep(now=target + MINUTE) == 0
+    told = set(
+        Notification.objects.filter(kind="approval_overdue").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    # The approvers, the author excepted (managers approve too).
+    assert told == {"approver", "manager"}
+    assert comment.events.filter(action="approval_overdue").count() == 1
+
+
+def test_the_outcome_is_stored_at_the_first_response(business, personas):
+    # Friday 16:30, medium: due Monday 16:30; answered Monday 10:00 after an
+    # approval that took 20 minutes.
+    comment = ingest(business, local(2026, 11, 27, 16, 30), text="Espèce de crétin")
+    responder, approver = personas["responder"], personas["approver"]
+    services.comment_claim(comment=comment, actor=responder)
+    with time_machine.travel(local(2026, 11, 30, 9, 40), tick=False):
+        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+    with time_machine.travel(local(2026, 11, 30, 10, 0), tick=False):
+        services.answer_approve(answer=answer, actor=approver)
+    comment.refresh_from_db()
+    assert comment.response_minutes == 2 * 24 * 60 + 17 * 60 + 30  # wall-clock
+    assert comment.response_business_minutes == 30 + 60  # Fri 30 + Mon 60
+    assert comment.sla_met is True
+    assert comment.posted_period == "weekday"
+    assert comment.approval_wait_minutes == 20
+
+
+def test_changing_a_policy_recomputes_open_comments_only(
+    wall, personas, django_capture_on_commit_callbacks
+):
+    posted = local(2026, 11, 25, 10, 0)
+    open_one = ingest(wall, posted)
+    closed = ingest(wall, posted, external_id="c-2")
+    services.comment_close(comment=closed, actor=personas["responder"])
+    with django_capture_on_commit_callbacks(execute=True):
+        policy = wall.sla_policy
+        policy.low_minutes = 240
+        policy.save()
+    open_one.refresh_from_db()
+    closed.refresh_from_db()
+    assert open_one.first_response_due_at == posted + datetime.timedelta(hours=4)
+    assert open_one.sla_policy_version == 2
+    assert closed.first_response_due_at == posted + datetime.timedelta(hours=2)
+
+
+def test_percentiles_match_postgresqls_percentile_cont():
+    values = [1, 2, 3, 4, 10]
+    assert reports.percentile(values, 0.5) == 3
+    assert reports.percentile(values, 0.9) == pytest.approx(7.6)
+    assert reports.percentile([5], 0.9) == 5
+    assert reports.percentile([], 0.5) is None
+
+
+def answered_at(channel, personas, posted, answered, external_id, text="Merci"):
+    comment = ingest(channel, posted, text=text, external_id=external_id)
+    responder = personas["responder"]
+    services.comment_claim(comment=comment, actor=responder)
+    with time_machine.travel(answered, tick=False):
+        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+    if answer.status == "pending_approval":
+        with time_machine.travel(answered, tick=False):
+            services.answer_approve(answer=answer, actor=personas["approver"])
+    return comment
+
+
+def test_the_report_splits_weekdays_weekends_and_holidays(wall, personas, api_client):
+    # Wall-clock 2 h target: two weekday answers in 30 and 90 minutes, one
+    # weekend answer in 5 hours (a breach), one overdue comment never answered.
+    answered_at(
+        wall, personas, local(2026, 11, 25, 10), local(2026, 11, 25, 10, 30), "a"
+    )
+    answered_at(
+        wall, personas, local(2026, 11, 26, 10), local(2026, 11, 26, 11, 30), "b"
+    )
+    answered_at(wall, personas, local(2026, 11, 28, 10), local(2026, 11, 28, 15), "c")
+    waiting = ingest(wall, local(2026, 11, 29, 10), external_id="d")
+    sweep(waiting.first_response_due_at)
+    api_client.force_authenticate(personas["manager"])
+    body = api_client.get(
+        "/api/v1/sla/report/", {"from": "2026-11-23", "to": "2026-11-29"}
+    ).json()
+    assert (body["count"], body["met"], body["breached"]) == (4, 2, 2)
+    assert body["breach_rate"] == 0.5
+    assert body["first_response_minutes"] == {"p50": 90.0, "p90": 258.0}
+    assert body["by_period"]["weekday"]["count"] == 2
+    assert body["by_period"]["weekday"]["breach_rate"] == 0.0
+    assert body["by_period"]["weekend"]["breached"] == 2
+    assert body["by_period"]["weekend"]["first_response_minutes"]["p50"] == 300.0
+    assert body["by_period"]["holiday"]["count"] == 0
+    assert body["approval_wait_minutes"] == {"p50": 0.0, "p90": 0.0}
+    # Nobody had a shift that week on a 24/7 channel: 7 days uncovered.
+    assert body["uncovered_hours"] == 168.0
+    assert body["longest_uncovered_hours"] == 168.0
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"from": "2026-11-30", "to": "2026-11-01"}, "non_field_errors"),
+        ({"from": "2024-01-01", "to": "2026-01-01"}, "non_field_errors"),
+        ({"channel": "nowhere"}, "channel"),
+        ({"form": "2026-11-01"}, "form"),
+    ],
+)
+def test_the_report_refuses_bad_parameters(api_client, personas, channel, query, field):
+    api_client.force_authenticate(personas["manager"])
+    response = api_client.get("/api/v1/sla/report/", query)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [("manager", 200), ("approver", 200), ("responder", 403), ("api_reader", 403)],
+)
+def test_the_report_is_for_managers_and_approvers(
+    api_client, personas, channel, persona, code
+):
+    api_client.force_authenticate(personas[persona])
+    assert api_client.get("/api/v1/sla/report/").status_code == code
+
+
+def test_the_dashboard_and_its_csv(client, wall, personas):
+    answered_at(
+        wall, personas, local(2026, 11, 28, 10), local(2026, 11, 28, 15), "=cmd"
+    )
+    client.force_login(personas["manager"])
+    page = client.get(
+        reverse("moderation:sla"), {"from": "2026-11-23", "to": "2026-11-29"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Fin de semaine" in html
+    assert "168,0 h" in html
+    csv_rows = client.get(
+        reverse("moderation:sla-export"),
+        {"from": "2026-11-23", "to": "2026-11-29", "rows": "breaches"},
+    )
+    assert csv_rows["Content-Type"] == "text/csv; charset=utf-8"
+    lines = csv_rows.content.decode().splitlines()
+    assert lines[0].startswith("channel,external_id,severity,posted_at,posted_on")
+    assert lines[1].startswith("facebook-main,'=cmd,")  # no formula injection
+    assert ",weekend," in lines[1]
+    weeks = client.get(
+        reverse("moderation:sla-export"),
+        {"from": "2026-11-23", "to": "2026-11-29", "rows": "coverage"},
+    ).content.decode()
+    assert "facebook-main,2026-11-23,168.0,168.0" in weeks
+    assert (
+        client.get(reverse("moderation:sla-export"), {"rows": "x"}).status_code == 400
+    )
+    client.force_login(personas["responder"])
+    assert client.get(reverse("moderation:sla")).status_code == 403
