@@ -14,7 +14,6 @@ comment, and e-mailed by their own task with a lease, like the outbox.
 import datetime
 import functools
 import zoneinfo
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -157,7 +156,9 @@ def sla_sweep(*, now=None, batch=SWEEP_BATCH):
         "approvals": approvals_sweep(now=now, people=people),
     }
     if any(counts.values()):
-        transaction.on_commit(_queue_notifications, robust=True)
+        # One task for the e-mails and one for the webhook messages, rather
+        # than one per comment; both also run every minute on their own.
+        transaction.on_commit(_queue_senders, robust=True)
     return counts
 
 
@@ -227,11 +228,7 @@ def _notify(kind, action, ids, now, people):
         if comment.channel.connector == Channel.Connector.WEBHOOK:
             messages.append(_webhook_message(comment, kind, now))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    if messages:
-        created = OutboxMessage.objects.bulk_create(messages)
-        transaction.on_commit(
-            partial(_queue_outbox, [m.pk for m in created]), robust=True
-        )
+    OutboxMessage.objects.bulk_create(messages)
 
 
 def _webhook_message(comment, kind, now):
@@ -252,17 +249,11 @@ def _webhook_message(comment, kind, now):
     )
 
 
-def _queue_outbox(message_ids):
-    from moderation.tasks import send_outbox
-
-    for message_id in message_ids:
-        send_outbox.delay(message_id)
-
-
-def _queue_notifications():
-    from moderation.tasks import send_notifications
+def _queue_senders():
+    from moderation.tasks import send_notifications, send_outbox_due
 
     send_notifications.delay()
+    send_outbox_due.delay()
 
 
 class _People:
