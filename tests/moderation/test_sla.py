@@ -461,3 +461,31 @@ def test_the_dashboard_and_its_csv(client, wall, personas):
     )
     client.force_login(personas["responder"])
     assert client.get(reverse("moderation:sla")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("clock", "posted", "text"),
+    [
+        # Weekday, wall-clock.
+        ("wall", local(2026, 11, 25, 10, 0), "Votre service est le pire"),
+        # Saturday, wall-clock: the weekend counts.
+        ("wall", local(2026, 11, 28, 22, 0), "Votre service est le pire"),
+        # The night the clocks go back (1 November 2026), critical.
+        ("wall", local(2026, 11, 1, 1, 30), "Je vais te tuer"),
+        # Friday evening on business time: due on Monday.
+        ("business", local(2026, 11, 27, 16, 30), "Espèce de crétin"),
+        # Saint-Jean-Baptiste on business time: due the next day.
+        ("business", local(2026, 6, 24, 10, 0), "Espèce de crétin"),
+    ],
+)  # fmt: skip
+def test_each_deadline_is_marked_at_its_minute_not_before(request, clock, posted, text):
+    channel = request.getfixturevalue(clock)
+    comment = ingest(channel, posted, text=text)
+    for mark, at in (
+        ("warned", comment.warn_at),
+        ("breached", comment.first_response_due_at),
+    ):
+        assert sla.sla_sweep(now=at - MINUTE)[mark] == 0
+        assert sla.sla_sweep(now=at)[mark] == 1
+        assert sla.sla_sweep(now=at + MINUTE)[mark] == 0
+    assert comment.events.filter(action="sla_breached").count() == 1
