@@ -44,6 +44,7 @@ class Command(BaseCommand):
             if demo:
                 call_command("demo", password=password, stdout=self.stdout)
                 call_command("demo_comments", stdout=self.stdout)
+                call_command("demo_history", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 "\n"

@@ -1,0 +1,40 @@
+"""The demonstration data of `make run`: an inbox to triage and a month of SLA
+history that shows the weekend silence."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from moderation import reports
+from moderation.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_fills_the_inbox_and_a_month_of_history(capsys):
+    call_command("bootstrap", "--demo")
+    open_comments = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
+    assert open_comments.count() == 10
+    assert set(open_comments.values_list("language", flat=True)) == {"fr", "en"}
+    history = Comment.objects.filter(external_id__startswith="hist-")
+    assert history.count() > 150
+    assert not history.exclude(status="answered").exists()
+
+    end = timezone.now()
+    start = end - datetime.timedelta(days=28)
+    report = reports.sla_report(start=start, end=end)
+    weekday, weekend = report["by_period"]["weekday"], report["by_period"]["weekend"]
+    # Answers within the hour on weekdays, on Monday morning at the weekend.
+    assert weekend["breach_rate"] > 0.5 > weekday["breach_rate"]
+    assert weekend["first_response_minutes"]["p50"] > 10 * 60
+    assert report["approval_wait_minutes"]["p50"] >= 10
+    # Before this week's rota, nobody was on duty from Friday 17:00 to Monday
+    # 9:00 on the round-the-clock channel.
+    assert report["longest_uncovered_hours"] >= 64
+
+    call_command("demo_history")  # a second run changes nothing
+    assert Comment.objects.filter(external_id__startswith="hist-").count() == (
+        history.count()
+    )
