@@ -244,6 +244,7 @@ class Comment(models.Model):
         related_name="+",
     )
     sla_policy_version = models.PositiveIntegerField(null=True, blank=True)
+    sla_calendar_version = models.PositiveIntegerField(null=True, blank=True)
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breach noticed at"), null=True, blank=True)

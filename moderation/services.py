@@ -166,7 +166,7 @@ def _prepare_comment(item, *, specs, now):
     severity = max(
         (m.severity for m in result.matches), key=SEVERITY_RANK.get, default=""
     )
-    policy, warn, due = sla.due_times(
+    clock = sla.due_times(
         channel=channel, severity=severity, posted_at=posted_at, specs=specs
     )
     comment = Comment(
@@ -183,11 +183,8 @@ def _prepare_comment(item, *, specs, now):
         priority=priority_for(result.matches),
         categories=sorted({m.category for m in result.matches}),
         policy_version=result.policy_version,
-        first_response_due_at=due,
-        warn_at=warn,
         posted_period=sla.posted_period_of(channel, posted_at),
-        sla_policy=policy,
-        sla_policy_version=policy.version if policy else None,
+        **clock.fields(),
     )
     return comment, result.matches
 

@@ -14,6 +14,7 @@ comment, and e-mailed by their own task with a lease, like the outbox.
 import datetime
 import functools
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -83,17 +84,38 @@ def spec_for(calendar, at, specs):
     return specs[key]
 
 
+@dataclass(frozen=True)
+class Clock:
+    """A comment's SLA clock: what it was computed from, and its deadlines."""
+
+    policy: SlaPolicy | None
+    calendar_version: int | None
+    warn_at: datetime.datetime
+    due_at: datetime.datetime
+
+    def fields(self):
+        """Return the comment fields this clock sets."""
+        return {
+            "sla_policy": self.policy,
+            "sla_policy_version": self.policy.version if self.policy else None,
+            "sla_calendar_version": self.calendar_version,
+            "warn_at": self.warn_at,
+            "first_response_due_at": self.due_at,
+        }
+
+
 def due_times(*, channel, severity, posted_at, specs):
-    """Return ``(policy, warn_at, due_at)`` of a comment posted on ``channel``."""
+    """Return the ``Clock`` of a comment posted on ``channel`` at ``posted_at``."""
     policy = channel.sla_policy
     if policy is None:
         target, warning = DEFAULT_TARGET_MINUTES[severity], DEFAULT_WARNING_MINUTES
     else:
         target, warning = policy.target_minutes(severity), policy.warning_minutes
-    spec = spec_for(clock_calendar(channel), posted_at, specs)
+    calendar = clock_calendar(channel)
+    spec = spec_for(calendar, posted_at, specs)
     due = businesstime.add_business_minutes(spec, posted_at, target)
     warn = businesstime.add_business_minutes(spec, posted_at, max(0, target - warning))
-    return policy, warn, due
+    return Clock(policy, calendar.version if calendar else None, warn, due)
 
 
 def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
@@ -116,20 +138,19 @@ def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
         ).order_by("pk")[:batch]
     )
     specs = {}
+    fields = []
     for comment in chunk:
-        policy, warn, due = due_times(
+        clock = due_times(
             channel=comment.channel,
             severity=comment.severity,
             posted_at=comment.posted_at,
             specs=specs,
-        )
-        comment.sla_policy = policy
-        comment.sla_policy_version = policy.version if policy else None
-        comment.warn_at, comment.first_response_due_at = warn, due
-    Comment.objects.bulk_update(
-        chunk,
-        ["sla_policy", "sla_policy_version", "warn_at", "first_response_due_at"],
-    )
+        ).fields()
+        for name, value in clock.items():
+            setattr(comment, name, value)
+        fields = list(clock)
+    if chunk:
+        Comment.objects.bulk_update(chunk, fields)
     return chunk[-1].pk if len(chunk) == batch else 0
 
 

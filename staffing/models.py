@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -330,6 +332,9 @@ class BusinessCalendar(models.Model):
     holiday_subdivision = models.CharField(
         _("holidays: subdivision"), max_length=10, blank=True, default="QC"
     )
+    # Incremented when the calendar, its windows or its closures change, so
+    # that a due time records which version of the calendar it came from.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -340,6 +345,11 @@ class BusinessCalendar(models.Model):
 
     def __str__(self):
         return localized(self, "name")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.holiday_country:
@@ -552,3 +562,14 @@ class CoverageGapAlert(models.Model):
 
     def __str__(self):
         return f"{self.calendar}: {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+@receiver(post_save, sender=OpeningWindow)
+@receiver(post_delete, sender=OpeningWindow)
+@receiver(post_save, sender=Closure)
+@receiver(post_delete, sender=Closure)
+def _calendar_content_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        BusinessCalendar.objects.filter(pk=instance.calendar_id).update(
+            version=F("version") + 1
+        )

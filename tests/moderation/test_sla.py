@@ -489,3 +489,26 @@ def test_each_deadline_is_marked_at_its_minute_not_before(request, clock, posted
         assert sla.sla_sweep(now=at)[mark] == 1
         assert sla.sla_sweep(now=at + MINUTE)[mark] == 0
     assert comment.events.filter(action="sla_breached").count() == 1
+
+
+def test_a_closure_moves_open_due_times_and_records_the_calendar_version(
+    business, django_capture_on_commit_callbacks
+):
+    from staffing.models import Closure
+
+    calendar = business.sla_policy.calendar
+    comment = ingest(business, local(2026, 11, 27, 16, 30), text="Espèce de crétin")
+    assert comment.sla_calendar_version == calendar.version
+    assert comment.first_response_due_at == local(2026, 11, 30, 16, 30)
+    # Closed all Monday (a storm): the deadline moves to Tuesday.
+    with django_capture_on_commit_callbacks(execute=True):
+        Closure.objects.create(
+            calendar=calendar,
+            starts_at=local(2026, 11, 30, 0),
+            ends_at=local(2026, 12, 1, 0),
+            reason="Tempête",
+        )
+    comment.refresh_from_db()
+    calendar.refresh_from_db()
+    assert comment.first_response_due_at == local(2026, 12, 1, 16, 30)
+    assert comment.sla_calendar_version == calendar.version > 1
