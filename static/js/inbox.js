@@ -10,6 +10,7 @@
 (function () {
   "use strict";
   var current = null; // data-id of the row under the cursor
+  var selected = new Set(); // data-ids of the selected rows, across refreshes
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("#inbox .inbox-row"));
@@ -34,6 +35,10 @@
     return Array.prototype.slice.call(document.querySelectorAll("#inbox .select-row:checked"));
   }
 
+  function remember(box) {
+    if (box.checked) selected.add(box.value); else selected.delete(box.value);
+  }
+
   function updateCount() {
     var label = document.querySelector(".selected-count");
     if (!label) return;
@@ -47,7 +52,9 @@
     var list = rows();
     var row = list[indexOfCurrent(list)];
     if (!row) return false;
-    row.querySelector(".select-row").checked = true;
+    var box = row.querySelector(".select-row");
+    box.checked = true;
+    remember(box);
     updateCount();
     return true;
   }
@@ -67,7 +74,10 @@
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target.matches(".select-row")) updateCount();
+    if (event.target.matches(".select-row")) {
+      remember(event.target);
+      updateCount();
+    }
   });
 
   document.addEventListener("click", function (event) {
@@ -89,6 +99,7 @@
         if (row) {
           var box = row.querySelector(".select-row");
           box.checked = !box.checked;
+          remember(box);
           updateCount();
         }
         break;
@@ -111,17 +122,15 @@
     event.preventDefault();
   });
 
-  // Keep the cursor and the selection across the periodic refresh.
-  var kept = [];
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.target.id !== "inbox-live") return;
-    kept = checked().map(function (box) { return box.value; });
-  });
+  // Keep the cursor and the selection across the periodic refresh: both live
+  // here, not in the table that htmx replaces.
   document.addEventListener("htmx:afterSettle", function () {
-    kept.forEach(function (id) {
-      var box = document.querySelector('#inbox .select-row[value="' + id + '"]');
-      if (box) box.checked = true;
+    var present = new Set();
+    document.querySelectorAll("#inbox .select-row").forEach(function (box) {
+      box.checked = selected.has(box.value);
+      present.add(box.value);
     });
+    selected.forEach(function (id) { if (!present.has(id)) selected.delete(id); });
     var list = rows();
     var index = indexOfCurrent(list);
     if (index >= 0) {

@@ -49,6 +49,7 @@ def test_keyboard_triage_answer_and_approval(
     sign_in(page, live_server, "responder")
     expect(page).to_have_url(live_server.url + "/inbox/")
     expect(page.locator("#inbox .inbox-row")).to_have_count(3)
+    page.wait_for_load_state("load")  # the keyboard script is deferred
     expect(page.get_by_text('<script>alert("x")</script> crétin')).to_be_visible()
     screenshot("inbox")
 
@@ -99,6 +100,7 @@ def test_the_inbox_refreshes_itself_and_acts_on_selected_rows(
     sign_in(page, live_server, "responder")
     rows = page.locator("#inbox .inbox-row")
     expect(rows).to_have_count(3)
+    page.wait_for_load_state("load")  # the keyboard script is deferred
     page.evaluate("window.sameDocument = true")
 
     # x selects the row under the cursor; the selection survives a refresh.

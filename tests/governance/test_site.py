@@ -205,6 +205,9 @@ def test_bootstrap_demo_fills_the_inbox(capsys):
     call_command("bootstrap", "--demo")
     out = capsys.readouterr().out
     assert "demonstration users" in out
-    assert Comment.objects.count() == 10
-    assert Comment.objects.filter(severity="critical").exists()
-    assert set(Comment.objects.values_list("language", flat=True)) == {"fr", "en"}
+    # Ten comments to triage; the month of answered history is checked in
+    # tests/moderation/test_demo.py.
+    waiting = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
+    assert waiting.count() == 10
+    assert waiting.filter(severity="critical").exists()
+    assert set(waiting.values_list("language", flat=True)) == {"fr", "en"}
