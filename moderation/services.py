@@ -66,6 +66,7 @@ def comment_ingest(
     parent="",
     actor=None,
     now=None,
+    route=True,
 ):
     """Store an incoming comment with its matches and due time; return it and
     whether it was new (see ``comments_ingest``)."""
@@ -79,11 +80,11 @@ def comment_ingest(
         "language": language,
         "parent": parent,
     }
-    [result] = comments_ingest(items=[item], actor=actor, now=now)
+    [result] = comments_ingest(items=[item], actor=actor, now=now, route=route)
     return result
 
 
-def comments_ingest(*, items, actor=None, now=None):
+def comments_ingest(*, items, actor=None, now=None, route=True):
     """Store incoming comments with their matches, due times and audit events;
     return ``(comment, created)`` for each item, in order.
 
@@ -92,6 +93,7 @@ def comments_ingest(*, items, actor=None, now=None):
     routing task. Idempotent on (channel, external id), also when deliveries
     race: if a concurrent one stored some of the comments first, the batch is
     stored again one comment at a time and those return the winner's comment.
+    ``route=False`` stores without routing or alerting (loading history).
     """
     now = now or timezone.now()
     stored = _stored_comments(items)
@@ -124,8 +126,12 @@ def comments_ingest(*, items, actor=None, now=None):
         return [
             result
             for item in items
-            for result in comments_ingest(items=[item], actor=actor, now=now)
+            for result in comments_ingest(
+                items=[item], actor=actor, now=now, route=route
+            )
         ]
+    if not route:
+        return results
     created = [comment for comment, _found in fresh]
     # Routing waits for the commit; if the broker is down the comments are
     # kept all the same, and the minute sweep routes them later.

@@ -201,3 +201,15 @@ def test_the_audit_trail_cannot_change_in_sql_on_postgresql(channel):
             cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.action == "ingested"
+
+
+@pytest.mark.django_db
+def test_history_can_be_loaded_without_routing(
+    channel, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        ingest(channel, external_id="old-1", route=False)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        ingest(channel, external_id="new-1")
+    assert len(callbacks) == 1
