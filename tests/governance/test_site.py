@@ -189,7 +189,10 @@ def test_bootstrap_creates_the_first_administrator_once(capsys):
 def test_bootstrap_administrator_opens_the_admin(client, capsys):
     call_command("bootstrap")
     password = capsys.readouterr().out.split("password: ")[1].split()[0]
-    assert client.login(username="admin", password=password)
+    signed_in = client.post(
+        reverse("login"), {"username": "admin", "password": password}
+    )
+    assert signed_in.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -211,3 +214,32 @@ def test_bootstrap_demo_fills_the_inbox(capsys):
     assert waiting.count() == 10
     assert waiting.filter(severity="critical").exists()
     assert set(waiting.values_list("language", flat=True)) == {"fr", "en"}
+
+
+def test_sign_in_pauses_after_five_failures_for_that_name_and_address(client, personas):
+    url = reverse("login")
+    wrong = {"username": "responder", "password": "not the password"}
+    for _ in range(4):
+        assert client.post(url, wrong).status_code == 200  # the form, again
+    locked = client.post(url, wrong)
+    assert locked.status_code == 429
+    assert "Connexion suspendue" in locked.content.decode()
+    # Even the right password waits out the pause.
+    right = {"username": "responder", "password": PASSWORD}
+    assert client.post(url, right).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another user name from the same address is not affected.
+    other = {"username": "approver", "password": PASSWORD}
+    assert client.post(url, other).status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client, personas):
+    url = reverse("login")
+    wrong = {"username": "responder", "password": "not the password"}
+    for _ in range(4):
+        client.post(url, wrong)
+    right = {"username": "responder", "password": PASSWORD}
+    assert client.post(url, right).status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert client.post(url, wrong).status_code == 200
