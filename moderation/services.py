@@ -1,7 +1,6 @@
 """State changes of the work: ingest and transitions, each with its audit event."""
 
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from governance.transactions import after_commit
 from moderation import connectors, sla, webhooks
 from moderation.models import (
     Answer,
@@ -135,13 +135,10 @@ def comments_ingest(*, items, actor=None, now=None, route=True):
     created = [comment for comment, _found in fresh]
     # Routing waits for the commit; if the broker is down the comments are
     # kept all the same, and the minute sweep routes them later.
-    transaction.on_commit(
-        partial(
-            _queue_routing,
-            [c.pk for c in created],
-            [c.pk for c in created if c.severity == "critical"],
-        ),
-        robust=True,
+    after_commit(
+        _queue_routing,
+        [c.pk for c in created],
+        [c.pk for c in created if c.severity == "critical"],
     )
     return results
 
@@ -559,7 +556,7 @@ def _outbox_answer(answer, *, now):
     )
     if sends:
         # If the broker is down the message waits; the minute sweep sends it.
-        transaction.on_commit(partial(_queue_send, message.pk), robust=True)
+        after_commit(_queue_send, message.pk)
     return message
 
 
@@ -833,5 +830,5 @@ def outbox_retry(*, message, actor, now=None):
         pk=message.pk, status=OutboxMessage.Status.FAILED
     ).update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=now)
     if retried:
-        transaction.on_commit(partial(_queue_send, message.pk), robust=True)
+        after_commit(_queue_send, message.pk)
     return bool(retried)

@@ -1,13 +1,11 @@
 """When a manager changes an SLA policy, a channel's clock or a calendar, the
 open comments it governs get new due times, in Celery batches after commit."""
 
-from functools import partial
-
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from governance.transactions import after_commit
 from moderation.models import Channel, SlaPolicy
 from staffing.models import BusinessCalendar, Closure, OpeningWindow
 
@@ -21,14 +19,14 @@ def _recompute(channel_ids=None, policy_id=None):
 @receiver(post_save, sender=SlaPolicy)
 def _policy_changed(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
-        transaction.on_commit(partial(_recompute, policy_id=instance.pk), robust=True)
+        after_commit(_recompute, policy_id=instance.pk)
 
 
 @receiver(post_save, sender=Channel)
 def _channel_changed(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
-    transaction.on_commit(partial(_recompute, channel_ids=[instance.pk]), robust=True)
+    after_commit(_recompute, channel_ids=[instance.pk])
 
 
 @receiver(post_save, sender=BusinessCalendar)
@@ -47,4 +45,4 @@ def _calendar_changed(sender, instance, raw=False, **kwargs):
         ).values_list("pk", flat=True)
     )
     if channel_ids:
-        transaction.on_commit(partial(_recompute, channel_ids=channel_ids), robust=True)
+        after_commit(_recompute, channel_ids=channel_ids)

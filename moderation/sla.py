@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from governance.transactions import after_commit
 from moderation.models import (
     Answer,
     Channel,
@@ -179,7 +180,7 @@ def sla_sweep(*, now=None, batch=SWEEP_BATCH):
     if any(counts.values()):
         # One task for the e-mails and one for the webhook messages, rather
         # than one per comment; both also run every minute on their own.
-        transaction.on_commit(_queue_senders, robust=True)
+        after_commit(_queue_senders)
     return counts
 
 

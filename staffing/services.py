@@ -3,7 +3,6 @@
 import calendar
 import datetime
 import zoneinfo
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from governance.transactions import after_commit
 from staffing import selectors
 from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
@@ -342,7 +342,7 @@ def accreditations_warn_expiring(*, now=None):
             if claimed:
                 sent.append((days, accreditation))
     for days, accreditation in sent:
-        transaction.on_commit(partial(_send_expiry_warning, accreditation, days))
+        after_commit(_send_expiry_warning, accreditation, days)
     return sent
 
 
@@ -397,7 +397,7 @@ def coverage_gaps_alert(*, now=None, days=14):
             if created:
                 new.append((calendar_obj, start, stop))
     if new:
-        transaction.on_commit(partial(_send_gap_alert, new))
+        after_commit(_send_gap_alert, new)
     return new
 
 

@@ -1,0 +1,90 @@
+"""Bad days: the broker down during ingest, the database connection dropped
+under a running process. Nothing is lost, and the product recovers by itself."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from governance.celery import app
+from moderation import services
+from moderation.models import Comment
+from staffing.models import Shift
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def forget_broker_connections():
+    # Celery keeps a pool of broker connections per app; drop it so that the
+    # next publish connects to whatever the configuration now says.
+    app._pool = None
+    app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_BROKER)
+    app.conf.broker_url, app.conf.task_always_eager = DEAD_BROKER, False
+    forget_broker_connections()
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    forget_broker_connections()
+
+
+def test_ingest_succeeds_with_the_broker_down_and_routing_catches_up(
+    api_client, personas, channel, broker_down
+):
+    api_client.force_authenticate(personas["api_reader"])
+    item = {
+        "channel": channel.slug,
+        "external_id": "outage-1",
+        "author": "someone",
+        "text": "Je vais te tuer",
+        "posted_at": "2026-11-27T21:00:00Z",
+    }
+    response = api_client.post("/api/v1/comments/", item, format="json")
+    assert response.status_code == 201
+    bulk = api_client.post(
+        "/api/v1/comments/bulk/",
+        [{**item, "external_id": f"outage-{i}"} for i in range(2, 5)],
+        format="json",
+    )
+    assert bulk.json()["created"] == 3
+    assert Comment.objects.count() == 4
+    assert not Comment.objects.filter(assignee__isnull=False).exists()
+
+
+def test_the_minute_sweep_routes_what_waited_once_the_broker_is_back(personas, channel):
+    comment, _ = services.comment_ingest(
+        channel=channel, external_id="late-route", author="x",
+        text="Votre service est le pire", posted_at=timezone.now(), route=False,
+    )  # fmt: skip
+    now = timezone.now()
+    Shift.objects.create(
+        responder=personas["responder"],
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
+    assert services.comments_route_waiting() == 1
+    comment.refresh_from_db()
+    assert comment.assignee == personas["responder"]
+
+
+def test_a_dropped_database_connection_is_reopened_on_the_next_request(
+    client, personas, channel
+):
+    client.force_login(personas["responder"])
+    assert client.get("/inbox/").status_code == 200
+    # The server side of the connection goes away (a restart, a failover).
+    connection.connection.close()
+    # Django notices at the end of the failing request and reconnects for the
+    # next one; the health checks of persistent connections do the same.
+    try:
+        client.get("/inbox/")
+    except Exception:  # noqa: BLE001 (the request on the dead connection)
+        connection.close()
+    assert client.get("/inbox/").status_code == 200
