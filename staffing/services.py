@@ -28,7 +28,7 @@ from staffing.models import (
 from staffing.roles import Capability, Role
 
 # Apps whose models managers edit in the admin.
-MANAGED_APPS = ("policies", "staffing", "moderation", "authtoken")
+MANAGED_APPS = ("policies", "staffing", "moderation", "authtoken", "axes")
 
 
 def roles_sync(*, using="default"):

@@ -243,3 +243,21 @@ def test_a_success_resets_the_failure_count(client, personas):
     client.logout()
     for _ in range(4):
         assert client.post(url, wrong).status_code == 200
+
+
+def test_managers_unlock_a_paused_sign_in_in_the_admin(client, personas):
+    from axes.models import AccessAttempt
+
+    wrong = {"username": "responder", "password": "not the password"}
+    for _ in range(5):
+        client.post(reverse("login"), wrong)
+    attempt = AccessAttempt.objects.get(username="responder")
+    client.force_login(personas["manager"])
+    listing = client.get("/admin/axes/accessattempt/")
+    assert listing.status_code == 200
+    assert "responder" in listing.content.decode()
+    # Deleting the attempt lifts the pause.
+    client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    client.logout()
+    right = {"username": "responder", "password": PASSWORD}
+    assert client.post(reverse("login"), right).status_code == 302
