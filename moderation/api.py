@@ -24,6 +24,9 @@ from staffing.models import BusinessCalendar
 from staffing.roles import Capability
 
 MAX_TEXT = 20_000
+# Ids in addresses: digits, no longer than a 64-bit integer; anything else is
+# not found (404) rather than a failed lookup.
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 class RuleMatchSerializer(serializers.ModelSerializer):
@@ -160,6 +163,7 @@ class CommentViewSet(
 ):
     """Incoming comments: ingest (API clients) and read (responders)."""
 
+    lookup_value_regex = ID_PATTERN
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
 
@@ -296,10 +300,14 @@ class BulkIngestView(APIView):
                 {"non_field_errors": [f"Send between 1 and {MAX_BULK} comments."]}
             )
         # One serializer and one channel lookup serve the whole batch.
-        slugs = {item.get("channel") for item in items if isinstance(item, dict)}
-        channels = Channel.objects.filter(
-            active=True, slug__in=[slug for slug in slugs if isinstance(slug, str)]
-        ).select_related("calendar", "sla_policy__calendar")
+        slugs = {
+            item["channel"]
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("channel"), str)
+        }
+        channels = Channel.objects.filter(active=True, slug__in=slugs).select_related(
+            "calendar", "sla_policy__calendar"
+        )
         by_slug = {channel.slug: channel for channel in channels}
         validator = BulkItemSerializer(context={"channels": by_slug})
         results, valid = [], []
@@ -436,6 +444,8 @@ class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
 
 class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Answers; approvers approve or reject those pending approval."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = AnswerSerializer
     permission_classes = [capability_permission(Capability.TRIAGE)]

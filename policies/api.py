@@ -95,7 +95,9 @@ class RuleSerializer(serializers.ModelSerializer):
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    published_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    published_by = serializers.SlugRelatedField(
+        read_only=True, slug_field="username", allow_null=True
+    )
 
     class Meta:
         model = PolicyVersion

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -22,10 +22,19 @@ MAX_MINUTES = 60 * 24 * 366
 MAX_GAP_DAYS = 92
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$"})
+class HourMinuteField(serializers.TimeField):
+    """A time of day as "09:00", which JSON Schema's "time" format (seconds
+    and an offset) does not describe."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class WindowSerializer(serializers.Serializer):
     weekday = serializers.IntegerField()
-    starts = serializers.TimeField(format="%H:%M")
-    ends = serializers.TimeField(format="%H:%M")
+    starts = HourMinuteField()
+    ends = HourMinuteField()
 
 
 class CalendarSerializer(serializers.ModelSerializer):

@@ -232,3 +232,18 @@ def test_api_schema_has_no_warnings(tmp_path):
         stdout=out, stderr=out,
     )  # fmt: skip
     assert (tmp_path / "s.yml").read_text().startswith("openapi:")
+
+
+def test_bulk_items_with_a_channel_that_is_not_a_slug_are_invalid(ingester):
+    items = [{**ITEM, "external_id": "odd", "channel": {}}, {**ITEM, "channel": 7}]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 200
+    assert [r["result"] for r in response.json()["results"]] == ["invalid"] * 2
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("pk", ["null", "1,2", "-1", "9" * 25])
+def test_ids_that_are_not_ids_are_not_found(api_client, personas, pk):
+    api_client.force_authenticate(personas["manager"])
+    assert api_client.post(f"/api/v1/comments/{pk}/claim/").status_code == 404
+    assert api_client.post(f"/api/v1/answers/{pk}/approve/").status_code == 404
