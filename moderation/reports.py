@@ -85,10 +85,15 @@ def _figures(comments):
     }
 
 
-def sla_report(*, start, end, channel=None):
-    """Return the figures of the dashboard and of ``/api/v1/sla/report/``."""
+def sla_report(*, start, end, channel=None, weeks=None):
+    """Return the figures of the dashboard and of ``/api/v1/sla/report/``.
+
+    ``weeks`` takes ``uncovered_weeks`` of the same period when the caller
+    already has them (the dashboard draws them too).
+    """
     comments = judged(start=start, end=end, channel=channel)
-    weeks = uncovered_weeks(start=start, end=end, channel=channel)
+    if weeks is None:
+        weeks = uncovered_weeks(start=start, end=end, channel=channel)
     return {
         "from": start.date().isoformat(),
         "to": (end - datetime.timedelta(days=1)).date().isoformat(),

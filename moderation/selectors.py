@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import Answer, Comment, Event, OutboxMessage, RuleMatch
+from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
 
@@ -67,9 +68,6 @@ EXCERPT_LENGTH = 160
 
 def inbox_rows(comments, *, now):
     """Return an ``InboxRow`` per comment; personal data is always masked."""
-    # Imported here: the template tags module reads models of this app.
-    from moderation.templatetags.moderation import countdown
-
     severities = dict(Severity.choices)
     statuses = dict(Comment.Status.choices)
     categories = dict(Category.choices)

@@ -171,7 +171,9 @@ _MARKS = {
 def sla_sweep(*, now=None, batch=SWEEP_BATCH):
     """Mark and notify the warnings and breaches due at ``now``; return counts."""
     now = now or timezone.now()
-    people = _People(now)
+    # Who to tell is read once per sweep, and only when something is due: an
+    # idle sweep, the usual case, costs its two index lookups.
+    people = functools.cache(lambda: _People(now))
     counts = {
         "warned": _sweep(Notification.Kind.SLA_WARNING, now, batch, people),
         "breached": _sweep(Notification.Kind.SLA_BREACH, now, batch, people),
@@ -200,7 +202,7 @@ def _sweep(kind, now, batch, people):
         with transaction.atomic():
             won = _mark(mark, candidates, now)
             if won:
-                _notify(kind, action, won, now, people)
+                _notify(kind, action, won, now, people())
         total += len(won)
         if len(candidates) < batch or not won:
             return total
@@ -358,9 +360,12 @@ class _People:
 
 def approvals_sweep(*, now=None, people=None):
     """Tell the other approvers about answers waiting longer than the approval
-    target of their channel's policy; once per answer. Return how many."""
+    target of their channel's policy; once per answer. Return how many.
+
+    ``people`` returns the sweep's ``_People`` (read on first call).
+    """
     now = now or timezone.now()
-    people = people or _People(now)
+    people = people or functools.cache(lambda: _People(now))
     targets = {None: DEFAULT_APPROVAL_MINUTES} | dict(
         SlaPolicy.objects.values_list("pk", "approval_minutes")
     )
@@ -382,7 +387,7 @@ def approvals_sweep(*, now=None, people=None):
                 if not won:
                     continue
                 answer = Answer.objects.select_related("comment").get(pk=answer_id)
-                _escalate_approval(answer, now, people)
+                _escalate_approval(answer, now, people())
                 total += 1
     return total
 

@@ -332,9 +332,9 @@ def sla_dashboard(request):
     if period:
         start, end = period
         channel = form.cleaned_data["channel"]
-        report = reports.sla_report(start=start, end=end, channel=channel)
-        periods = dict(PostedPeriod.choices)
         weeks = reports.uncovered_weeks(start=start, end=end, channel=channel)
+        report = reports.sla_report(start=start, end=end, channel=channel, weeks=weeks)
+        periods = dict(PostedPeriod.choices)
         context |= {
             "report": report,
             "periods": [
