@@ -1,0 +1,183 @@
+"""Real processes for the fault tests: a Celery worker and gunicorn, started as
+production starts them, on the test database and the configured broker.
+
+The tests that lock tables or terminate connections need PostgreSQL, as CI
+runs them; the others also run on the embedded default.
+"""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+needs_postgresql = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="kills processes holding PostgreSQL locks and connections",
+)
+
+
+def wait_for(condition, seconds=45, message="timed out"):
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        assert time.monotonic() < deadline, message() if callable(message) else message
+        time.sleep(0.1)
+    return result
+
+
+def database_url():
+    """The test database, as a URL other processes can be given."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = db["HOST"] or "localhost"
+    port = db["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def process_env(folder, **extra):
+    """Production settings on the test database and broker; mail into files."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "PYTHONPATH"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="governance.settings",
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        SECRET_KEY="fault-tests-only-secret-key-not-used-anywhere-else",
+        VAR_DIR=str(folder),
+        EMAIL_URL=f"file://{Path(folder) / 'mail'}",
+        **extra,
+    )
+    return env
+
+
+def children(pid):
+    """The direct children of a process (the prefork pool of a worker)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+class Process:
+    """A command in its own process group, its output in a log file."""
+
+    def __init__(self, command, folder, env):
+        self.log = Path(folder) / f"{uuid.uuid4().hex}.log"
+        self._output = self.log.open("w")
+        self.popen = subprocess.Popen(  # noqa: S603 (our own executables)
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self):
+        return self.popen.pid
+
+    def output(self):
+        return self.log.read_text()
+
+    def alive(self):
+        return self.popen.poll() is None
+
+    def kill(self):
+        """SIGKILL the whole group: no clean-up, no acknowledgement."""
+        if self.alive():
+            os.killpg(self.pid, signal.SIGKILL)
+        self.popen.wait(timeout=30)
+
+    def stop(self):
+        if self.alive():
+            os.killpg(self.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._output.close()
+
+
+class Worker(Process):
+    """``celery worker`` with a prefork pool of one process, as in production
+    (acks late, requeue on a lost worker)."""
+
+    def __init__(self, folder):
+        name = f"fault-{uuid.uuid4().hex[:8]}@%h"
+        command = [
+            str(BIN / "celery"), "-A", "governance", "worker", "--pool", "prefork",
+            "--concurrency", "1", "--loglevel", "INFO", "--hostname", name,
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]  # fmt: skip
+        super().__init__(command, folder, process_env(folder))
+        wait_for(
+            lambda: " ready." in self.output() or not self.alive(),
+            seconds=60,
+            message="the worker did not start",
+        )
+        assert self.alive(), self.output()
+
+    def pool(self):
+        """The pid of the pool process running tasks."""
+        return wait_for(lambda: children(self.pid), message="no pool process")[0]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn(Process):
+    """The web server as the Procfile starts it (persistent database
+    connections with health checks, from DATABASE_URL)."""
+
+    def __init__(self, folder, workers=2):
+        self.port = free_port()
+        command = [
+            str(BIN / "gunicorn"), "governance.wsgi", "--bind",
+            f"127.0.0.1:{self.port}", "--workers", str(workers),
+        ]  # fmt: skip
+        super().__init__(
+            command, folder, process_env(folder, ALLOWED_HOSTS="127.0.0.1")
+        )
+        wait_for(self._answers, seconds=60, message="gunicorn did not start")
+
+    def _answers(self):
+        assert self.alive(), self.output()
+        try:
+            return self.request("GET", "/healthz")[0] in (200, 503)
+        except OSError:
+            return False
+
+    def request(self, method, path, body=None, headers=None):
+        """One request on a fresh connection; return (status, body)."""
+        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            client.request(method, path, body=body, headers=headers or {})
+            response = client.getresponse()
+            return response.status, response.read()
+        finally:
+            client.close()
+
+
+def scratch_folder():
+    return tempfile.TemporaryDirectory(prefix="governance-faults-")
