@@ -1,5 +1,13 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -22,4 +30,44 @@ class QueryLanguageMiddleware:
         response = self.get_response(request)
         if language in SUPPORTED:
             response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with ``Retry-After`` when the database cannot be reached.
+
+    A restart, a failover or a lock the request gave up on is not a bug: the
+    person or the REST client should simply try again, and the product picks
+    up again by itself (persistent connections are health-checked before each
+    request). The page needs no database: no menu, no user.
+    """
+
+    RETRY_AFTER_SECONDS = 10
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning(
+            "Database unavailable for %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+        )
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            response = JsonResponse(
+                {"detail": _("The service is unavailable for a moment; try again.")},
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("503.html", {"retry_after": self.RETRY_AFTER_SECONDS}),
+                status=503,
+            )
+        response.headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

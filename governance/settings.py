@@ -84,8 +84,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last: refuses sign-ins for a while after repeated failures.
+    # Refuses sign-ins for a while after repeated failures.
     "axes.middleware.AxesMiddleware",
+    # 503 + Retry-After while the database cannot be reached.
+    "governance.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"

@@ -64,8 +64,8 @@ def process_env(folder, **extra):
         SECRET_KEY="fault-tests-only-secret-key-not-used-anywhere-else",
         VAR_DIR=str(folder),
         EMAIL_URL=f"file://{Path(folder) / 'mail'}",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -150,15 +150,22 @@ class Gunicorn(Process):
     """The web server as the Procfile starts it (persistent database
     connections with health checks, from DATABASE_URL)."""
 
-    def __init__(self, folder, workers=2):
+    def __init__(self, folder, workers=2, **env):
         self.port = free_port()
         command = [
             str(BIN / "gunicorn"), "governance.wsgi", "--bind",
             f"127.0.0.1:{self.port}", "--workers", str(workers),
         ]  # fmt: skip
-        super().__init__(
-            command, folder, process_env(folder, ALLOWED_HOSTS="127.0.0.1")
+        env = process_env(folder, ALLOWED_HOSTS="127.0.0.1", **env)
+        # Pages name their static files through the manifest, as in production.
+        subprocess.run(  # noqa: S603 (our own executable)
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=120,
         )
+        super().__init__(command, folder, env)
         wait_for(self._answers, seconds=60, message="gunicorn did not start")
 
     def _answers(self):
