@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load.py [--comments 200000] [--seconds 30]
                                         [--clients 8] [--workers 2]
+                                        [--fault terminate|restart]
 
 Fills a fresh database ``governance_bench_load`` (comments as in
 ``benchmarks/inbox.py``), starts gunicorn as production does, and drives it
@@ -13,9 +14,19 @@ sending a mix of requests for ``--seconds``:
 - 20 % a REST client's rules pull with ``If-None-Match`` (304 expected).
 
 Reports requests, throughput, p50/p95/p99 and errors per kind.
+
+``--fault`` breaks PostgreSQL a third of the way through (``--fault-at``):
+``terminate`` ends every connection of the web workers
+(``pg_terminate_backend``, as a failover or an administrator does); ``restart``
+restarts the server with ``--restart-command`` (by default ``pg_ctlcluster``
+on the first local cluster; needs the right to do so). The report then says
+which requests failed and with what, when the service answered again, and
+checks that every comment answered 201 is in the database. The run fails on a
+lost comment, on a 500, or on errors outside the outage.
 """
 
 import argparse
+import collections
 import http.client
 import json
 import multiprocessing
@@ -113,7 +124,10 @@ def client(port, cookie, token, channel, seconds, seed, results):
             connection.close()
         elapsed = (time.perf_counter() - started) * 1000
         expected = {"inbox": (200,), "ingest": (201,), "rules": (200, 304)}[kind]
-        results.append((kind, elapsed, status in expected, status))
+        external_id = f"load-{seed}-{counter}" if kind == "ingest" else None
+        results.append(
+            (kind, elapsed, status in expected, status, time.time(), external_id)
+        )
 
 
 def drive(port, cookie, token, channel, seconds, clients, queue):
@@ -133,6 +147,92 @@ def drive(port, cookie, token, channel, seconds, clients, queue):
     queue.put(results)
 
 
+def restart_command():
+    """``pg_ctlcluster VERSION NAME restart`` for the first local cluster."""
+    listing = subprocess.run(  # noqa: S603
+        ["pg_lsclusters", "--no-header"],  # noqa: S607 (PostgreSQL's own tool)
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    version, name = listing.stdout.split()[:2]
+    return f"pg_ctlcluster {version} {name} restart"
+
+
+def break_database(kind, url, command):
+    """Do the fault now; return what was done and how long it took."""
+    import psycopg2
+
+    started = time.time()
+    if kind == "terminate":
+        connection = psycopg2.connect(url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'"
+            )
+            what = f"terminated {cursor.fetchone()[0]} connections"
+        connection.close()
+    else:
+        subprocess.run(command, shell=True, check=True)  # noqa: S602 (by hand)
+        what = f"ran {command!r}"
+    return started, time.time(), what
+
+
+def fault_report(results, fault):
+    """Print what the fault cost; return whether the product held up."""
+    from django.db import connection
+
+    from moderation.models import Comment
+
+    started, ended, what = fault
+    failures = [r for r in results if not r[2]]
+    print(f"\nfault: {what} in {ended - started:.1f} s")
+    held = True
+    if failures:
+        statuses = collections.Counter(r[3] for r in failures)
+        first = min(r[4] for r in failures) - started
+        last = max(r[4] for r in failures) - started
+        back = min((r[4] for r in results if r[2] and r[4] > started + last), default=0)
+        counts = ", ".join(
+            f"{n} × {s or 'no answer'}" for s, n in sorted(statuses.items())
+        )
+        print(
+            f"failed requests: {len(failures)} ({counts}), from {first:+.1f} s"
+            f" to {last:+.1f} s after the fault began"
+        )
+        if back:
+            print(f"answering again {back - started:.1f} s after the fault began")
+        if 500 in statuses:
+            print("FAIL: server errors (500)")
+            held = False
+        if first < -1 or last > ended - started + 10:
+            print("FAIL: errors outside the outage")
+            held = False
+    else:
+        print("failed requests: none")
+    accepted = {r[5] for r in results if r[0] == "ingest" and r[2]}
+    refused = {r[5] for r in results if r[0] == "ingest" and not r[2]}
+    connection.close()  # the server may have restarted under this process too
+    stored = set(
+        Comment.objects.filter(external_id__in=accepted | refused).values_list(
+            "external_id", flat=True
+        )
+    )
+    lost = accepted - stored
+    print(
+        f"comments answered 201: {len(accepted):,}, stored: "
+        f"{len(accepted & stored):,}, lost: {len(lost)}; not answered 201: "
+        f"{len(refused)}, of which stored anyway: {len(refused & stored)}"
+    )
+    if lost:
+        print("FAIL: comments answered 201 are missing")
+        held = False
+    return held
+
+
 def percentile(values, fraction):
     return values[min(len(values) - 1, int(len(values) * fraction))]
 
@@ -143,7 +243,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fault", choices=["terminate", "restart"])
+    parser.add_argument("--fault-at", type=float, help="seconds (a third of the run)")
+    parser.add_argument("--restart-command", help="default: pg_ctlcluster ... restart")
     args = parser.parse_args()
+    command = args.restart_command or (
+        restart_command() if args.fault == "restart" else None
+    )
     url = fresh_database("governance_bench_load")
     from django.core.management import call_command
 
@@ -186,6 +292,10 @@ def main():
         )
         started = time.perf_counter()
         driver.start()
+        fault = None
+        if args.fault:
+            time.sleep(args.fault_at or args.seconds / 3)
+            fault = break_database(args.fault, url, command)
         results = queue.get()
         driver.join()
         elapsed = time.perf_counter() - started
@@ -209,6 +319,8 @@ def main():
             f"{statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "
             f"{percentile(times, 0.99):8.1f} {errors:7}"
         )
+    if fault:
+        return 0 if fault_report(results, fault) else 1
     statuses = sorted({r[3] for r in results if not r[2]})
     if statuses:
         print(f"unexpected statuses: {statuses}")
