@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent
 
 needs_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="kills processes holding PostgreSQL locks and connections",
+    reason="needs PostgreSQL: locks, connections and backends of a server",
 )
 
 
