@@ -5,6 +5,7 @@ The tests that lock tables or terminate connections need PostgreSQL, as CI
 runs them; the others also run on the embedded default.
 """
 
+import contextlib
 import http.client
 import os
 import signal
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -120,14 +122,14 @@ class Worker(Process):
     """``celery worker`` with a prefork pool of one process, as in production
     (acks late, requeue on a lost worker)."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, **env):
         name = f"fault-{uuid.uuid4().hex[:8]}@%h"
         command = [
             str(BIN / "celery"), "-A", "governance", "worker", "--pool", "prefork",
             "--concurrency", "1", "--loglevel", "INFO", "--hostname", name,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
-        super().__init__(command, folder, process_env(folder))
+        super().__init__(command, folder, process_env(folder, **env))
         wait_for(
             lambda: " ready." in self.output() or not self.alive(),
             seconds=60,
@@ -188,3 +190,63 @@ class Gunicorn(Process):
 
 def scratch_folder():
     return tempfile.TemporaryDirectory(prefix="governance-faults-")
+
+
+class TcpProxy:
+    """A TCP relay to ``upstream`` that can be stopped, dropping every open
+    connection and refusing new ones, then started again on the same port: a
+    broker that goes away under running processes and comes back."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.port = free_port()
+        self._sockets = set()
+        self._lock = threading.Lock()
+        self._listener = None
+        self.start()
+
+    def start(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self):
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._sockets.update((client, server))
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, target), daemon=True
+                ).start()
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)

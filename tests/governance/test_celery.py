@@ -18,6 +18,7 @@ def test_celery_is_configured_from_django_settings():
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
+    assert conf.worker_cancel_long_running_tasks_on_connection_loss is True
     assert conf.broker_url == settings.CELERY_BROKER_URL
     assert conf.enable_utc is True
 

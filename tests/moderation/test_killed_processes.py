@@ -1,7 +1,8 @@
 """Processes killed for real: a Celery worker SIGKILLed in the middle of the SLA
 sweep's transaction and in the middle of posting to a platform, gunicorn's
-database connections terminated by PostgreSQL. Each time the product finishes
-the work on its own, and nothing is lost or notified twice."""
+database connections terminated by PostgreSQL, the broker gone from under a
+running gunicorn and worker. Each time the product finishes the work on its
+own, and nothing is lost or notified twice."""
 
 import datetime
 import http.server
@@ -11,8 +12,10 @@ import signal
 import threading
 from email import message_from_string
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,7 +33,14 @@ from moderation.models import (
     SlaPolicy,
 )
 from staffing.models import Shift
-from tests.processes import Gunicorn, Worker, needs_postgresql, scratch_folder, wait_for
+from tests.processes import (
+    Gunicorn,
+    TcpProxy,
+    Worker,
+    needs_postgresql,
+    scratch_folder,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.worker,
@@ -379,3 +389,71 @@ def test_gunicorn_recovers_when_postgresql_drops_its_connections(
     finally:
         web.stop()
     assert Comment.objects.filter(external_id__startswith="after-").count() == 10
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"),
+    reason="needs a broker over the network (Redis, as CI runs it)",
+)
+def test_ingest_goes_on_while_the_broker_is_away_and_routing_catches_up(
+    channel, personas, folder
+):
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    proxy = TcpProxy((broker.hostname, broker.port or 6379))
+    url = broker._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
+    app.control.purge()
+    now = timezone.now()
+    Shift.objects.create(
+        responder=personas["responder"],
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
+    token = Token.objects.create(user=personas["api_reader"]).key
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    worker = Worker(folder, CELERY_BROKER_URL=url)
+    web = Gunicorn(folder, workers=1, CELERY_BROKER_URL=url)
+
+    def post(external_id):
+        item = {
+            "channel": channel.slug,
+            "external_id": external_id,
+            "author": "someone",
+            "text": "Votre service est le pire",
+            "posted_at": "2026-11-27T21:00:00Z",
+        }
+        return web.request("POST", "/api/v1/comments/", json.dumps(item), headers)[0]
+
+    def routed(*external_ids):
+        return Comment.objects.filter(
+            external_id__in=external_ids, assignee__isnull=False
+        ).count() == len(external_ids)
+
+    try:
+        assert post("before") == 201
+        wait_for(lambda: routed("before"), message=worker.output)
+
+        proxy.stop()  # every connection dropped, new ones refused
+        during = [f"during-{n}" for n in range(5)]
+        assert [post(external_id) for external_id in during] == [201] * 5
+        assert Comment.objects.filter(external_id__in=during).count() == 5
+        assert not Comment.objects.filter(
+            external_id__in=during, assignee__isnull=False
+        ).exists()
+        assert web.request("GET", "/healthz")[0] == 503
+
+        proxy.start()
+        # The worker reconnects by itself; beat's minute sweep routes what
+        # waited, and new comments are routed as they come again.
+        app.send_task("moderation.tasks.route_waiting")
+        wait_for(lambda: routed(*during), seconds=90, message=worker.output)
+        assert post("after") == 201
+        wait_for(lambda: routed("after"), message=worker.output)
+        assert web.request("GET", "/healthz")[0] == 200
+    finally:
+        web.stop()
+        worker.stop()
+        proxy.stop()
+    assert "Connection to broker lost" in worker.output()
+    assert "Error calling _queue_routing" in web.output()  # logged, not raised
+    assert Comment.objects.count() == 7
+    assert Event.objects.filter(action="routed").count() == 7
