@@ -2,7 +2,7 @@
 open comments it governs get new due times, in Celery batches after commit."""
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from governance.transactions import after_commit
@@ -22,11 +22,23 @@ def _policy_changed(sender, instance, created, raw=False, **kwargs):
         after_commit(_recompute, policy_id=instance.pk)
 
 
+def _clock(channel):
+    return channel.calendar_id, channel.sla_policy_id
+
+
+@receiver(post_init, sender=Channel)
+def _channel_loaded(sender, instance, **kwargs):
+    instance._saved_clock = _clock(instance)
+
+
 @receiver(post_save, sender=Channel)
 def _channel_changed(sender, instance, created, raw=False, **kwargs):
-    if created or raw:
-        return
-    after_commit(_recompute, channel_ids=[instance.pk])
+    # Only a new calendar or SLA policy moves due times; renaming a channel or
+    # pausing it does not.
+    changed = _clock(instance) != instance._saved_clock
+    instance._saved_clock = _clock(instance)
+    if changed and not (created or raw):
+        after_commit(_recompute, channel_ids=[instance.pk])
 
 
 @receiver(post_save, sender=BusinessCalendar)

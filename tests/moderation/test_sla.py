@@ -352,6 +352,30 @@ def test_changing_a_policy_recomputes_open_comments_only(
     assert closed.first_response_due_at == posted + datetime.timedelta(hours=2)
 
 
+def test_a_new_clock_on_a_channel_recomputes_and_nothing_else_does(
+    wall, personas, django_capture_on_commit_callbacks
+):
+    posted = local(2026, 11, 25, 10, 0)
+    comment = ingest(wall, posted)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        wall.handle = "renamed"
+        wall.active = False
+        wall.save()
+    assert callbacks == []
+    slower = SlaPolicy.objects.create(
+        slug="slower", name_fr="Lent", name_en="Slow", low_minutes=480
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        wall.sla_policy = slower
+        wall.save()
+    assert len(callbacks) == 1
+    comment.refresh_from_db()
+    assert comment.first_response_due_at == posted + datetime.timedelta(hours=8)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        wall.save()  # saved again, nothing changed
+    assert callbacks == []
+
+
 def test_percentiles_match_postgresqls_percentile_cont():
     values = [1, 2, 3, 4, 10]
     assert reports.percentile(values, 0.5) == 3
