@@ -197,6 +197,9 @@ STORAGES = {
 EMAIL = env_email("EMAIL_URL", "console://")
 EMAIL_BACKEND = EMAIL.pop("EMAIL_BACKEND")
 globals().update(EMAIL)
+# Seconds before an unresponsive mail server is given up on (the send is
+# retried later): a critical alert holds its comment's row while it is sent.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -292,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "moderation-route-waiting": {
         "task": "moderation.tasks.route_waiting",
+        "schedule": crontab(minute="*"),
+    },
+    "moderation-alert-waiting": {
+        "task": "moderation.tasks.alert_waiting",
         "schedule": crontab(minute="*"),
     },
     "moderation-sla-sweep": {

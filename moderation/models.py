@@ -313,6 +313,13 @@ class Comment(models.Model):
                 name="moderation_answered_idx",
                 condition=Q(first_responded_at__isnull=False),
             ),
+            # Critical comments whose alert is still to be sent (the minute
+            # sweep catches up after a broker or mail outage).
+            models.Index(
+                fields=["received_at"],
+                name="moderation_alert_waiting_idx",
+                condition=Q(severity="critical", alerted_at__isnull=True),
+            ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
         ]

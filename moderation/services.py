@@ -1,6 +1,7 @@
 """State changes of the work: ingest and transitions, each with its audit event."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +29,8 @@ from policies.models import SEVERITY_RANK, Rule
 from staffing import selectors
 from staffing.roles import Capability
 from staffing.services import may_answer_without_approval
+
+logger = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -708,21 +711,56 @@ def comments_route_waiting(*, now=None, limit=500):
 # -- alerts --------------------------------------------------------------------
 
 
+# How far back the minute sweep looks for critical comments whose alert could
+# not be sent (broker or mail server away); older ones are past alerting.
+ALERT_CATCH_UP = datetime.timedelta(hours=24)
+
+
 def comment_alert_critical(*, comment, now=None):
     """E-mail the people on duty, at any hour, about a critical comment; once.
 
     Without anyone on shift, the managers get it. Return the recipients.
+    The comment is marked alerted in the same transaction as the e-mail is
+    sent: if the mail server fails, the mark is undone and the alert is tried
+    again (by the task's retries, else by the minute sweep); two senders at
+    once wait for each other and only one sends.
     """
 
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
     if comment.severity != "critical":
         return []
-    claimed = Comment.objects.filter(pk=comment.pk, alerted_at__isnull=True).update(
-        alerted_at=now
-    )
-    if not claimed:
-        return []
+    with transaction.atomic():
+        claimed = Comment.objects.filter(pk=comment.pk, alerted_at__isnull=True).update(
+            alerted_at=now
+        )
+        if not claimed:
+            return []
+        return _alert(comment, now)
+
+
+def comments_alert_waiting(*, now=None, limit=100):
+    """Send the critical alerts that could not be sent when their comment came
+    in, for open comments of the last 24 hours (the minute sweep); return how
+    many were e-mailed."""
+    now = now or timezone.now()
+    waiting = Comment.objects.filter(
+        severity="critical",
+        alerted_at__isnull=True,
+        status__in=Comment.OPEN_STATUSES,
+        received_at__gte=now - ALERT_CATCH_UP,
+    ).order_by("received_at")[:limit]
+    alerted = 0
+    for comment in waiting:
+        try:
+            alerted += bool(comment_alert_critical(comment=comment, now=now))
+        except OSError:
+            logger.warning("Critical alert for comment %s not sent", comment.pk)
+    return alerted
+
+
+def _alert(comment, now):
+    """Record and e-mail the alert to the people on shift, else the managers."""
     people = [p for p in selectors.on_shift(now) if p.can(Capability.TRIAGE)]
     if not people:
         people = list(

@@ -5,6 +5,7 @@ from moderation.models import Comment
 from moderation.services import (
     comment_alert_critical,
     comment_route,
+    comments_alert_waiting,
     comments_route_waiting,
     outbox_send,
     outbox_send_due,
@@ -48,6 +49,13 @@ def alert_critical(comment_id):
     """Alert the people on duty of a critical comment (a no-op otherwise)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     return comment_alert_critical(comment=comment) if comment else []
+
+
+@shared_task(acks_late=True)
+def alert_waiting():
+    """Send the critical alerts that could not be sent on arrival (every minute,
+    from beat)."""
+    return comments_alert_waiting()
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,7 @@ under a running process. Nothing is lost, and the product recovers by itself."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def broker_down(monkeypatch):
     forget_broker_connections()
 
 
-def test_ingest_succeeds_with_the_broker_down_and_routing_catches_up(
+def test_ingest_succeeds_with_the_broker_down_and_routing_and_alerts_catch_up(
     api_client, personas, channel, broker_down
 ):
     api_client.force_authenticate(personas["api_reader"])
@@ -57,6 +58,12 @@ def test_ingest_succeeds_with_the_broker_down_and_routing_catches_up(
     assert bulk.json()["created"] == 3
     assert Comment.objects.count() == 4
     assert not Comment.objects.filter(assignee__isnull=False).exists()
+    # No alert could be queued for these threats; the minute sweep sends them,
+    # once each.
+    assert mail.outbox == []
+    assert services.comments_alert_waiting() == 4
+    assert services.comments_alert_waiting() == 0
+    assert len(mail.outbox) == 4
 
 
 def test_the_minute_sweep_routes_what_waited_once_the_broker_is_back(personas, channel):

@@ -138,3 +138,56 @@ def test_without_anyone_on_shift_managers_are_alerted(channel, personas):
 def test_other_comments_alert_nobody(channel, personas):
     comment = ingest(channel, "c-1", text="Quel crétin")
     assert services.comment_alert_critical(comment=comment) == []
+
+
+def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
+    channel, personas, monkeypatch
+):
+    from django.core import mail
+
+    comment = ingest(channel, "c-1", text="Je vais te tuer")
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "send_mail", refuse)
+        with pytest.raises(ConnectionRefusedError):
+            services.comment_alert_critical(comment=comment)
+    comment.refresh_from_db()
+    assert comment.alerted_at is None
+    assert not Event.objects.filter(comment=comment, action="alerted").exists()
+    assert services.comment_alert_critical(comment=comment) == ["manager@example.org"]
+    assert len(mail.outbox) == 1
+
+
+def test_the_minute_sweep_sends_the_alerts_that_could_not_be_sent(
+    channel, personas, monkeypatch
+):
+    from django.core import mail
+
+    # Ingested while the broker was away: no alert task ever ran.
+    waiting = ingest(channel, "c-1", text="Je vais te tuer")
+    other = ingest(channel, "c-2", text="Je vais te tuer")
+    closed = ingest(channel, "c-3", text="Je vais te tuer")
+    services.comment_claim(comment=closed, actor=personas["responder"])
+    services.comment_close(comment=closed, actor=personas["responder"])
+    old = ingest(channel, "c-4", text="Je vais te tuer")
+    Comment.objects.filter(pk=old.pk).update(
+        received_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    ingest(channel, "c-5")  # not critical
+    services.comment_alert_critical(comment=other)  # its task did run
+    mail.outbox.clear()
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "send_mail", refuse)
+        assert services.comments_alert_waiting() == 0  # logged, tried again later
+    assert services.comments_alert_waiting() == 1
+    assert services.comments_alert_waiting() == 0
+    assert [m.to for m in mail.outbox] == [["manager@example.org"]]
+    alerted = Comment.objects.filter(alerted_at__isnull=False)
+    assert set(alerted.values_list("pk", flat=True)) == {waiting.pk, other.pk}
