@@ -87,6 +87,7 @@ def test_gunicorn_started_while_the_database_is_down_says_so_and_serves_the_rest
             css = web.request("GET", "/static/css/site.css")
         finally:
             web.stop()
+        log = web.output()
     assert health[0] == 503
     assert json.loads(health[1])["database"]["ok"] is False
     assert notices[0] == 503
@@ -95,3 +96,5 @@ def test_gunicorn_started_while_the_database_is_down_says_so_and_serves_the_rest
     assert json.loads(rules[1])["detail"].startswith("The service is unavailable")
     assert login[0] == 200
     assert css[0] == 200
+    assert "Booting worker" in log
+    assert "Control socket" not in log  # gunicorn.conf.py is read
