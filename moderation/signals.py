@@ -23,7 +23,9 @@ def _policy_changed(sender, instance, created, raw=False, **kwargs):
 
 
 def _clock(channel):
-    return channel.calendar_id, channel.sla_policy_id
+    # From the instance's own values: a deferred field is not loaded for this.
+    values = channel.__dict__
+    return values.get("calendar_id"), values.get("sla_policy_id")
 
 
 @receiver(post_init, sender=Channel)

@@ -536,3 +536,12 @@ def test_a_closure_moves_open_due_times_and_records_the_calendar_version(
     calendar.refresh_from_db()
     assert comment.first_response_due_at == local(2026, 12, 1, 16, 30)
     assert comment.sla_calendar_version == calendar.version > 1
+
+
+def test_loading_channels_with_deferred_fields_costs_no_query(
+    wall, django_assert_num_queries
+):
+    from moderation.models import Channel
+
+    with django_assert_num_queries(1):
+        assert [c.slug for c in Channel.objects.only("slug")] == [wall.slug]
