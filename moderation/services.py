@@ -631,13 +631,14 @@ def answer_reject(*, answer, actor, reason, now=None):
 # -- routing -------------------------------------------------------------------
 
 
-def comment_route(*, comment, now=None):
+def comment_route(*, comment, now=None, on_shift=None):
     """Give a new comment to an on-shift responder who may answer it.
 
     Candidates serve the channel and speak the comment's language; those whose
     delegation covers it come first, then the least loaded. With nobody on
-    shift the comment stays in the queue and the gap is recorded. Return the
-    assignee, or ``None``.
+    shift the comment stays in the queue and the gap is recorded, once per
+    wait however many sweeps try again. Return the assignee, or ``None``.
+    ``on_shift``: the people on shift at ``now``, when the caller routes many.
     """
 
     now = now or timezone.now()
@@ -646,21 +647,13 @@ def comment_route(*, comment, now=None):
         return comment.assignee
     candidates = [
         person
-        for person in selectors.on_shift(now)
+        for person in (selectors.on_shift(now) if on_shift is None else on_shift)
         if person.can(Capability.TRIAGE)
         and (not person.channels or comment.channel.slug in person.channels)
         and (not person.languages or comment.language in person.languages)
     ]
     if not candidates:
-        with transaction.atomic():
-            _event(
-                comment,
-                actor=None,
-                action="routing_gap",
-                after=comment.status,
-                reason="nobody on shift may answer this comment",
-                now=now,
-            )
+        _record_routing_gap(comment, now)
         return None
     load = dict(
         Comment.objects.filter(
@@ -699,13 +692,41 @@ def comment_route(*, comment, now=None):
     return chosen
 
 
+def _record_routing_gap(comment, now):
+    # Not again while the comment's last event already says so: the minute
+    # sweep retries every waiting comment, all weekend long if need be.
+    last = (
+        Event.objects.filter(comment=comment)
+        .order_by("-at", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    if last != "routing_gap":
+        _event(
+            comment,
+            actor=None,
+            action="routing_gap",
+            after=comment.status,
+            reason="nobody on shift may answer this comment",
+            now=now,
+        )
+
+
 def comments_route_waiting(*, now=None, limit=500):
-    """Route new comments nobody has taken yet (after a broker outage, say)."""
+    """Route new comments nobody has taken yet (after a broker outage, or
+    once someone comes on shift); return how many were routed."""
     now = now or timezone.now()
-    waiting = Comment.objects.filter(status=S.NEW, assignee__isnull=True).order_by(
-        "first_response_due_at"
-    )[:limit]
-    return sum(comment_route(comment=c, now=now) is not None for c in waiting)
+    waiting = list(
+        Comment.objects.filter(status=S.NEW, assignee__isnull=True).order_by(
+            "first_response_due_at"
+        )[:limit]
+    )
+    if not waiting:
+        return 0
+    people = selectors.on_shift(now)
+    return sum(
+        comment_route(comment=c, now=now, on_shift=people) is not None for c in waiting
+    )
 
 
 # -- alerts --------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from moderation import sla
 from moderation.models import Comment
@@ -10,6 +11,7 @@ from moderation.services import (
     outbox_send,
     outbox_send_due,
 )
+from staffing.selectors import on_shift
 
 
 @shared_task(
@@ -33,7 +35,12 @@ def route_comments(comment_ids):
     comments = Comment.objects.filter(pk__in=comment_ids).order_by(
         "first_response_due_at"
     )
-    return [getattr(comment_route(comment=c), "pk", None) for c in comments]
+    now = timezone.now()
+    people = on_shift(now)
+    return [
+        getattr(comment_route(comment=c, now=now, on_shift=people), "pk", None)
+        for c in comments
+    ]
 
 
 @shared_task(acks_late=True)

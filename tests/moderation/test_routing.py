@@ -53,6 +53,34 @@ def test_nobody_on_shift_leaves_the_comment_queued_and_records_the_gap(channel):
     assert Event.objects.filter(comment=comment, action="routing_gap").exists()
 
 
+def test_the_gap_is_recorded_once_per_wait_however_often_the_sweep_runs(
+    channel, personas
+):
+    comment = ingest(channel, "c-1")
+    for _ in range(3):
+        assert services.comments_route_waiting() == 0
+    gaps = Event.objects.filter(comment=comment, action="routing_gap")
+    assert gaps.count() == 1
+    # Taken, then given back: a new wait, a new gap.
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    services.comment_release(comment=comment, actor=personas["responder"])
+    services.comments_route_waiting()
+    services.comments_route_waiting()
+    assert gaps.count() == 2
+
+
+def test_the_sweep_reads_who_is_on_shift_once(
+    channel, personas, django_assert_max_num_queries
+):
+    for number in range(10):
+        ingest(channel, f"c-{number}")
+    services.comments_route_waiting()  # the gaps are recorded
+    # Then each minute: the waiting comments, who is on shift (with its
+    # prefetches), and per comment its reload and its last event.
+    with django_assert_max_num_queries(5 + 2 * 10):
+        assert services.comments_route_waiting() == 0
+
+
 def test_language_and_channel_decide_who_may_take_it(channel):
     english_only = make_user("bob", [Role.RESPONDER], languages=["en"])
     other_channel = make_user("carl", [Role.RESPONDER], channels=["x-main"])
