@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -692,6 +692,9 @@ def comment_route(*, comment, now=None, on_shift=None):
     return chosen
 
 
+ROUTING_GAP_REASON = "nobody on shift may answer this comment"
+
+
 def _record_routing_gap(comment, now):
     # Not again while the comment's last event already says so: the minute
     # sweep retries every waiting comment, all weekend long if need be.
@@ -707,7 +710,7 @@ def _record_routing_gap(comment, now):
             actor=None,
             action="routing_gap",
             after=comment.status,
-            reason="nobody on shift may answer this comment",
+            reason=ROUTING_GAP_REASON,
             now=now,
         )
 
@@ -724,6 +727,30 @@ def comments_route_waiting(*, now=None, limit=500):
     if not waiting:
         return 0
     people = selectors.on_shift(now)
+    if not any(person.can(Capability.TRIAGE) for person in people):
+        # Nobody to route to (a weekend without coverage): record the gaps
+        # not yet recorded, in two queries rather than two per comment.
+        last_action = Subquery(
+            Event.objects.filter(comment=OuterRef("pk"))
+            .order_by("-at", "-pk")
+            .values("action")[:1]
+        )
+        starting = (
+            Comment.objects.filter(pk__in=[c.pk for c in waiting])
+            .annotate(last_action=last_action)
+            .exclude(last_action="routing_gap")
+        )
+        Event.objects.bulk_create(
+            Event(
+                comment=comment,
+                action="routing_gap",
+                after=comment.status,
+                reason=ROUTING_GAP_REASON,
+                at=now,
+            )
+            for comment in starting
+        )
+        return 0
     return sum(
         comment_route(comment=c, now=now, on_shift=people) is not None for c in waiting
     )

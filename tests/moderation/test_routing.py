@@ -69,16 +69,31 @@ def test_the_gap_is_recorded_once_per_wait_however_often_the_sweep_runs(
     assert gaps.count() == 2
 
 
+def test_with_nobody_on_shift_the_sweep_costs_a_few_queries(
+    channel, personas, django_assert_num_queries
+):
+    for number in range(10):
+        ingest(channel, f"c-{number}")
+    # The waiting comments, who is on shift, those whose wait begins, the gaps.
+    with django_assert_num_queries(4):
+        assert services.comments_route_waiting() == 0
+    with django_assert_num_queries(3):
+        assert services.comments_route_waiting() == 0
+    assert Event.objects.filter(action="routing_gap").count() == 10
+
+
 def test_the_sweep_reads_who_is_on_shift_once(
     channel, personas, django_assert_max_num_queries
 ):
     for number in range(10):
-        ingest(channel, f"c-{number}")
-    services.comments_route_waiting()  # the gaps are recorded
+        ingest(channel, f"c-{number}", text="Hello, my bill is wrong")
+    on_shift(make_user("francine", [Role.RESPONDER], languages=["fr"]))
+    services.comments_route_waiting()  # nobody speaks English: gaps recorded
     # Then each minute: the waiting comments, who is on shift (with its
-    # prefetches), and per comment its reload and its last event.
-    with django_assert_max_num_queries(5 + 2 * 10):
+    # prefetches and their roles), and per comment its reload and last event.
+    with django_assert_max_num_queries(6 + 2 * 10):
         assert services.comments_route_waiting() == 0
+    assert Event.objects.filter(action="routing_gap").count() == 10
 
 
 def test_language_and_channel_decide_who_may_take_it(channel):
