@@ -102,6 +102,10 @@ def main():
     fill(args.open, args.due)
     print(f"filled in {time.perf_counter() - started:.0f} s")
     print(f"{Comment.objects.count():,} open comments, {args.due:,} due")
+    # A worker that runs the sweep has its broker connection open and its
+    # tasks loaded; so does this process before it is timed (the first
+    # publish of a process costs about 0.2 s).
+    sla._queue_senders()
     started = time.perf_counter()
     counts = sla.sla_sweep()
     elapsed = time.perf_counter() - started
