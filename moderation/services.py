@@ -653,7 +653,7 @@ def comment_route(*, comment, now=None, on_shift=None):
         and (not person.languages or comment.language in person.languages)
     ]
     if not candidates:
-        _record_routing_gap(comment, now)
+        _record_routing_gaps([comment.pk], now)
         return None
     load = dict(
         Comment.objects.filter(
@@ -692,27 +692,30 @@ def comment_route(*, comment, now=None, on_shift=None):
     return chosen
 
 
-ROUTING_GAP_REASON = "nobody on shift may answer this comment"
-
-
-def _record_routing_gap(comment, now):
-    # Not again while the comment's last event already says so: the minute
-    # sweep retries every waiting comment, all weekend long if need be.
-    last = (
-        Event.objects.filter(comment=comment)
+def _record_routing_gaps(comment_ids, now):
+    """Record that nobody on shift may answer these comments; not again for
+    a comment whose last event already says so, since the minute sweep tries
+    every waiting comment again, all weekend long if need be."""
+    last_action = Subquery(
+        Event.objects.filter(comment=OuterRef("pk"))
         .order_by("-at", "-pk")
-        .values_list("action", flat=True)
-        .first()
+        .values("action")[:1]
     )
-    if last != "routing_gap":
-        _event(
-            comment,
-            actor=None,
+    starting = (
+        Comment.objects.filter(pk__in=comment_ids)
+        .annotate(last_action=last_action)
+        .exclude(last_action="routing_gap")
+    )
+    Event.objects.bulk_create(
+        Event(
+            comment=comment,
             action="routing_gap",
             after=comment.status,
-            reason=ROUTING_GAP_REASON,
-            now=now,
+            reason="nobody on shift may answer this comment",
+            at=now,
         )
+        for comment in starting
+    )
 
 
 def comments_route_waiting(*, now=None, limit=500):
@@ -728,28 +731,9 @@ def comments_route_waiting(*, now=None, limit=500):
         return 0
     people = selectors.on_shift(now)
     if not any(person.can(Capability.TRIAGE) for person in people):
-        # Nobody to route to (a weekend without coverage): record the gaps
-        # not yet recorded, in two queries rather than two per comment.
-        last_action = Subquery(
-            Event.objects.filter(comment=OuterRef("pk"))
-            .order_by("-at", "-pk")
-            .values("action")[:1]
-        )
-        starting = (
-            Comment.objects.filter(pk__in=[c.pk for c in waiting])
-            .annotate(last_action=last_action)
-            .exclude(last_action="routing_gap")
-        )
-        Event.objects.bulk_create(
-            Event(
-                comment=comment,
-                action="routing_gap",
-                after=comment.status,
-                reason=ROUTING_GAP_REASON,
-                at=now,
-            )
-            for comment in starting
-        )
+        # Nobody to route to (a weekend without coverage): the gaps in one go
+        # rather than comment by comment.
+        _record_routing_gaps([c.pk for c in waiting], now)
         return 0
     return sum(
         comment_route(comment=c, now=now, on_shift=people) is not None for c in waiting
