@@ -5,11 +5,9 @@ running gunicorn and worker. Each time the product finishes the work on its
 own, and nothing is lost or notified twice."""
 
 import datetime
-import http.server
 import json
 import os
 import signal
-import threading
 from email import message_from_string
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,50 +46,6 @@ pytestmark = [
     # Tasks are sent to the real worker, whatever the in-process setting says.
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
 ]
-
-
-class Receiver(http.server.ThreadingHTTPServer):
-    """The platform: records every POST; holds the first ones while ``hold``
-    is set, as a slow platform does, until ``release`` is set."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), ReceiverHandler)
-        self.received = []
-        self.hold = False
-        self.release = threading.Event()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks"
-
-
-class ReceiverHandler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (the standard library's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((dict(self.headers), json.loads(body)))
-        if self.server.hold:
-            self.server.release.wait(timeout=60)
-        try:
-            self.send_response(200)
-            self.end_headers()
-        except OSError:
-            pass  # the sender is gone
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -218,7 +172,8 @@ def sweep_settled(receiver, count=3):
 def assert_notified_once(receiver, folder, count=3):
     assert Event.objects.filter(action="sla_warned").count() == count
     assert Event.objects.filter(action="sla_breached").count() == count
-    kinds = sorted((p["comment"], p["kind"]) for _, p in receiver.received)
+    posted = [json.loads(body) for _, body in receiver.received]
+    kinds = sorted((p["comment"], p["kind"]) for p in posted)
     assert kinds == sorted(
         (f"late-{n}", kind)
         for n in range(count)
@@ -333,7 +288,7 @@ def test_a_worker_killed_while_posting_an_answer_is_redelivered_once_the_lease_e
     assert first[connectors.DELIVERY_HEADER] == second[connectors.DELIVERY_HEADER]
     assert first[connectors.DELIVERY_HEADER] == str(message.pk)
     assert body == again
-    assert body["body"] == "Merci, écrivez-nous."
+    assert json.loads(body)["body"] == "Merci, écrivez-nous."
 
 
 def web_backends():

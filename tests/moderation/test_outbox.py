@@ -1,11 +1,11 @@
 """The signed webhook connector: delivery, retries with backoff, failure, retry.
 
-A real HTTP server on loopback plays the platform; it answers with the status
-codes a test queues and records what it received.
+A real HTTP server on loopback plays the platform (``receiver``, in this
+folder's conftest); it answers with the status codes a test queues and records
+what it received.
 """
 
 import datetime
-import http.server
 import json
 import threading
 import time
@@ -26,41 +26,6 @@ from moderation.models import Answer, Channel, OutboxMessage
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
-
-
-class Receiver(http.server.ThreadingHTTPServer):
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), ReceiverHandler)
-        self.statuses = []  # answered in turn; 200 once empty
-        self.received = []
-        self.delay = 0
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks/answers"
-
-
-class ReceiverHandler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (the standard library's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((dict(self.headers), body))
-        time.sleep(self.server.delay)
-        status = self.server.statuses.pop(0) if self.server.statuses else 200
-        self.send_response(status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -16,15 +16,9 @@ from django.utils import timezone
 from governance.celery import app
 from moderation import services
 from moderation.models import Event, Notification, SlaPolicy
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, seconds=45):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def test_beat_and_a_worker_notify_a_breach_exactly_once(channel, personas):
