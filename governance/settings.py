@@ -203,6 +203,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Outbound HTTP (core.outbound) refuses private and loopback addresses unless
+# this is set, for receivers on premises; link-local (cloud metadata),
+# multicast and reserved addresses are refused whatever it says.
+OUTBOUND_ALLOW_PRIVATE_ADDRESSES = env_bool("OUTBOUND_ALLOW_PRIVATE_ADDRESSES", False)
+
 # Security: secure cookies and HSTS follow from serving over HTTPS, which
 # production declares with SECURE_SSL_REDIRECT / a proxy header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -1,0 +1,1 @@
+"""What every app may import; imports no app."""
