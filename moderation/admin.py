@@ -102,11 +102,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "attempts",
         "next_attempt_at",
         "sent_at",
-        "last_error",
+        "error",
     )
     list_filter = ("status", "channel", "kind")
     list_select_related = ("channel",)
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    readonly_fields = [
+        "error" if field.name == "last_error" else field.name
+        for field in OutboxMessage._meta.fields
+    ]
+    fields = readonly_fields
     date_hierarchy = "created_at"
     actions = ["retry"]
 
@@ -115,6 +119,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        return obj.error_message()
 
     @admin.action(description=_("Retry the selected failed deliveries"))
     def retry(self, request, queryset):

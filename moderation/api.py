@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import outbound
 from governance.api import StrictQueryParametersMixin, capability_permission
 from moderation import reports, services, webhooks
 from moderation.forms import ReportForm
@@ -402,7 +403,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
     )
 
     class Meta:

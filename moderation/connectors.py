@@ -9,17 +9,23 @@ once.
 """
 
 import json
-import urllib.error
-import urllib.request
 
+from core import outbound
 from moderation import webhooks
 
 DELIVERY_HEADER = "X-Governance-Delivery"
-TIMEOUT_SECONDS = 10
 
 
 class DeliveryFailed(Exception):
-    """The receiver could not be reached or did not accept the message."""
+    """The receiver could not be reached or did not accept the message.
+
+    ``str()`` is the detail, for the log; ``public`` the generic message shown
+    to people (a msgid of ``core.outbound``).
+    """
+
+    def __init__(self, detail, *, public=outbound.UNREACHABLE):
+        super().__init__(detail)
+        self.public = public
 
 
 def body_of(message):
@@ -30,30 +36,30 @@ def body_of(message):
     ).encode()
 
 
-def post_signed(message, *, now, timeout=TIMEOUT_SECONDS):
-    """POST ``message`` to its channel's URL; raise ``DeliveryFailed`` unless 2xx."""
+def post_signed(message, *, now):
+    """POST ``message`` to its channel's URL; raise ``DeliveryFailed`` unless 2xx.
+
+    The call goes through ``core.outbound``: the address is checked again on
+    connection, a redirect is a failure, and it gives up within
+    ``outbound.TOTAL_TIMEOUT`` seconds.
+    """
     channel = message.channel
     body = body_of(message)
     timestamp = int(now.timestamp())
-    request = urllib.request.Request(  # noqa: S310 (the URL's scheme is validated)
-        channel.publish_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "social-governance-outbox/1",
-            webhooks.TIMESTAMP_HEADER: str(timestamp),
-            webhooks.SIGNATURE_HEADER: webhooks.sign(
-                channel.webhook_secret, timestamp, body
-            ),
-            DELIVERY_HEADER: str(message.pk),
-        },
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status
-    except urllib.error.HTTPError as exc:
-        raise DeliveryFailed(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryFailed(f"{type(exc).__name__}: {reason}") from None
+        response = outbound.post(
+            channel.publish_url,
+            body=body,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "social-governance-outbox/1",
+                webhooks.TIMESTAMP_HEADER: str(timestamp),
+                webhooks.SIGNATURE_HEADER: webhooks.sign(
+                    channel.webhook_secret, timestamp, body
+                ),
+                DELIVERY_HEADER: str(message.pk),
+            },
+        )
+    except outbound.OutboundError as exc:
+        raise DeliveryFailed(str(exc), public=exc.public) from exc
+    return response.status

@@ -8,9 +8,11 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import outbound
 from policies.models import Platform, Severity, localized
 from staffing.models import BusinessCalendar
 
@@ -147,10 +149,10 @@ class Channel(models.Model):
         _("publishing URL"),
         max_length=500,
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
         help_text=_(
             "Where the signed webhook connector POSTs published answers, signed "
-            "with the webhook secret."
+            "with the webhook secret. A public address, without credentials."
         ),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -582,6 +584,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.channel.slug}"
+
+    def error_message(self):
+        """Return the last attempt's generic error, translated."""
+        return gettext(self.last_error) if self.last_error else ""
 
 
 def _status_label(value):

@@ -832,9 +832,10 @@ def _alert(comment, now):
 OUTBOX_MAX_ATTEMPTS = 10
 OUTBOX_FIRST_WAIT = datetime.timedelta(minutes=1)
 OUTBOX_LONGEST_WAIT = datetime.timedelta(hours=1)
-# How long an attempt holds a message: longer than the HTTP timeout, so that two
-# senders never post it at once, short enough that a killed worker's message is
-# picked up again by the next sweep.
+# How long an attempt holds a message: longer than an outbound call's total
+# deadline (outbound.TOTAL_TIMEOUT, seconds), so that two senders never post it
+# at once, short enough that a killed worker's message is picked up again by
+# the next sweep.
 OUTBOX_LEASE = datetime.timedelta(minutes=2)
 
 
@@ -866,7 +867,16 @@ def outbox_send(*, message_id, now=None, post=None):
         gave_up = message.attempts >= OUTBOX_MAX_ATTEMPTS
         message.status = S_.FAILED if gave_up else S_.PENDING
         message.next_attempt_at = now + outbox_backoff(message.attempts)
-        message.last_error = str(exc)[:500]
+        # People see a generic message; what the other side said stays in
+        # the log, or the page would show an internal server's reply.
+        message.last_error = exc.public
+        logger.warning(
+            "Outbox message %s to channel %s, attempt %s: %s",
+            message.pk,
+            message.channel.slug,
+            message.attempts,
+            exc,
+        )
     else:
         message.status = S_.SENT
         message.sent_at = timezone.now()

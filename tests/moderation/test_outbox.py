@@ -19,9 +19,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbound
 from moderation import connectors, services, webhooks
 from moderation.admin import OutboxMessageAdmin
 from moderation.models import Answer, Channel, OutboxMessage
+from tests.core.test_outbound import public_dns
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -90,7 +92,7 @@ def test_an_outbox_only_channel_keeps_the_message_without_sending(
 
 
 def test_failures_are_retried_with_doubling_waits_until_delivered(
-    webhook_channel, personas, receiver
+    webhook_channel, personas, receiver, caplog
 ):
     receiver.statuses = [503, 500]
     answer = published_answer(webhook_channel, personas)
@@ -100,7 +102,9 @@ def test_failures_are_retried_with_doubling_waits_until_delivered(
     assert services.outbox_send(message_id=message.pk, now=now) == "pending"
     message.refresh_from_db()
     assert message.attempts == 1
-    assert message.last_error == "HTTP 503 Service Unavailable"
+    # People see a generic message; the receiver's answer goes to the log.
+    assert message.last_error == outbound.REFUSED
+    assert "HTTP 503 Service Unavailable" in caplog.text
     assert message.next_attempt_at == now + datetime.timedelta(minutes=1)
     # Not due yet: nothing is sent, nothing is counted.
     early = now + datetime.timedelta(seconds=59)
@@ -128,7 +132,7 @@ def test_backoff_doubles_from_a_minute_and_stops_at_an_hour():
 
 
 def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_retried(
-    webhook_channel, personas, receiver, client
+    webhook_channel, personas, receiver, client, caplog
 ):
     webhook_channel.publish_url = "http://127.0.0.1:9/closed"  # discard port
     webhook_channel.save()
@@ -142,7 +146,8 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     assert statuses == ["pending"] * (services.OUTBOX_MAX_ATTEMPTS - 1) + ["failed"]
     message.refresh_from_db()
     assert message.attempts == services.OUTBOX_MAX_ATTEMPTS
-    assert "Connection refused" in message.last_error
+    assert message.last_error == outbound.UNREACHABLE
+    assert "Connection refused" in caplog.text
     # Failed messages are no longer picked up by the sweep, but are never lost.
     assert services.outbox_send_due(now=now) == 0
 
@@ -150,7 +155,8 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     client.force_login(personas["approver"])
     page = client.get(reverse("moderation:comment", args=[answer.comment_id]))
     assert "Échec, à relancer à la main" in page.content.decode()
-    assert b"Connection refused" in page.content
+    assert "Le destinataire n’a pas pu être joint." in page.content.decode()
+    assert b"Connection refused" not in page.content
 
     # Once the receiver is back, a retry from the page delivers it.
     webhook_channel.publish_url = receiver.url
@@ -262,8 +268,9 @@ def test_the_webhook_connector_needs_a_url(channel, manager, api_client):
     )
     assert response.status_code == 400
     assert "publish_url" in response.json()
-    response = api_client.patch(
-        url, {"connector": "webhook", "publish_url": "https://example.org/hooks"}
-    )
+    with public_dns():
+        response = api_client.patch(
+            url, {"connector": "webhook", "publish_url": "https://example.org/hooks"}
+        )
     assert response.status_code == 200
     assert Answer.objects.count() == 0
