@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from governance.env import (
     env_bool,
@@ -291,6 +292,12 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Calls to other servers (the outbox's sender, the connectors) have their own
+# queue and worker (`outbound` in the Procfile and docker-compose.yml): a
+# receiver that hangs holds that worker only, never the minute sweeps.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("outbound"))
+CELERY_TASK_ROUTES = {"moderation.tasks.send_outbox": {"queue": "outbound"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Each entry only wakes a task up; the task reads what is due from the database.

@@ -1,10 +1,12 @@
 """The signed webhook connector through ``core.outbound``: internal addresses
 refused when a channel is saved and again when a message is sent, redirects
-not followed, a trickling receiver given up on before the lease ends, and
-generic errors on the page."""
+not followed, a trickling receiver given up on before the lease ends, generic
+errors on the page, and sending on a queue and worker of its own."""
 
 import datetime
+import re
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -13,6 +15,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core import outbound
+from governance.celery import app
 from moderation import services
 from moderation.models import Channel, OutboxMessage
 from tests.core.test_outbound import PUBLIC_V4, Trickler, public_dns
@@ -20,6 +23,7 @@ from tests.moderation.test_outbox import published_answer
 
 pytestmark = [pytest.mark.django_db]
 
+ROOT = Path(__file__).resolve().parents[2]
 INTERNAL_URLS = [
     "http://169.254.169.254/latest/meta-data/",
     "http://127.0.0.1:6379/",
@@ -218,3 +222,41 @@ def test_the_page_and_the_admin_show_a_generic_error(webhook_channel, personas, 
     client.force_login(personas["manager"])
     listing = client.get(reverse("admin:moderation_outboxmessage_changelist"))
     assert "Le destinataire n’a pas pu être joint." in listing.content.decode()
+
+
+# -- its own queue and worker ---------------------------------------------------
+
+
+def route(task):
+    return app.amqp.router.route({}, task)["queue"].name
+
+
+def test_sending_goes_to_the_outbound_queue_and_nothing_else_does():
+    assert route("moderation.tasks.send_outbox") == "outbound"
+    for task in (
+        "governance.tasks.heartbeat",
+        "moderation.tasks.sweep_sla",
+        "moderation.tasks.route_waiting",
+        "moderation.tasks.alert_waiting",
+        "moderation.tasks.send_outbox_due",
+    ):
+        assert route(task) == "celery", task
+
+
+def queues(command):
+    return re.search(r"--queues[ ,\"]+([\w,]+)", command).group(1).split(",")
+
+
+def test_make_run_and_docker_compose_start_a_worker_for_each_queue():
+    procfile = dict(
+        line.split(": ", 1)
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line.strip()
+    )
+    assert queues(procfile["worker"]) == ["celery"]
+    assert queues(procfile["outbound"]) == ["outbound"]
+    compose = (ROOT / "docker-compose.yml").read_text()
+    commands = re.findall(
+        r'command: \["celery", "-A", "governance", "worker".*', compose
+    )
+    assert sorted(queues(c)[0] for c in commands) == ["celery", "outbound"]
