@@ -243,6 +243,34 @@ def test_sending_goes_to_the_outbound_queue_and_nothing_else_does():
         assert route(task) == "celery", task
 
 
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
+def test_each_queue_receives_only_what_is_routed_to_it():
+    """Sent through the configured broker: a queue bound to the default key
+    would get every task as well."""
+
+    def waiting(channel):
+        return {
+            name: queue(channel).queue_declare().message_count
+            for name, queue in app.amqp.queues.items()
+        }
+
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in app.amqp.queues.values():
+            queue(channel).declare()
+            queue(channel).purge()
+        try:
+            with app.producer_or_acquire() as producer:
+                app.send_task("governance.tasks.heartbeat", producer=producer)
+            assert waiting(channel) == {"celery": 1, "outbound": 0}
+            with app.producer_or_acquire() as producer:
+                app.send_task("moderation.tasks.send_outbox", [0], producer=producer)
+            assert waiting(channel) == {"celery": 1, "outbound": 1}
+        finally:
+            for queue in app.amqp.queues.values():
+                queue(channel).purge()
+
+
 def queues(command):
     return re.search(r"--queues[ ,\"]+([\w,]+)", command).group(1).split(",")
 
