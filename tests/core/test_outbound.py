@@ -8,6 +8,8 @@ refusal turns that off.
 
 import contextlib
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from unittest import mock
@@ -266,3 +268,62 @@ def test_a_closed_port_is_unreachable_with_a_generic_message():
         outbound.post("http://127.0.0.1:9/closed", body=b"", headers={})
     assert "Connection refused" in str(error.value)
     assert error.value.public == "The receiver could not be reached."
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """A TLS server on loopback with a self-signed certificate for
+    ``hooks.example``; it records the name each client asked for (SNI)."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=hooks.example",
+            "-addext",
+            "subjectAltName=DNS:hooks.example",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with contextlib.suppress(OSError), conn:
+                    context.wrap_socket(conn, server_side=True).close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1], names
+    listener.close()
+
+
+def test_tls_names_the_host_and_verifies_its_certificate(tls_server):
+    """Connected to the checked address, TLS still asks for and checks the
+    host name: a certificate nobody vouches for is refused."""
+    port, names = tls_server
+    url = f"https://hooks.example:{port}/in"
+    with (
+        public_dns({"hooks.example": "127.0.0.1"}),
+        pytest.raises(outbound.Unreachable) as error,
+    ):
+        outbound.post(url, body=b"", headers={})
+    assert names == ["hooks.example"]
+    assert "CERTIFICATE_VERIFY_FAILED" in str(error.value)
