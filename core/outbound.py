@@ -6,8 +6,9 @@ IPv4-mapped or embedded in IPv6 included), connects to the checked address
 itself (so a DNS answer that changes between the check and the connection
 changes nothing), sends the original ``Host`` and verifies TLS against the host
 name. It never follows a redirect nor retries, and it has three deadlines:
-connecting, each read, and the whole call, which also bounds a server that
-trickles its answer one byte at a time. URLs with credentials are refused.
+connecting, each read, and the whole call (resolving included), which also
+bounds a server that trickles its answer one byte at a time. URLs with
+credentials are refused.
 
 ``OUTBOUND_ALLOW_PRIVATE_ADDRESSES`` (a setting) lets private and loopback
 addresses through, for receivers on premises and for tests; link-local
@@ -143,14 +144,34 @@ def parse(url):
     return Target(parts.scheme, parts.hostname, port or default, path)
 
 
-def resolve(target, *, allow_private=None):
+def _getaddrinfo(host, port, timeout):
+    """Return ``socket.getaddrinfo``'s answer, or raise ``Unreachable`` after
+    ``timeout`` seconds: the resolver has no deadline of its own to give, so
+    it runs in a thread left to finish alone."""
+    answer = {}
+    done = threading.Event()
+
+    def run():
+        try:
+            answer["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            answer["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True, name="outbound-resolve").start()
+    if not done.wait(timeout):
+        raise Unreachable(f"{host}: no DNS answer within {timeout:g} s")
+    if "error" in answer:
+        raise Unreachable(f"{host}: cannot resolve: {answer['error']}")
+    return answer["infos"]
+
+
+def resolve(target, *, allow_private=None, timeout=None):
     """Return every address the target's host resolves to, all of them
     allowed; raise ``AddressNotAllowed`` if one is not, ``Unreachable`` if the
-    name does not resolve."""
-    try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise Unreachable(f"{target.host}: cannot resolve: {exc}") from None
+    name does not resolve within ``timeout`` seconds."""
+    infos = _getaddrinfo(target.host, target.port, timeout or TOTAL_TIMEOUT)
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise Unreachable(f"{target.host}: no address")
@@ -271,7 +292,7 @@ def request(
     max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
     deadline = time.monotonic() + total_timeout
     target = parse(url)
-    addresses = resolve(target)
+    addresses = resolve(target, timeout=total_timeout)
     errors = []
     for address in addresses:
         remaining = deadline - time.monotonic()

@@ -327,3 +327,14 @@ def test_tls_names_the_host_and_verifies_its_certificate(tls_server):
         outbound.post(url, body=b"", headers={})
     assert names == ["hooks.example"]
     assert "CERTIFICATE_VERIFY_FAILED" in str(error.value)
+
+
+def test_a_dns_answer_that_never_comes_is_given_up_on_at_the_total_deadline():
+    def slow(host, *args, **kwargs):
+        time.sleep(5)
+        return _real_getaddrinfo("127.0.0.1", *args, **kwargs)
+
+    started = time.monotonic()
+    with mock.patch("socket.getaddrinfo", slow), pytest.raises(outbound.Unreachable):
+        outbound.post("http://slow.example/", body=b"", headers={}, total_timeout=1)
+    assert time.monotonic() - started < 1.5
