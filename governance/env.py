@@ -4,6 +4,7 @@ Each helper raises ``ImproperlyConfigured`` with a message naming the variable a
 the value it could not use, so a bad deployment fails at start-up with one line.
 """
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -46,6 +47,22 @@ def env_int(name, default, *, minimum=None, environ=os.environ):
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def env_float(name, default, *, minimum=None, environ=os.environ):
+    """Return the variable as a number (``0.5``), at least ``minimum`` when given."""
+    value = environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.")
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number:g} must be at least {minimum:g}.")
     return number
 
 

@@ -3,6 +3,11 @@
 from django.db import connection
 from django.utils import timezone
 
+from governance.celery import (
+    BrokerPaused,
+    broker_pause_if_timed_out,
+    broker_paused,
+)
 from governance.celery import app as celery_app
 from governance.models import Heartbeat
 
@@ -21,18 +26,29 @@ def database_status():
     return True, connection.vendor
 
 
-def broker_status(*, timeout=2.0):
-    """Return ``(ok, detail)`` after connecting to the Celery broker."""
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+def broker_status():
+    """Return ``(ok, detail)`` after connecting to the Celery broker.
+
+    The probe waits no longer than the broker's connect and read timeouts
+    (settings). Once it or a publish has timed out, the process holds off the
+    broker for a few seconds and reports it down without waiting again: six
+    clients polling ``/healthz`` cost a web worker one timeout per pause, not
+    one each.
+    """
+    if broker_paused(celery_app):
+        return False, BrokerPaused.__name__
+    with celery_app.connection_for_write() as conn:
+        try:
+            # One attempt: kombu would otherwise sleep two seconds and retry.
+            conn.ensure_connection(max_retries=0)
             transport = conn.transport_cls
             # The filesystem transport "connects" without touching the disk:
             # check that its folders are there and writable instead.
             if transport == "filesystem":
                 _check_filesystem_broker(conn)
-    except Exception as exc:  # kombu raises transport-specific errors
-        return False, exc.__class__.__name__
+        except Exception as exc:  # kombu raises transport-specific errors
+            broker_pause_if_timed_out(celery_app, exc)
+            return False, exc.__class__.__name__
     return True, transport
 
 

@@ -18,6 +18,7 @@ from governance.env import (
     env_bool,
     env_database,
     env_email,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -259,21 +260,48 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: the database records what is due; the broker only carries wake-ups.
+BROKER_CONNECT_TIMEOUT = env_float(
+    "CELERY_BROKER_CONNECTION_TIMEOUT", 0.25, minimum=0.01
+)
+BROKER_SOCKET_TIMEOUT = env_float("CELERY_BROKER_SOCKET_TIMEOUT", 0.5, minimum=0.01)
 CELERY_BROKER_URL = env_str(
     "CELERY_BROKER_URL", f"filesystem://{(VAR_DIR / 'broker').as_posix()}"
 )
+# A broker that accepts connections and never answers must not hold a
+# request: without a read timeout redis-py waits forever. The two timeouts
+# bound one publish; a timed-out command is not sent again (it may have
+# reached the broker), and the minute sweeps catch up with what was lost.
+# Set whatever the transport, so that they hold for any broker URL given later
+# (the filesystem transport ignores them: its publish is a file write).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    "socket_keepalive": True,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(CELERY_BROKER_URL.removeprefix("filesystem://"))
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        data_folder_in=str(_broker_dir / "queue"),
+        data_folder_out=str(_broker_dir / "queue"),
+        control_folder=str(_broker_dir / "control"),
+        store_processed=False,
+    )
     # Kombu creates neither folder's parents: make them so that a fresh var/ works.
     for _folder in ("queue", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+# A publish that fails is not tried again: each attempt may wait the timeouts
+# above, and the request that publishes after its commit is waiting. The
+# policy also governs connecting for the publish, which would otherwise retry
+# every two seconds for CELERY_BROKER_CONNECTION_TIMEOUT.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# The same bounds for a Redis result backend, if CELERY_RESULT_BACKEND names one.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_REDIS_SOCKET_KEEPALIVE = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

@@ -252,3 +252,49 @@ class TcpProxy:
         for sock in (source, target):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+class SilentServer:
+    """A TCP server on loopback that accepts every connection, reads what it
+    is sent and never answers: a broker hung behind a live socket (a stopped
+    process, a full disk, a half-open link), which refuses nothing."""
+
+    def __init__(self):
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self.port = self._listener.getsockname()[1]
+        self.accepted = 0
+        self._sockets = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, scheme="redis", path="/0"):
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            with self._lock:
+                self.accepted += 1
+                self._sockets.append(client)
+            threading.Thread(target=self._drain, args=(client,), daemon=True).start()
+
+    def _drain(self, client):
+        # Read and drop, so that a client's writes never block: only its
+        # reads wait.
+        with contextlib.suppress(OSError):
+            while client.recv(65536):
+                pass
+
+    def close(self):
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()

@@ -23,6 +23,23 @@ def test_celery_is_configured_from_django_settings():
     assert conf.enable_utc is True
 
 
+def test_every_broker_and_result_connection_has_deadlines():
+    conf = app.conf
+    # A publish is tried once, its connection included: no retry multiplies
+    # the timeouts below while a request waits.
+    assert conf.task_publish_retry is True
+    assert conf.task_publish_retry_policy == {"max_retries": 0}
+    assert 0 < conf.broker_connection_timeout <= 0.5
+    assert 0 < conf.redis_socket_connect_timeout <= 0.5
+    assert 0 < conf.redis_socket_timeout <= 0.5
+    assert conf.redis_retry_on_timeout is False
+    # Whatever the configured transport: a URL given later keeps them.
+    options = conf.broker_transport_options
+    assert 0 < options["socket_connect_timeout"] <= 0.5
+    assert 0 < options["socket_timeout"] <= 0.5
+    assert options["retry_on_timeout"] is False
+
+
 def test_beat_schedule_names_registered_tasks():
     app.loader.import_default_modules()
     assert settings.CELERY_BEAT_SCHEDULE

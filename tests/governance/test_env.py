@@ -48,6 +48,17 @@ def test_env_int_checks_type_and_minimum():
         env.env_int("N", 5, minimum=0, environ={"N": "-1"})
 
 
+def test_env_float_checks_type_and_minimum():
+    assert env.env_float("T", 0.5, environ={"T": " 1.25 "}) == 1.25
+    assert env.env_float("T", 0.5, environ={"T": "2"}) == 2.0
+    assert env.env_float("T", 0.5, environ={}) == 0.5
+    for bad in ("soon", "nan", "inf"):
+        with pytest.raises(ImproperlyConfigured, match="is not a number"):
+            env.env_float("T", 0.5, environ={"T": bad})
+    with pytest.raises(ImproperlyConfigured, match="must be at least 0.1"):
+        env.env_float("T", 0.5, minimum=0.1, environ={"T": "0"})
+
+
 def test_env_list_splits_and_trims():
     assert env.env_list("HOSTS", environ={"HOSTS": " a.example, ,b.example "}) == [
         "a.example",

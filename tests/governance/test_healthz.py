@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from governance import celery
 from governance.celery import app as celery_app
 from governance.services import heartbeat_record
+from tests.processes import SilentServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +48,43 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     assert body["status"] == "error"
     assert body["broker"]["ok"] is False
     assert body["database"]["ok"] is True
+
+
+@pytest.fixture
+def hung_broker(monkeypatch):
+    """A Redis broker that accepts connections and never answers."""
+    server = SilentServer()
+    monkeypatch.setattr(celery_app.conf, "broker_url", server.url())
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url())
+    yield server
+    celery.broker_pauses_clear()
+    server.close()
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_within_two_seconds_when_the_broker_never_answers(
+    client, hung_broker, monkeypatch
+):
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 2.0
+    assert response.status_code == 503
+    assert response.json()["broker"] == {"ok": False, "detail": "OperationalError"}
+    assert response.json()["database"]["ok"] is True
+    assert hung_broker.accepted == 1
+    # Pollers within the pause are told at once, without a new probe...
+    for _ in range(5):
+        started = time.monotonic()
+        response = client.get("/healthz")
+        assert time.monotonic() - started < 0.5
+        assert response.status_code == 503
+        assert response.json()["broker"] == {"ok": False, "detail": "BrokerPaused"}
+    assert hung_broker.accepted == 1
+    # ...and once it is over, the broker is probed again.
+    later = time.monotonic() + celery.BROKER_PAUSE_SECONDS
+    monkeypatch.setattr(celery, "_clock", lambda: later)
+    assert client.get("/healthz").status_code == 503
+    assert hung_broker.accepted == 2
 
 
 def test_healthz_is_503_when_the_database_is_down(tmp_path):

@@ -1,18 +1,22 @@
-"""Bad days: the broker down during ingest, the database connection dropped
-under a running process. Nothing is lost, and the product recovers by itself."""
+"""Bad days: the broker down or hung during ingest, the database connection
+dropped under a running process. Nothing is lost, nothing waits long, and the
+product recovers by itself."""
 
 import datetime
+import logging
+import time
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from governance import celery
 from governance.celery import app
 from moderation import services
 from moderation.models import Comment
 from staffing.models import Shift
-from tests.processes import needs_postgresql
+from tests.processes import SilentServer, needs_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,15 +30,32 @@ def forget_broker_connections():
     app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
 
 
+def use_broker(monkeypatch, url):
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    forget_broker_connections()
+    return saved
+
+
 @pytest.fixture
 def broker_down(monkeypatch):
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_BROKER)
-    app.conf.broker_url, app.conf.task_always_eager = DEAD_BROKER, False
-    forget_broker_connections()
+    saved = use_broker(monkeypatch, DEAD_BROKER)
     yield
     app.conf.broker_url, app.conf.task_always_eager = saved
     forget_broker_connections()
+
+
+@pytest.fixture
+def broker_hung(monkeypatch):
+    """A Redis broker that accepts connections and never answers."""
+    server = SilentServer()
+    saved = use_broker(monkeypatch, server.url())
+    yield server
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    forget_broker_connections()
+    celery.broker_pauses_clear()
+    server.close()
 
 
 def test_ingest_succeeds_with_the_broker_down_and_routing_and_alerts_catch_up(
@@ -64,6 +85,55 @@ def test_ingest_succeeds_with_the_broker_down_and_routing_and_alerts_catch_up(
     assert services.comments_alert_waiting() == 4
     assert services.comments_alert_waiting() == 0
     assert len(mail.outbox) == 4
+
+
+def test_ingest_answers_within_a_second_when_the_broker_never_answers(
+    api_client, personas, channel, broker_hung, caplog, monkeypatch
+):
+    api_client.force_authenticate(personas["api_reader"])
+    item = {
+        "channel": channel.slug,
+        "external_id": "hung-1",
+        "author": "someone",
+        "text": "Je vais te tuer",  # critical: routing and an alert to queue
+        "posted_at": "2026-11-27T21:00:00Z",
+    }
+    timings = []
+    for number in range(1, 4):
+        started = time.monotonic()
+        with caplog.at_level(logging.ERROR, logger="django.db.backends.base"):
+            response = api_client.post(
+                "/api/v1/comments/",
+                {**item, "external_id": f"hung-{number}"},
+                format="json",
+            )
+        timings.append(time.monotonic() - started)
+        assert response.status_code == 201
+    started = time.monotonic()
+    bulk = api_client.post(
+        "/api/v1/comments/bulk/",
+        [{**item, "external_id": f"hung-bulk-{i}"} for i in range(5)],
+        format="json",
+    )
+    timings.append(time.monotonic() - started)
+    assert bulk.json()["created"] == 5
+    assert max(timings) < 1.0, timings
+    # The first publish reached the broker and timed out there; the next ones,
+    # within the pause, did not wait for it again.
+    assert broker_hung.accepted == 1
+    later = time.monotonic() + celery.BROKER_PAUSE_SECONDS
+    monkeypatch.setattr(celery, "_clock", lambda: later)
+    response = api_client.post(
+        "/api/v1/comments/", {**item, "external_id": "hung-after"}, format="json"
+    )
+    assert response.status_code == 201
+    assert broker_hung.accepted == 2  # tried again once the pause is over
+    assert "Error calling _queue_routing" in caplog.text
+    assert Comment.objects.count() == 9
+    assert not Comment.objects.filter(assignee__isnull=False).exists()
+    # The sweeps that run every minute do what the broker did not carry.
+    assert services.comments_alert_waiting() == 9
+    assert len(mail.outbox) == 9
 
 
 def test_the_minute_sweep_routes_what_waited_once_the_broker_is_back(personas, channel):

@@ -8,6 +8,9 @@ import datetime
 import json
 import os
 import signal
+import statistics
+import threading
+import time
 from email import message_from_string
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +36,7 @@ from moderation.models import (
 from staffing.models import Shift
 from tests.processes import (
     Gunicorn,
+    SilentServer,
     TcpProxy,
     Worker,
     needs_postgresql,
@@ -412,3 +416,66 @@ def test_ingest_goes_on_while_the_broker_is_away_and_routing_catches_up(
     assert "Error calling _queue_routing" in web.output()  # logged, not raised
     assert Comment.objects.count() == 7
     assert Event.objects.filter(action="routed").count() == 7
+
+
+def test_a_broker_that_never_answers_holds_neither_ingest_nor_healthz(
+    channel, personas, folder
+):
+    """Two sync workers, six clients polling /healthz and one posting comments,
+    all against a Redis broker that accepts connections and never answers."""
+    broker = SilentServer()
+    token = Token.objects.create(user=personas["api_reader"]).key
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    web = Gunicorn(folder, workers=2, CELERY_BROKER_URL=broker.url())
+    polls, stop = [], threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            started = time.monotonic()
+            status = web.request("GET", "/healthz")[0]
+            polls.append((status, time.monotonic() - started))
+
+    def post(external_id):
+        item = {
+            "channel": channel.slug,
+            "external_id": external_id,
+            "author": "someone",
+            "text": "Je vais te tuer",  # critical: routing and an alert to queue
+            "posted_at": "2026-11-27T21:00:00Z",
+        }
+        started = time.monotonic()
+        status = web.request("POST", "/api/v1/comments/", json.dumps(item), headers)[0]
+        return status, time.monotonic() - started
+
+    pollers = [threading.Thread(target=poll, daemon=True) for _ in range(6)]
+    try:
+        for poller in pollers:
+            poller.start()
+        posts = []
+        # Long enough to outlast a pause (5 s): publishes and probes time out
+        # again once it is over.
+        for number in range(30):
+            posts.append(post(f"hung-{number}"))
+            time.sleep(0.25)
+        stop.set()
+        for poller in pollers:
+            poller.join(timeout=30)
+    finally:
+        stop.set()
+        web.stop()
+        broker.close()
+    ingest = [elapsed for _status, elapsed in posts]
+    health = [elapsed for _status, elapsed in polls]
+    print(
+        f"ingest: median {statistics.median(ingest):.3f} s, max {max(ingest):.3f} s;"
+        f" healthz ({len(polls)} polls): median {statistics.median(health):.3f} s,"
+        f" max {max(health):.3f} s"
+    )
+    assert [status for status, _elapsed in posts] == [201] * 30, web.output()
+    assert {status for status, _elapsed in polls} == {503}
+    assert broker.accepted >= 4  # probes and publishes reached it, pause after pause
+    assert max(ingest) < 1.0, ingest
+    assert statistics.median(ingest) < 0.5, ingest  # the pause spares the rest
+    assert max(health) < 2.0, health
+    assert Comment.objects.filter(external_id__startswith="hung-").count() == 30
+    assert "Error calling _queue_routing" in web.output()  # logged, not raised
