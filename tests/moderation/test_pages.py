@@ -177,8 +177,9 @@ def test_errors_come_back_as_messages(client, personas, channel):
         reverse("moderation:comment-claim", args=[comment.pk]), follow=True
     )
     assert "Déjà pris en charge par approver" in response.content.decode()
+    free = ingest(channel, "c-2")
     empty = client.post(
-        reverse("moderation:comment-escalate", args=[comment.pk]),
+        reverse("moderation:comment-escalate", args=[free.pk]),
         {"reason": ""},
         follow=True,
     )
@@ -329,7 +330,7 @@ def bulk(client, action, comments, **extra):
 def test_bulk_close_and_hide(client, personas, channel, action, status):
     comments = [ingest(channel, f"c-{i}") for i in range(3)]
     client.force_login(personas["responder"])
-    response = bulk(client, action, comments[:2])
+    response = bulk(client, action, comments[:2], reason="Rien à faire")
     assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
     statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
     assert statuses == [status, status, "new"]
@@ -340,10 +341,10 @@ def test_bulk_close_and_hide(client, personas, channel, action, status):
 
 def test_bulk_reports_each_comment_it_could_not_change(client, personas, channel):
     done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
-    services.comment_close(comment=already, actor=personas["approver"])
+    services.comment_close(comment=already, actor=personas["approver"], reason="Ok")
     client.force_login(personas["responder"])
     with in_english(client):
-        response = bulk(client, "hide", [done, already])
+        response = bulk(client, "hide", [done, already], reason="Spam")
     messages = [str(m) for m in response.context["messages"]]
     assert messages[0] == "1 comment hidden."
     assert "<b>troll</b> (facebook-main/c-2): This comment is Closed" in messages[1]
@@ -393,13 +394,17 @@ def test_bulk_needs_a_selection_and_goes_back_only_to_this_site(
 ):
     client.force_login(personas["responder"])
     with in_english(client):
-        response = bulk(client, "close", [], next="https://evil.example/")
+        response = bulk(
+            client, "close", [], next="https://evil.example/", reason="Rien"
+        )
     assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
     assert [str(m) for m in response.context["messages"]] == [
         "Select at least one comment."
     ]
     comment = ingest(channel, "c-1")
-    response = bulk(client, "close", [comment], next="/inbox/?status=closed")
+    response = bulk(
+        client, "close", [comment], next="/inbox/?status=closed", reason="Rien"
+    )
     assert response.redirect_chain[-1][0] == "/inbox/?status=closed"
 
 

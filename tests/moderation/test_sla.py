@@ -110,14 +110,24 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
     services.comment_claim(comment=comment, actor=responder)
     warn, due = comment.warn_at, comment.first_response_due_at
 
-    assert sweep(warn - MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
-    assert sweep(warn) == {"warned": 1, "breached": 0, "approvals": 0}
+    assert sweep(warn - MINUTE) == {
+        "warned": 0,
+        "breached": 0,
+        "approvals": 0,
+        "escalations": 0,
+    }
+    assert sweep(warn) == {"warned": 1, "breached": 0, "approvals": 0, "escalations": 0}
     assert sweep(warn + MINUTE)["warned"] == 0
     comment.refresh_from_db()
     assert comment.warned_at == warn
     assert sweep(due - MINUTE)["breached"] == 0
     assert sweep(due)["breached"] == 1
-    assert sweep(due + MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
+    assert sweep(due + MINUTE) == {
+        "warned": 0,
+        "breached": 0,
+        "approvals": 0,
+        "escalations": 0,
+    }
     comment.refresh_from_db()
     assert comment.breached_at == due
     actions = list(comment.events.values_list("action", flat=True))
@@ -135,11 +145,14 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
 
 def test_an_answered_comment_is_neither_warned_nor_breached(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_close(comment=comment, actor=personas["responder"])
+    services.comment_close(
+        comment=comment, actor=personas["responder"], reason="Nothing to do"
+    )
     assert sweep(comment.first_response_due_at + MINUTE) == {
         "warned": 0,
         "breached": 0,
         "approvals": 0,
+        "escalations": 0,
     }
 
 
@@ -239,8 +252,18 @@ def test_a_sweep_catches_up_in_batches_after_an_outage(wall):
     for index in range(25):
         ingest(wall, posted + index * MINUTE, external_id=f"c-{index}")
     with time_machine.travel(posted + datetime.timedelta(hours=3), tick=False):
-        assert sla.sla_sweep(batch=10) == {"warned": 25, "breached": 25, "approvals": 0}
-        assert sla.sla_sweep(batch=10) == {"warned": 0, "breached": 0, "approvals": 0}
+        assert sla.sla_sweep(batch=10) == {
+            "warned": 25,
+            "breached": 25,
+            "approvals": 0,
+            "escalations": 0,
+        }
+        assert sla.sla_sweep(batch=10) == {
+            "warned": 0,
+            "breached": 0,
+            "approvals": 0,
+            "escalations": 0,
+        }
     assert Event.objects.filter(action="sla_breached").count() == 25
 
 
@@ -340,7 +363,9 @@ def test_changing_a_policy_recomputes_open_comments_only(
     posted = local(2026, 11, 25, 10, 0)
     open_one = ingest(wall, posted)
     closed = ingest(wall, posted, external_id="c-2")
-    services.comment_close(comment=closed, actor=personas["responder"])
+    services.comment_close(
+        comment=closed, actor=personas["responder"], reason="Nothing to do"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         policy = wall.sla_policy
         policy.low_minutes = 240
