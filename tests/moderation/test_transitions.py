@@ -304,7 +304,10 @@ def test_a_legal_escalation_goes_to_counsel_on_shift_who_is_told(
     assert notification.sent_at is not None  # e-mailed after the commit
     [message] = mailoutbox
     assert message.to == ["counsel2@example.org"]
-    assert "escalated to you" in message.subject
+    # E-mails go out in the site's language.
+    assert message.subject == (
+        "Un commentaire sur Facebook @organisation vous est transmis"
+    )
 
 
 def new_comment_due(comment):
