@@ -182,7 +182,8 @@ def sla_sweep(*, now=None, batch=SWEEP_BATCH):
     """Mark and notify the warnings and breaches due at ``now``; return counts."""
     now = now or timezone.now()
     # Who to tell is read once per sweep, and only when something is due: an
-    # idle sweep, the usual case, costs its two index lookups.
+    # idle sweep, the usual case, costs its index lookups (warnings, breaches,
+    # approvals, escalations).
     people = functools.cache(lambda: _People(now))
     counts = {
         "warned": _sweep(Notification.Kind.SLA_WARNING, now, batch, people),
