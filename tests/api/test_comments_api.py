@@ -310,3 +310,17 @@ def test_an_escalation_through_the_api(client_for, personas, api_client):
     done = back.post(f"{url}/send-back/", {"reason": "Rien"}, format="json")
     assert done.json()["status"] in ("new", "assigned")  # routed again at once
     assert back.post(f"{url}/take/").status_code == 409
+
+
+def test_the_escalatee_sees_the_personal_data_others_do_not(client_for):
+    text = "Vous êtes des escrocs, écrivez à jean.tremblay@example.org"
+    client_for("api_reader").post(
+        "/api/v1/comments/", {**PAYLOAD, "text": text}, format="json"
+    )
+    comment = Comment.objects.get()
+    client_for("responder").post(
+        f"/api/v1/comments/{comment.pk}/escalate/", {"reason": "Avis"}, format="json"
+    )
+    url = f"/api/v1/comments/{comment.pk}/"
+    assert client_for("counsel").get(url).json()["text"] == text
+    assert "jean.tremblay" not in client_for("responder").get(url).json()["text"]
