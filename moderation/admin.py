@@ -180,6 +180,7 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "escalate_to_backup",
                     "escalate_to_manager",
+                    "escalation_minutes",
                     "approval_minutes",
                     "version",
                 )
@@ -190,7 +191,8 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """E-mails owed about comments: SLA warnings, breaches, overdue approvals."""
+    """E-mails owed about comments: SLA warnings, breaches, overdue approvals,
+    escalations."""
 
     list_display = (
         "created_at",

@@ -1,22 +1,24 @@
 """REST API of the work: ingest comments, read them, claim them."""
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import outbound
 from governance.api import StrictQueryParametersMixin, capability_permission
-from moderation import reports, services, webhooks
+from moderation import reports, selectors, services, webhooks
 from moderation.forms import ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
@@ -58,6 +60,11 @@ class CommentSerializer(serializers.ModelSerializer):
         help_text="Personal data is masked for those who need not see it."
     )
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    escalated_to = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="Who the last escalation went to (read it while escalated).",
+    )
     matches = RuleMatchSerializer(many=True, read_only=True)
 
     class Meta:
@@ -79,6 +86,8 @@ class CommentSerializer(serializers.ModelSerializer):
             "policy_version",
             "assignee",
             "first_response_due_at",
+            "escalated_to",
+            "escalation_due_at",
             "matches",
         ]
 
@@ -91,6 +100,14 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReassignSerializer(serializers.Serializer):
+    to = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text="The username of who takes the comment.",
+    )
 
 
 class AnswerInSerializer(serializers.Serializer):
@@ -171,14 +188,29 @@ class CommentViewSet(
     def get_permissions(self):
         if self.action == "create":
             return [capability_permission(Capability.INGEST)()]
-        return [capability_permission(Capability.TRIAGE)()]
+        if self.action in ("claim", "escalate"):
+            return [capability_permission(Capability.TRIAGE)()]
+        # Counsel reads and works on what is escalated to them.
+        return [capability_permission(*services.WORKERS)()]
 
     def get_queryset(self):
-        return (
-            Comment.objects.select_related("channel", "assignee")
+        comments = (
+            Comment.objects.select_related("channel", "assignee", "escalated_to")
             .prefetch_related("matches")
             .order_by("first_response_due_at", "-priority", "pk")
         )
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return comments
+        user = self.request.user
+        if self.action == "list" and not user.can(Capability.TRIAGE):
+            comments = comments.filter(Q(escalated_to=user) | Q(assignee=user))
+        return comments
+
+    def get_object(self):
+        comment = super().get_object()
+        if not selectors.comment_visible_to(comment, self.request.user):
+            raise PermissionDenied
+        return comment
 
     @extend_schema(
         request=IngestSerializer,
@@ -247,6 +279,35 @@ class CommentViewSet(
     def close(self, request, pk=None):
         """Close the comment: no action needed."""
         return self._act(request, pk, services.comment_close, reason=_reason(request))
+
+    @extend_schema(
+        request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
+    )
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """Take an escalated comment (the person it is escalated to, managers)."""
+        return self._act(request, pk, services.comment_take)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """Send an escalated comment back to the queue (a reason is required)."""
+        return self._act(
+            request, pk, services.comment_send_back, reason=_reason(request)
+        )
+
+    @extend_schema(request=ReassignSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Give the comment to another responder, or an escalated one to another
+        manager or counsel (managers)."""
+        if not request.user.can(Capability.PLAN_COVERAGE):
+            raise PermissionDenied
+        incoming = ReassignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._act(
+            request, pk, services.comment_reassign, to=incoming.validated_data["to"]
+        )
 
     @extend_schema(request=None, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])

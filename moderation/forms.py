@@ -54,8 +54,13 @@ class BulkForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        if action == "escalate" and not data.get("reason", "").strip():
-            self.add_error("reason", _("Say why the comments are escalated."))
+        missing = {
+            "escalate": _("Say why the comments are escalated."),
+            "close": _("Say why the comments need no action."),
+            "hide": _("Say why the comments are hidden."),
+        }
+        if action in missing and not data.get("reason", "").strip():
+            self.add_error("reason", missing[action])
         if action == "assign" and not data.get("assignee"):
             self.add_error("assignee", _("Choose who takes the comments."))
         return data

@@ -70,6 +70,11 @@ class SlaPolicy(models.Model):
     approval_minutes = models.PositiveIntegerField(
         _("approvals: decided within (minutes)"), default=60
     )
+    escalation_minutes = models.PositiveIntegerField(
+        _("escalations: taken or answered within (minutes)"),
+        default=240,
+        help_text=_("Counted by the policy's clock from the escalation."),
+    )
     # Incremented at every change, so that each comment records which version
     # of the policy its due time came from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -250,6 +255,22 @@ class Comment(models.Model):
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breach noticed at"), null=True, blank=True)
+    # The last escalation: to whom, when, its own due time and when the sweep
+    # marked it overdue (once). Only read while the status is "escalated"; a
+    # new escalation overwrites them, the events keep the history.
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalated_comments",
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalation_due_at = models.DateTimeField(_("escalation due"), null=True, blank=True)
+    escalation_breached_at = models.DateTimeField(
+        _("escalation overdue since"), null=True, blank=True
+    )
     # The outcome, stored when the comment is first answered.
     response_minutes = models.PositiveIntegerField(
         _("minutes to first response"), null=True, blank=True
@@ -324,6 +345,20 @@ class Comment(models.Model):
             ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
+            # The escalation sweep: escalated comments past their escalation's
+            # due time and not marked overdue yet.
+            models.Index(
+                fields=["escalation_due_at"],
+                name="moderation_escalation_due_idx",
+                condition=Q(status="escalated", escalation_breached_at__isnull=True),
+            ),
+            # "Escalated to me" in the inbox, and each escalatee's open
+            # escalations when choosing whom the next one goes to.
+            models.Index(
+                fields=["escalated_to"],
+                name="moderation_escalated_to_idx",
+                condition=Q(status="escalated"),
+            ),
         ]
 
     def __str__(self):
@@ -345,9 +380,18 @@ class Comment(models.Model):
                 )
         return text
 
+    def escalated_to_user(self, user):
+        """Return whether the comment is escalated, to ``user``, right now."""
+        return self.status == self.Status.ESCALATED and self.escalated_to_id == user.pk
+
     def personal_data_visible_to(self, user):
-        """Return whether ``user`` sees personal data: its assignee, approvers."""
-        return self.assignee_id == user.pk or user.can("approve")
+        """Return whether ``user`` sees personal data: its assignee, the person
+        it is escalated to, approvers."""
+        return (
+            self.assignee_id == user.pk
+            or self.escalated_to_user(user)
+            or user.can("approve")
+        )
 
 
 class RuleMatch(models.Model):
@@ -396,6 +440,10 @@ class Event(models.Model):
         "released": _("released"),
         "reassigned": _("reassigned"),
         "escalated": _("escalated"),
+        "taken": _("escalation taken"),
+        "sent_back": _("sent back to the queue"),
+        "escalation_reassigned": _("escalation reassigned"),
+        "escalation_overdue": _("escalation overdue"),
         "hidden": _("hidden"),
         "closed": _("closed"),
         "answered": _("answered"),
@@ -596,13 +644,15 @@ def _status_label(value):
 
 class Notification(models.Model):
     """An e-mail owed to someone about a comment: an SLA warning or breach, an
-    overdue approval. One per person, kind and comment (a constraint), sent
-    when the person can act on it."""
+    overdue approval, an escalation or an overdue one. One per person, kind
+    and comment (a constraint), sent when the person can act on it."""
 
     class Kind(models.TextChoices):
         SLA_WARNING = "sla_warning", _("Response due soon")
         SLA_BREACH = "sla_breach", _("Response overdue")
         APPROVAL_OVERDUE = "approval_overdue", _("Approval overdue")
+        ESCALATED = "escalated", _("Comment escalated to you")
+        ESCALATION_OVERDUE = "escalation_overdue", _("Escalation overdue")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

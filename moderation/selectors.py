@@ -3,8 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,15 +13,31 @@ from moderation.models import Answer, Comment, Event, OutboxMessage, RuleMatch
 from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
+from staffing.roles import Capability, roles_granting
 
 
 def inbox(
-    *, user, channel=None, status=None, category=None, mine=False, unassigned=False
+    *,
+    user,
+    channel=None,
+    status=None,
+    category=None,
+    mine=False,
+    unassigned=False,
+    escalated_to_me=False,
 ):
-    """Return open comments, most urgent first (the partial due-time index)."""
+    """Return open comments, most urgent first (the partial due-time index).
+
+    Those who do not triage (counsel) see only what is escalated to them or
+    what they hold.
+    """
     comments = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
     if status:
         comments = Comment.objects.filter(status=status)
+    if not user.can(Capability.TRIAGE):
+        comments = comments.filter(Q(escalated_to=user) | Q(assignee=user))
+    if escalated_to_me:
+        comments = comments.filter(status=Comment.Status.ESCALATED, escalated_to=user)
     if channel:
         comments = comments.filter(channel__slug=channel)
     if category:
@@ -38,7 +55,7 @@ def inbox(
     if unassigned:
         comments = comments.filter(assignee__isnull=True)
     return (
-        comments.select_related("channel", "assignee")
+        comments.select_related("channel", "assignee", "escalated_to")
         .prefetch_related("matches")
         .order_by("first_response_due_at", "-priority", "pk")
     )
@@ -89,7 +106,7 @@ def inbox_rows(comments, *, now):
                 status_label=statuses.get(comment.status, comment.status),
                 excerpt=text,
                 category_labels=[categories.get(c, c) for c in comment.categories],
-                assignee=comment.assignee.get_username() if comment.assignee else "",
+                assignee=_holder(comment),
                 claimable=comment.assignee_id is None
                 and comment.status == Comment.Status.NEW,
             )
@@ -97,10 +114,39 @@ def inbox_rows(comments, *, now):
     return rows
 
 
+def _holder(comment):
+    if comment.status == Comment.Status.ESCALATED and comment.escalated_to:
+        return "→ " + comment.escalated_to.get_username()
+    return comment.assignee.get_username() if comment.assignee else ""
+
+
+def comment_visible_to(comment, user):
+    """Return whether ``user`` may open ``comment``: those who triage, and
+    counsel for what is escalated to them or what they hold."""
+    return (
+        user.can(Capability.TRIAGE)
+        or comment.escalated_to_id == user.pk
+        or comment.assignee_id == user.pk
+    )
+
+
+def escalatees():
+    """Return who an escalated comment may be given to: counsel and managers."""
+    User = get_user_model()
+    counsel = Q(groups__name__in=roles_granting(Capability.HANDLE_LEGAL))
+    managers = User.objects.with_capability(Capability.PLAN_COVERAGE)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(counsel | Q(pk__in=managers.values("pk")))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def comment_detail(pk):
     """Return a comment with what its page shows, in a fixed number of queries."""
     return (
-        Comment.objects.select_related("channel", "assignee")
+        Comment.objects.select_related("channel", "assignee", "escalated_to")
         .prefetch_related(
             Prefetch("matches", queryset=RuleMatch.objects.order_by("start")),
             Prefetch(

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,14 +20,15 @@ from moderation.models import (
     Answer,
     Comment,
     Event,
+    Notification,
     OutboxMessage,
     RuleMatch,
     WebhookDelivery,
 )
 from policies.classify import classify_text
-from policies.models import SEVERITY_RANK, Rule
+from policies.models import SEVERITY_RANK, Action, Rule
 from staffing import selectors
-from staffing.roles import Capability
+from staffing.roles import Capability, roles_granting
 from staffing.services import may_answer_without_approval
 
 logger = logging.getLogger(__name__)
@@ -286,11 +287,15 @@ def webhook_accept(*, channel, timestamp, signature, body, now=None):
 S = Comment.Status
 
 
-def _transition(comment, *, actor, action, allowed_from, to, reason="", now, **changes):
+def _transition(
+    comment, *, actor, action, allowed_from, to, reason="", now, where=None, **changes
+):
     """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
 
     The conditional update makes concurrent transitions safe: only one of two
-    racing actions finds the comment still in a status it may leave.
+    racing actions finds the comment still in a status it may leave. ``where``
+    (a ``Q``) adds what must still hold, such as who holds the comment, so that
+    a claim or an escalation landing between the check and the update wins.
     """
     with transaction.atomic():
         current = (
@@ -298,10 +303,17 @@ def _transition(comment, *, actor, action, allowed_from, to, reason="", now, **c
             .values_list("status", flat=True)
             .first()
         )
-        updated = Comment.objects.filter(pk=comment.pk, status__in=allowed_from).update(
-            status=to, **changes
+        updated = (
+            Comment.objects.filter(pk=comment.pk, status__in=allowed_from)
+            .filter(where or Q())
+            .update(status=to, **changes)
         )
         if not updated:
+            if current in allowed_from and where is not None:
+                raise Conflict(
+                    _("This comment changed hands meanwhile: it cannot be %(action)s.")
+                    % {"action": _ACTION_LABELS[action]}
+                )
             raise Conflict(
                 _("This comment is %(status)s: it cannot be %(action)s.")
                 % {
@@ -328,6 +340,9 @@ _ACTION_LABELS = {
     "closed": gettext_lazy("closed"),
     "released": gettext_lazy("released"),
     "reassigned": gettext_lazy("reassigned"),
+    "taken": gettext_lazy("taken"),
+    "sent_back": gettext_lazy("sent back to the queue"),
+    "escalation_reassigned": gettext_lazy("reassigned"),
     "answered": gettext_lazy("answered"),
     "answer_submitted": gettext_lazy("answered"),
     "answer_approved": gettext_lazy("approved"),
@@ -340,47 +355,271 @@ def _require(actor, capability, message):
         raise PermissionDenied(message)
 
 
-def comment_escalate(*, comment, actor, reason, now=None):
-    """Send the comment to managers or counsel; a reason is required."""
-    _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the comment is escalated.")})
-    return _transition(
-        comment,
-        actor=actor,
-        action="escalated",
-        allowed_from=(S.NEW, S.ASSIGNED),
-        to=S.ESCALATED,
-        reason=reason,
-        now=now or timezone.now(),
+# Who works on comments at all: responders on the queue, counsel on what is
+# escalated to them, managers on everything.
+WORKERS = (Capability.TRIAGE, Capability.HANDLE_LEGAL, Capability.PLAN_COVERAGE)
+
+
+def _require_worker(actor, message):
+    if not any(actor.can(capability) for capability in WORKERS):
+        raise PermissionDenied(message)
+
+
+def may_act_on(comment, actor):
+    """Return whether ``actor`` may close, hide or escalate ``comment``: the
+    person it is escalated to while it is, else its holder; anyone who triages
+    when nobody holds it; managers always."""
+    if actor.can(Capability.PLAN_COVERAGE):
+        return True
+    if comment.status == S.ESCALATED:
+        return comment.escalated_to_id == actor.pk
+    if comment.assignee_id:
+        return comment.assignee_id == actor.pk
+    return actor.can(Capability.TRIAGE)
+
+
+def _acting(actor):
+    """Return ``may_act_on`` as a condition for the conditional update."""
+    if actor.can(Capability.PLAN_COVERAGE):
+        return Q()
+    rule = Q(status=S.ESCALATED, escalated_to=actor) | (
+        ~Q(status=S.ESCALATED) & Q(assignee=actor)
+    )
+    if actor.can(Capability.TRIAGE):
+        rule |= ~Q(status=S.ESCALATED) & Q(assignee__isnull=True)
+    return rule
+
+
+def _current(comment):
+    return Comment.objects.select_related(
+        "channel__sla_policy__calendar", "channel__calendar", "assignee", "escalated_to"
+    ).get(pk=comment.pk)
+
+
+def _check_may_act(comment, actor, verb):
+    if may_act_on(comment, actor):
+        return
+    holder = comment.escalated_to if comment.status == S.ESCALATED else comment.assignee
+    if holder is None:
+        raise PermissionDenied(
+            _("Only managers may %(verb)s this comment.") % {"verb": verb}
+        )
+    raise PermissionDenied(
+        _("%(name)s holds this comment: only they or a manager may %(verb)s it.")
+        % {"name": holder.get_full_name() or holder.get_username(), "verb": verb}
     )
 
 
+def _require_reason(reason, message):
+    if not reason.strip():
+        raise ValidationError({"reason": message})
+
+
+def comment_escalate(*, comment, actor, reason, now=None):
+    """Send the comment to counsel (a rule it hit says so) or to the manager on
+    duty, who is told at once; a reason is required. The escalation gets its
+    own due time; the first-response clock keeps running."""
+    _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    if comment.status in (S.NEW, S.ASSIGNED):  # else a conflict, below
+        _check_may_act(comment, actor, _("escalate"))
+    _require_reason(reason, _("Say why the comment is escalated."))
+    to = escalation_target(comment=comment, now=now)
+    with transaction.atomic():
+        comment = _transition(
+            comment,
+            actor=actor,
+            action="escalated",
+            allowed_from=(S.NEW, S.ASSIGNED),
+            to=S.ESCALATED,
+            reason=reason,
+            now=now,
+            where=_acting(actor),
+            assignee=None,
+            escalated_to=to,
+            escalated_at=now,
+            escalation_due_at=sla.escalation_due(comment=comment, at=now),
+            escalation_breached_at=None,
+        )
+        _tell_escalatee(comment, to, now)
+    return comment
+
+
+def escalation_target(*, comment, now):
+    """Return whom an escalation of ``comment`` goes to, or ``None``.
+
+    When a rule the comment hit says ``escalate_legal``: counsel on shift, else
+    any counsel. Otherwise, or without counsel: the manager on duty (on shift,
+    else any manager). Among several, the one with the fewest open escalations.
+    """
+    User = get_user_model()
+    pools = []
+    if _goes_to_counsel(comment):
+        # Superusers hold every capability; legal escalations go to counsel.
+        pools.append(
+            User.objects.with_capability(Capability.HANDLE_LEGAL).filter(
+                groups__name__in=roles_granting(Capability.HANDLE_LEGAL)
+            )
+        )
+    pools.append(User.objects.with_capability(Capability.PLAN_COVERAGE))
+    for pool in pools:
+        people = list(pool.distinct().order_by("pk"))
+        if people:
+            break
+    else:
+        return None
+    on_shift = {person.pk for person in selectors.on_shift(now)}
+    load = dict(
+        Comment.objects.filter(status=S.ESCALATED, escalated_to__in=people)
+        .values_list("escalated_to")
+        .annotate(open=Count("pk"))
+    )
+    return min(people, key=lambda p: (p.pk not in on_shift, load.get(p.pk, 0), p.pk))
+
+
+def _goes_to_counsel(comment):
+    return Rule.objects.filter(
+        version__number=comment.policy_version,
+        slug__in=comment.matches.values_list("rule", flat=True),
+        action=Action.ESCALATE_LEGAL,
+    ).exists()
+
+
+def _tell_escalatee(comment, person, now):
+    """Owe ``person`` an e-mail about the escalation, sent at once after commit.
+
+    One notification per person, kind and comment: a comment escalated to the
+    same person again makes its notification due again.
+    """
+    if person is None:
+        return
+    Notification.objects.update_or_create(
+        comment=comment,
+        kind=Notification.Kind.ESCALATED,
+        recipient=person,
+        defaults={
+            "created_at": now,
+            "deliver_after": now,
+            "sent_at": None,
+            "lease_until": None,
+            "attempts": 0,
+            "last_error": "",
+        },
+    )
+    after_commit(_queue_notifications)
+
+
+def _queue_notifications():
+    from moderation.tasks import send_notifications
+
+    send_notifications.delay()
+
+
+def _check_escalatee(comment, actor, verb):
+    if not (comment.escalated_to_user(actor) or actor.can(Capability.PLAN_COVERAGE)):
+        raise PermissionDenied(
+            _("Only the person it is escalated to or a manager may %(verb)s it.")
+            % {"verb": verb}
+        )
+
+
+def _escalatee_or_manager(actor):
+    if actor.can(Capability.PLAN_COVERAGE):
+        return Q()
+    return Q(escalated_to=actor)
+
+
+def comment_take(*, comment, actor, now=None):
+    """Take an escalated comment to work on it: the person it is escalated to,
+    or a manager. It becomes assigned to them."""
+    _require_worker(actor, _("Only responders, counsel and managers take comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    if comment.status == S.ESCALATED:
+        _check_escalatee(comment, actor, _("take"))
+    return _transition(
+        comment,
+        actor=actor,
+        action="taken",
+        allowed_from=(S.ESCALATED,),
+        to=S.ASSIGNED,
+        now=now,
+        where=_escalatee_or_manager(actor),
+        assignee=actor,
+    )
+
+
+def comment_send_back(*, comment, actor, reason, now=None):
+    """Send an escalated comment back to the queue, unassigned, with the reason
+    (the person it is escalated to, or a manager). Its first-response clock
+    has kept running; routing picks it up again."""
+    _require_worker(
+        actor, _("Only responders, counsel and managers send back comments.")
+    )
+    now = now or timezone.now()
+    comment = _current(comment)
+    if comment.status == S.ESCALATED:
+        _check_escalatee(comment, actor, _("send back"))
+    _require_reason(reason, _("Say why the comment goes back to the queue."))
+    comment = _transition(
+        comment,
+        actor=actor,
+        action="sent_back",
+        allowed_from=(S.ESCALATED,),
+        to=S.NEW,
+        reason=reason,
+        now=now,
+        where=_escalatee_or_manager(actor),
+        assignee=None,
+    )
+    after_commit(_queue_routing, [comment.pk], [])
+    return comment
+
+
+# What may be closed or hidden.
+SETTLEABLE = (S.NEW, S.ASSIGNED, S.ESCALATED)
+
+
 def comment_hide(*, comment, actor, reason="", now=None):
-    """Hide the comment on the platform (it breaks the netiquette)."""
-    _require(actor, Capability.TRIAGE, _("Only responders hide comments."))
+    """Hide the comment on the platform (it breaks the netiquette); only its
+    holder, the person it is escalated to or a manager, with a reason."""
+    _require_worker(actor, _("Only responders hide comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    if comment.status in SETTLEABLE:  # else a conflict, below
+        _check_may_act(comment, actor, _("hide"))
+    _require_reason(reason, _("Say why the comment is hidden."))
     return _transition(
         comment,
         actor=actor,
         action="hidden",
-        allowed_from=(S.NEW, S.ASSIGNED, S.ESCALATED),
+        allowed_from=SETTLEABLE,
         to=S.HIDDEN,
         reason=reason,
-        now=now or timezone.now(),
+        now=now,
+        where=_acting(actor),
     )
 
 
 def comment_close(*, comment, actor, reason="", now=None):
-    """Close the comment: it needs no action."""
-    _require(actor, Capability.TRIAGE, _("Only responders close comments."))
+    """Close the comment: it needs no action. Only its holder, the person it
+    is escalated to or a manager, with a reason."""
+    _require_worker(actor, _("Only responders close comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    if comment.status in SETTLEABLE:  # else a conflict, below
+        _check_may_act(comment, actor, _("close"))
+    _require_reason(reason, _("Say why the comment needs no action."))
     return _transition(
         comment,
         actor=actor,
         action="closed",
-        allowed_from=(S.NEW, S.ASSIGNED, S.ESCALATED),
+        allowed_from=SETTLEABLE,
         to=S.CLOSED,
         reason=reason,
-        now=now or timezone.now(),
+        now=now,
+        where=_acting(actor),
     )
 
 
@@ -402,8 +641,29 @@ def comment_release(*, comment, actor, now=None):
 
 
 def comment_reassign(*, comment, actor, to, now=None):
-    """Give the comment to another responder (managers)."""
+    """Give the comment to another responder, or an escalated comment to
+    another manager or counsel, who is told (managers)."""
     _require(actor, Capability.PLAN_COVERAGE, _("Only managers reassign comments."))
+    now = now or timezone.now()
+    current = Comment.objects.values_list("status", flat=True).get(pk=comment.pk)
+    if current == S.ESCALATED:
+        if not (to.can(Capability.HANDLE_LEGAL) or to.can(Capability.PLAN_COVERAGE)):
+            raise ValidationError(
+                {"to": _("%(user)s does not handle escalations.") % {"user": to}}
+            )
+        with transaction.atomic():
+            comment = _transition(
+                comment,
+                actor=actor,
+                action="escalation_reassigned",
+                allowed_from=(S.ESCALATED,),
+                to=S.ESCALATED,
+                reason=str(to),
+                now=now,
+                escalated_to=to,
+            )
+            _tell_escalatee(comment, to, now)
+        return comment
     if not to.can(Capability.TRIAGE):
         raise ValidationError(
             {"to": _("%(user)s does not answer comments.") % {"user": to}}
@@ -416,7 +676,7 @@ def comment_reassign(*, comment, actor, to, now=None):
         to=S.ASSIGNED,
         assignee=to,
         reason=str(to),
-        now=now or timezone.now(),
+        now=now,
     )
 
 
@@ -427,8 +687,10 @@ def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
     """Apply one action to several comments, each in its own transaction.
 
     "assign" claims for the actor when ``to`` is the actor and the comment is
-    new, and reassigns (managers) otherwise. Return ``(done, failed)``: the
-    comments changed, and ``(comment, why)`` for those that were not.
+    new, takes it when it is escalated, and reassigns (managers) otherwise.
+    Each goes through the same checks as one comment at a time. Return
+    ``(done, failed)``: the comments changed, and ``(comment, why)`` for those
+    that were not.
     """
     now = now or timezone.now()
 
@@ -436,6 +698,8 @@ def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
         if action == "assign":
             if to == actor and comment.status == S.NEW and not comment.assignee_id:
                 return comment_claim(comment=comment, actor=actor, now=now)
+            if to == actor and comment.status == S.ESCALATED:
+                return comment_take(comment=comment, actor=actor, now=now)
             return comment_reassign(comment=comment, actor=actor, to=to, now=now)
         transition = {
             "close": comment_close,
@@ -483,15 +747,20 @@ def approval_reasons(*, comment, actor, now):
 def answer_submit(*, comment, actor, body, template=None, now=None):
     """Answer a claimed comment: published at once when the responder is
     delegated and no rule hit requires approval, otherwise sent for approval."""
-    _require(actor, Capability.TRIAGE, _("Only responders answer comments."))
+    _require_worker(actor, _("Only responders answer comments."))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
-    if comment.assignee_id != actor.pk:
+    # The person a comment is escalated to answers it straight away: taking
+    # it comes first, in the same transaction.
+    taking = comment.escalated_to_user(actor)
+    if comment.assignee_id != actor.pk and not taking:
         raise Conflict(_("Claim the comment before answering it."))
     reasons = approval_reasons(comment=comment, actor=actor, now=now)
     with transaction.atomic():
+        if taking:
+            comment_take(comment=comment, actor=actor, now=now)
         if reasons:
             answer = Answer.objects.create(
                 comment=comment,

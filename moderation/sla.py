@@ -52,6 +52,7 @@ DEFAULT_TARGET_MINUTES = {
 }
 DEFAULT_WARNING_MINUTES = 30
 DEFAULT_APPROVAL_MINUTES = 60
+DEFAULT_ESCALATION_MINUTES = 240
 
 OPEN = tuple(Comment.OPEN_STATUSES)
 SWEEP_BATCH = 1000
@@ -119,6 +120,15 @@ def due_times(*, channel, severity, posted_at, specs):
     return Clock(policy, calendar.version if calendar else None, warn, due)
 
 
+def escalation_due(*, comment, at):
+    """Return when an escalation of ``comment`` made at ``at`` is due: the
+    escalation target of the channel's policy, counted by its clock."""
+    policy = comment.channel.sla_policy
+    minutes = policy.escalation_minutes if policy else DEFAULT_ESCALATION_MINUTES
+    spec = spec_for(clock_calendar(comment.channel), at, {})
+    return businesstime.add_business_minutes(spec, at, minutes)
+
+
 def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
     """Recompute the due times of open comments not yet breached, after a
     manager changed a policy or a calendar; closed comments keep their history.
@@ -172,12 +182,14 @@ def sla_sweep(*, now=None, batch=SWEEP_BATCH):
     """Mark and notify the warnings and breaches due at ``now``; return counts."""
     now = now or timezone.now()
     # Who to tell is read once per sweep, and only when something is due: an
-    # idle sweep, the usual case, costs its two index lookups.
+    # idle sweep, the usual case, costs its index lookups (warnings, breaches,
+    # approvals, escalations).
     people = functools.cache(lambda: _People(now))
     counts = {
         "warned": _sweep(Notification.Kind.SLA_WARNING, now, batch, people),
         "breached": _sweep(Notification.Kind.SLA_BREACH, now, batch, people),
         "approvals": approvals_sweep(now=now, people=people),
+        "escalations": _sweep_escalations(now, batch, people),
     }
     if any(counts.values()):
         # One task for the e-mails and one for the webhook messages, rather
@@ -208,13 +220,14 @@ def _sweep(kind, now, batch, people):
             return total
 
 
-def _mark(column, ids, now):
-    """Set ``column`` to ``now`` on the open comments of ``ids`` where it is
-    still empty; return the ids this call marked (and no other call did)."""
+def _mark(column, ids, now, statuses=OPEN):
+    """Set ``column`` to ``now`` on the comments of ``ids`` in ``statuses``
+    where it is still empty; return the ids this call marked (and no other
+    call did)."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     quoted = connection.ops.quote_name(column)
     ids_sql = ", ".join(["%s"] * len(ids))
-    statuses_sql = ", ".join(["%s"] * len(OPEN))
+    statuses_sql = ", ".join(["%s"] * len(statuses))
     sql = (
         f"UPDATE {table} SET {quoted} = %s "  # noqa: S608 (names, not input)
         f"WHERE id IN ({ids_sql}) AND {quoted} IS NULL AND status IN ({statuses_sql}) "
@@ -222,7 +235,7 @@ def _mark(column, ids, now):
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [connection.ops.adapt_datetimefield_value(now), *ids, *OPEN]
+            sql, [connection.ops.adapt_datetimefield_value(now), *ids, *statuses]
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -230,7 +243,7 @@ def _mark(column, ids, now):
 def _notify(kind, action, ids, now, people):
     comments = list(
         Comment.objects.filter(pk__in=ids).select_related(
-            "channel__sla_policy", "assignee"
+            "channel__sla_policy", "assignee", "escalated_to"
         )
     )
     Event.objects.bulk_create(
@@ -253,6 +266,64 @@ def _notify(kind, action, ids, now, people):
             messages.append(_webhook_message(comment, kind, now))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutboxMessage.objects.bulk_create(messages)
+
+
+def _sweep_escalations(now, batch, people):
+    """Mark the escalations past their own due time, once, and tell the person
+    each is escalated to and the managers on duty; return how many."""
+    escalated = (Comment.Status.ESCALATED,)
+    total = 0
+    while True:
+        # The partial index moderation_escalation_due_idx.
+        candidates = list(
+            Comment.objects.filter(
+                status=Comment.Status.ESCALATED,
+                escalation_breached_at__isnull=True,
+                escalation_due_at__lte=now,
+            )
+            .order_by("escalation_due_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not candidates:
+            return total
+        with transaction.atomic():
+            won = _mark("escalation_breached_at", candidates, now, escalated)
+            if won:
+                _notify_escalations(won, now, people())
+        total += len(won)
+        if len(candidates) < batch or not won:
+            return total
+
+
+def _notify_escalations(ids, now, people):
+    comments = list(Comment.objects.filter(pk__in=ids).select_related("escalated_to"))
+    Event.objects.bulk_create(
+        Event(
+            comment=c,
+            action="escalation_overdue",
+            before=c.status,
+            after=c.status,
+            reason=c.escalated_to.get_username() if c.escalated_to else "",
+            at=now,
+        )
+        for c in comments
+    )
+    notifications = []
+    for comment in comments:
+        recipients = list(people.managers_on_duty)
+        if comment.escalated_to and comment.escalated_to.is_active:
+            recipients.insert(0, comment.escalated_to)
+        for person in {p.pk: p for p in recipients}.values():
+            notifications.append(
+                Notification(
+                    recipient=person,
+                    kind=Notification.Kind.ESCALATION_OVERDUE,
+                    comment=comment,
+                    created_at=now,
+                    deliver_after=now,
+                )
+            )
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
 
 
 def _webhook_message(comment, kind, now):
@@ -318,7 +389,12 @@ class _People:
     def for_comment(self, comment, kind):
         policy = comment.channel.sla_policy
         people = []
-        if comment.assignee and comment.assignee.is_active:
+        escalatee = comment.escalated_to
+        if comment.status == Comment.Status.ESCALATED and escalatee:
+            # While escalated only the person it is escalated to can act.
+            if escalatee.is_active:
+                people.append(escalatee)
+        elif comment.assignee and comment.assignee.is_active:
             people.append(comment.assignee)
         else:
             people += [
@@ -457,6 +533,12 @@ def notifications_send(*, now=None, limit=200):
     return sent
 
 
+ESCALATION_KINDS = (
+    Notification.Kind.ESCALATED,
+    Notification.Kind.ESCALATION_OVERDUE,
+)
+
+
 def _send(notification):
     comment = notification.comment
     with translation.override(settings.LANGUAGE_CODE):
@@ -466,13 +548,23 @@ def _send(notification):
             Notification.Kind.APPROVAL_OVERDUE: _(
                 "An answer on %(channel)s is waiting for approval"
             ),
+            Notification.Kind.ESCALATED: _(
+                "A comment on %(channel)s is escalated to you"
+            ),
+            Notification.Kind.ESCALATION_OVERDUE: _(
+                "An escalation on %(channel)s is overdue"
+            ),
         }[notification.kind] % {"channel": comment.channel}
+        # An escalation's e-mail gives the escalation's own due time.
+        due = (
+            comment.escalation_due_at
+            if notification.kind in ESCALATION_KINDS and comment.escalation_due_at
+            else comment.first_response_due_at
+        )
         body = _("%(author)s wrote:\n\n%(text)s\n\nDue: %(due)s\nOpen it: %(path)s") % {
             "author": comment.author,
             "text": comment.text[:2000],
-            "due": timezone.localtime(comment.first_response_due_at).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
+            "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
             "path": reverse("moderation:comment", args=[comment.pk]),
         }
     if notification.recipient.email:

@@ -38,6 +38,12 @@ def _require(user, capability):
         raise PermissionDenied
 
 
+def _require_worker(user):
+    """Responders, counsel (on what is escalated to them) and managers."""
+    if not any(user.can(capability) for capability in services.WORKERS):
+        raise PermissionDenied
+
+
 def inbox_version(now):
     """Return what the inbox's content depends on: the last audit event (every
     change to a comment writes one) and the minute (its countdowns)."""
@@ -52,7 +58,7 @@ def inbox(request):
     The page polls itself (htmx) with the version it shows: the answer is an
     empty 204 while nothing changed, one cheap query, and the table otherwise.
     """
-    _require(request.user, Capability.TRIAGE)
+    _require_worker(request.user)
     params = request.GET
     now = timezone.now()
     version = inbox_version(now)
@@ -72,6 +78,7 @@ def inbox(request):
         category=category,
         mine=params.get("assigned") == "me",
         unassigned=params.get("assigned") == "none",
+        escalated_to_me=params.get("assigned") == "escalated",
     )
     size = pagination.parse_size(params.get("size"))
     page = pagination.window(
@@ -167,11 +174,16 @@ def bulk(request):
 @login_required
 def comment_page(request, pk):
     """One comment: the highlighted evidence, guidance, templates, answer, history."""
-    _require(request.user, Capability.TRIAGE)
+    _require_worker(request.user)
     try:
         comment = selectors.comment_detail(pk)
     except Comment.DoesNotExist:
         raise Http404 from None
+    user = request.user
+    if not selectors.comment_visible_to(comment, user):
+        raise PermissionDenied
+    escalated = comment.status == Comment.Status.ESCALATED
+    handles = comment.escalated_to_user(user) or user.can(Capability.PLAN_COVERAGE)
     matches = [
         Match(m.rule, m.category, m.severity, m.pattern, "", m.start, m.end, m.excerpt)
         for m in comment.matches.all()
@@ -187,9 +199,18 @@ def comment_page(request, pk):
         "rules": selectors.rules_of(comment),
         "others": selectors.other_comments(comment),
         "now": timezone.now(),
-        "can_answer": comment.assignee_id == request.user.pk
-        and comment.status == Comment.Status.ASSIGNED,
-        "perms_approve": request.user.can(Capability.APPROVE),
+        "can_answer": (
+            comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
+        )
+        or comment.escalated_to_user(user),
+        "can_act": services.may_act_on(comment, user),
+        "can_escalate": user.can(Capability.TRIAGE) and not escalated,
+        "can_take": escalated and handles,
+        "can_reassign_escalation": escalated and user.can(Capability.PLAN_COVERAGE),
+        "escalatees": selectors.escalatees()
+        if escalated and user.can(Capability.PLAN_COVERAGE)
+        else [],
+        "perms_approve": user.can(Capability.APPROVE),
     }
     return render(request, "moderation/comment.html", context)
 
@@ -223,13 +244,46 @@ def escalate(request, pk):
 @login_required
 @require_POST
 def hide(request, pk):
-    return _act(request, pk, services.comment_hide, _("Hidden."))
+    return _act(
+        request, pk, services.comment_hide, _("Hidden."),
+        reason=request.POST.get("reason", ""),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def close(request, pk):
-    return _act(request, pk, services.comment_close, _("Closed."))
+    return _act(
+        request, pk, services.comment_close, _("Closed."),
+        reason=request.POST.get("reason", ""),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def take(request, pk):
+    return _act(request, pk, services.comment_take, _("The comment is yours."))
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    return _act(
+        request, pk, services.comment_send_back, _("Sent back to the queue."),
+        reason=request.POST.get("reason", ""),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def reassign(request, pk):
+    _require(request.user, Capability.PLAN_COVERAGE)
+    chosen = request.POST.get("to", "")
+    to = selectors.escalatees().filter(pk=chosen).first() if chosen.isdigit() else None
+    if to is None:
+        messages.error(request, _("Choose who the comment goes to."))
+        return redirect("moderation:comment", pk=pk)
+    return _act(request, pk, services.comment_reassign, _("Reassigned."), to=to)
 
 
 @login_required

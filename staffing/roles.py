@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     MANAGER = "manager", _("Manager")
     API_READER = "api_reader", _("API reader")
+    COUNSEL = "counsel", _("Counsel")
 
 
 class Capability(models.TextChoices):
@@ -24,6 +25,7 @@ class Capability(models.TextChoices):
     READ_API = "read_api", _("Read policy data through the API")
     MANAGE_STAFF = "manage_staff", _("Grant delegations and accreditations")
     INGEST = "ingest", _("Send incoming comments through the API")
+    HANDLE_LEGAL = "handle_legal", _("Receive and handle legal escalations")
 
 
 CAPABILITIES = {
@@ -34,9 +36,18 @@ CAPABILITIES = {
         Capability.VIEW_DASHBOARD,
         Capability.READ_API,
     },
-    Role.MANAGER: set(Capability),
+    # Managers may act on any escalation through their own rights; legal
+    # escalations go to counsel, so managers are not picked for them.
+    Role.MANAGER: set(Capability) - {Capability.HANDLE_LEGAL},
     Role.API_READER: {Capability.READ_API, Capability.INGEST},
+    # Counsel works on the comments escalated to them, not on the queue.
+    Role.COUNSEL: {Capability.HANDLE_LEGAL, Capability.READ_API},
 }
+
+
+def roles_granting(capability):
+    """Return the names of the roles that grant ``capability``."""
+    return [role.value for role, caps in CAPABILITIES.items() if capability in caps]
 
 
 def capabilities_for(role_names):

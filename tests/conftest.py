@@ -12,6 +12,7 @@ PERSONAS = {
     "approver": [Role.APPROVER],
     "responder": [Role.RESPONDER],
     "api_reader": [Role.API_READER],
+    "counsel": [Role.COUNSEL],
     "outsider": [],
 }
 

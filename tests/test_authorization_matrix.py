@@ -2,12 +2,15 @@
 the content leaks in a refusal, and a refused write changes nothing.
 
 Each entry names what opens it: ``None`` for the public, ``"authenticated"``
-for anyone signed in, or a capability. The expected answer follows from the
-roles' capabilities, so a capability moved from one role to another moves the
+for anyone signed in, a capability, a tuple of capabilities (any of them), or
+``Holds``: the persona who holds the object (or it is escalated to), besides
+the holders of a capability. The expected answer follows from the roles'
+capabilities, so a capability moved from one role to another moves the
 matrix with it.
 """
 
 import datetime
+from dataclasses import dataclass
 
 import pytest
 
@@ -17,14 +20,34 @@ from staffing.roles import Capability
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "api_reader", "responder", "approver", "manager"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "api_reader",
+    "responder",
+    "approver",
+    "counsel",
+    "manager",
+]
 SECRET = "Texte confidentiel du commentaire"
+# Responders, counsel (on what is escalated to them) and managers.
+WORKERS = services.WORKERS
+
+
+@dataclass(frozen=True)
+class Holds:
+    """Open to the persona holding the object, and to holders of ``capability``."""
+
+    persona: str
+    capability: str = Capability.PLAN_COVERAGE
+
 
 PAGES = [
     ("/notices/", None),
     ("/disclosures/", None),
-    ("/inbox/", Capability.TRIAGE),
+    ("/inbox/", WORKERS),
     ("/inbox/{comment}/", Capability.TRIAGE),
+    ("/inbox/{escalated}/", Holds("counsel", Capability.TRIAGE)),
     ("/approvals/", Capability.APPROVE),
     ("/coverage/", Capability.PLAN_COVERAGE),
     ("/sla/", Capability.VIEW_DASHBOARD),
@@ -42,8 +65,9 @@ API = [
     ("/api/v1/policy-versions/", "authenticated"),
     ("/api/v1/calendars/", "authenticated"),
     ("/api/v1/channels/", "authenticated"),
-    ("/api/v1/comments/", Capability.TRIAGE),
+    ("/api/v1/comments/", WORKERS),
     ("/api/v1/comments/{comment}/", Capability.TRIAGE),
+    ("/api/v1/comments/{escalated}/", Holds("counsel", Capability.TRIAGE)),
     ("/api/v1/answers/", Capability.TRIAGE),
     ("/api/v1/coverage/gaps/", Capability.VIEW_DASHBOARD),
     ("/api/v1/sla/report/", Capability.VIEW_DASHBOARD),
@@ -59,7 +83,22 @@ def world(personas, channel):
         text=SECRET,
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    return {"comment": comment.pk, "version": PolicyVersion.objects.get().pk}
+    # Defamation: its rule sends the escalation to counsel.
+    escalated, _ = services.comment_ingest(
+        channel=channel,
+        external_id="m-legal",
+        author="someone",
+        text="Vous êtes des escrocs",
+        posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
+    )
+    services.comment_escalate(
+        comment=escalated, actor=personas["responder"], reason="Diffamation"
+    )
+    return {
+        "comment": comment.pk,
+        "escalated": escalated.pk,
+        "version": PolicyVersion.objects.get().pk,
+    }
 
 
 def allowed(personas, persona, needs):
@@ -67,7 +106,14 @@ def allowed(personas, persona, needs):
         return True
     if persona == "anonymous":
         return False
-    return needs == "authenticated" or personas[persona].can(needs)
+    if needs == "authenticated":
+        return True
+    user = personas[persona]
+    if isinstance(needs, Holds):
+        return persona == needs.persona or user.can(needs.capability)
+    if isinstance(needs, tuple):
+        return any(user.can(capability) for capability in needs)
+    return user.can(needs)
 
 
 def sign_in(client, personas, persona):
@@ -119,12 +165,31 @@ ITEM = {
     "posted_at": "2026-11-27T21:00:00Z",
 }
 PAGE_WRITES = [
-    ("/inbox/bulk/", {"action": "close", "comments": ["{comment}"]}, Capability.TRIAGE),
+    (
+        "/inbox/bulk/",
+        {"action": "close", "comments": ["{comment}"], "reason": "Rien"},
+        Capability.TRIAGE,
+    ),
     ("/inbox/{comment}/claim/", {}, Capability.TRIAGE),
     ("/inbox/{comment}/escalate/", {"reason": "Avis juridique"}, Capability.TRIAGE),
-    ("/inbox/{comment}/hide/", {}, Capability.TRIAGE),
-    ("/inbox/{comment}/close/", {}, Capability.TRIAGE),
-    ("/inbox/{claimed}/answer/", {"body": "Merci."}, Capability.TRIAGE),
+    ("/inbox/{comment}/hide/", {"reason": "Spam"}, Capability.TRIAGE),
+    ("/inbox/{comment}/close/", {"reason": "Rien"}, Capability.TRIAGE),
+    # Held by the responder: theirs, or a manager's, to settle.
+    ("/inbox/{claimed}/hide/", {"reason": "Spam"}, Holds("responder")),
+    ("/inbox/{claimed}/close/", {"reason": "Rien"}, Holds("responder")),
+    ("/inbox/{claimed}/escalate/", {"reason": "Avis"}, Holds("responder")),
+    # Escalated to counsel: theirs, or a manager's.
+    ("/inbox/{escalated}/hide/", {"reason": "Spam"}, Holds("counsel")),
+    ("/inbox/{escalated}/close/", {"reason": "Rien"}, Holds("counsel")),
+    ("/inbox/{escalated}/take/", {}, Holds("counsel")),
+    ("/inbox/{escalated}/send-back/", {"reason": "Rien"}, Holds("counsel")),
+    (
+        "/inbox/{escalated}/reassign/",
+        {"to": "{manager}"},
+        Capability.PLAN_COVERAGE,
+    ),
+    ("/inbox/{escalated}/answer/", {"body": "Écrivez-nous."}, WORKERS),
+    ("/inbox/{claimed}/answer/", {"body": "Merci."}, WORKERS),
     ("/approvals/{answer}/approve/", {}, Capability.APPROVE),
     ("/approvals/{answer}/reject/", {"reason": "Ton"}, Capability.APPROVE),
     ("/deliveries/{delivery}/retry/", {}, Capability.APPROVE),
@@ -150,9 +215,37 @@ API_WRITES = [
         {"reason": "x"},
         Capability.TRIAGE,
     ),
-    ("post", "/api/v1/comments/{comment}/hide/", {}, Capability.TRIAGE),
-    ("post", "/api/v1/comments/{comment}/close/", {}, Capability.TRIAGE),
-    ("post", "/api/v1/comments/{claimed}/answers/", {"body": "x"}, Capability.TRIAGE),
+    ("post", "/api/v1/comments/{comment}/hide/", {"reason": "x"}, Capability.TRIAGE),
+    ("post", "/api/v1/comments/{comment}/close/", {"reason": "x"}, Capability.TRIAGE),
+    ("post", "/api/v1/comments/{claimed}/hide/", {"reason": "x"}, Holds("responder")),
+    ("post", "/api/v1/comments/{claimed}/close/", {"reason": "x"}, Holds("responder")),
+    (
+        "post",
+        "/api/v1/comments/{escalated}/hide/",
+        {"reason": "x"},
+        Holds("counsel"),
+    ),
+    (
+        "post",
+        "/api/v1/comments/{escalated}/close/",
+        {"reason": "x"},
+        Holds("counsel"),
+    ),
+    ("post", "/api/v1/comments/{escalated}/take/", {}, Holds("counsel")),
+    (
+        "post",
+        "/api/v1/comments/{escalated}/send-back/",
+        {"reason": "x"},
+        Holds("counsel"),
+    ),
+    (
+        "post",
+        "/api/v1/comments/{escalated}/reassign/",
+        {"to": "manager"},
+        Capability.PLAN_COVERAGE,
+    ),
+    ("post", "/api/v1/comments/{escalated}/answers/", {"body": "x"}, WORKERS),
+    ("post", "/api/v1/comments/{claimed}/answers/", {"body": "x"}, WORKERS),
     ("post", "/api/v1/answers/{answer}/approve/", {}, Capability.APPROVE),
     ("post", "/api/v1/answers/{answer}/reject/", {"reason": "x"}, Capability.APPROVE),
     (
@@ -214,6 +307,7 @@ def writable(world, personas, channel):
         "delivery": delivery.pk,
         "shift": shift.pk,
         "responder": personas["responder"].pk,
+        "manager": personas["manager"].pk,
     }
 
 
@@ -223,7 +317,11 @@ def state():
     from staffing.models import Shift
 
     return (
-        list(Comment.objects.order_by("pk").values_list("pk", "status", "assignee")),
+        list(
+            Comment.objects.order_by("pk").values_list(
+                "pk", "status", "assignee", "escalated_to"
+            )
+        ),
         list(Answer.objects.order_by("pk").values_list("pk", "status", "body")),
         list(OutboxMessage.objects.order_by("pk").values_list("pk", "status")),
         list(Shift.objects.order_by("pk").values_list("pk", "starts_at")),

@@ -4,7 +4,7 @@
 //   Enter, a    open the comment to answer it
 //   c           claim it
 //   e           escalate the selected comments (or this one), with a reason
-//   h           hide the selected comments (or this one)
+//   h           hide the selected comments (or this one), with a reason
 //   ?           help
 // The table refreshes itself (htmx); the cursor and the selection survive it.
 (function () {
@@ -59,18 +59,19 @@
     return true;
   }
 
-  function submitBulk(buttonId) {
-    var form = document.getElementById("bulk");
+  // Closing, hiding and escalating all need a reason: one dialog asks for it,
+  // worded after the toolbar button that opened it.
+  function openReason(buttonId) {
+    var dialog = document.getElementById("reason-dialog");
     var button = document.getElementById(buttonId);
-    if (form && button && ensureSelection()) form.requestSubmit(button);
-  }
-
-  function openEscalate() {
-    var dialog = document.getElementById("escalate");
-    if (dialog && ensureSelection()) {
-      dialog.showModal();
-      document.getElementById("escalate-reason").focus();
-    }
+    if (!dialog || !button || !ensureSelection()) return;
+    document.getElementById("reason-title").textContent = button.dataset.title;
+    document.getElementById("reason-label").textContent = button.dataset.label;
+    var submit = document.getElementById("reason-submit");
+    submit.value = button.dataset.action;
+    submit.textContent = button.dataset.submit;
+    dialog.showModal();
+    document.getElementById("bulk-reason").focus();
   }
 
   document.addEventListener("change", function (event) {
@@ -81,7 +82,7 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (event.target.id === "bulk-escalate") openEscalate();
+    if (event.target.matches(".reason-action")) openReason(event.target.id);
   });
 
   document.addEventListener("keydown", function (event) {
@@ -111,8 +112,8 @@
           if (form) form.submit();
         }
         break;
-      case "e": openEscalate(); break;
-      case "h": submitBulk("bulk-hide"); break;
+      case "e": openReason("bulk-escalate"); break;
+      case "h": openReason("bulk-hide"); break;
       case "?":
         var help = document.getElementById("help");
         if (help && help.showModal) help.showModal();

@@ -174,6 +174,7 @@ def test_reject_needs_a_reason(client_for):
         ("approver", 200),
         ("manager", 200),
         ("api_reader", 403),
+        ("counsel", 403),  # not escalated to them
         ("outsider", 403),
     ],
 )
@@ -182,7 +183,7 @@ def test_hide_and_close_by_role(client_for, persona, status, verb):
     client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
     comment = Comment.objects.get()
     response = client_for(persona).post(
-        f"/api/v1/comments/{comment.pk}/{verb}/", {}, format="json"
+        f"/api/v1/comments/{comment.pk}/{verb}/", {"reason": "Spam"}, format="json"
     )
     assert response.status_code == status
 
@@ -249,3 +250,77 @@ def test_comment_filters(client_for, query, expected):
 )
 def test_comment_filters_reject_bad_values(client_for, query):
     assert client_for("responder").get("/api/v1/comments/" + query).status_code == 400
+
+
+@pytest.mark.parametrize("verb", ["hide", "close"])
+def test_hide_and_close_need_a_reason(client_for, verb):
+    client_for("api_reader").post("/api/v1/comments/", PAYLOAD, format="json")
+    comment = Comment.objects.get()
+    response = client_for("responder").post(
+        f"/api/v1/comments/{comment.pk}/{verb}/", {"reason": " "}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"reason"}
+    assert Comment.objects.get().status == "new"
+
+
+def test_an_escalation_through_the_api(client_for, personas, api_client):
+    from staffing.roles import Role
+    from tests.conftest import make_user
+
+    client_for("api_reader").post(
+        "/api/v1/comments/", {**PAYLOAD, "text": "Vous êtes des escrocs"}, format="json"
+    )
+    comment = Comment.objects.get()
+    url = f"/api/v1/comments/{comment.pk}"
+    escalated = client_for("responder").post(
+        f"{url}/escalate/", {"reason": "Diffamation"}, format="json"
+    )
+    assert escalated.json()["escalated_to"] == "counsel"
+    assert escalated.json()["escalation_due_at"]
+    # Counsel sees it, and only it.
+    counsel = client_for("counsel")
+    listed = counsel.get("/api/v1/comments/").json()["results"]
+    assert [c["id"] for c in listed] == [comment.pk]
+    assert counsel.post(f"{url}/take/", {}, format="json").status_code == 200
+    assert Comment.objects.get().assignee == personas["counsel"]
+    # Back in the hands of a manager, who escalates again and reassigns.
+    manager = client_for("manager")
+    manager.post(f"{url}/release/", {}, format="json")
+    manager.post(f"{url}/escalate/", {"reason": "Avis"}, format="json")
+    other = make_user("counsel2", [Role.COUNSEL])
+    refused = client_for("responder").post(
+        f"{url}/reassign/", {"to": "counsel2"}, format="json"
+    )
+    assert refused.status_code == 403
+    moved = client_for("manager").post(
+        f"{url}/reassign/", {"to": "counsel2"}, format="json"
+    )
+    assert moved.json()["escalated_to"] == "counsel2"
+    assert Comment.objects.get().escalated_to == other
+    # Sending back needs a reason, and the person it is escalated to.
+    assert (
+        client_for("counsel").post(f"{url}/send-back/", {"reason": "x"}).status_code
+        == 403
+    )
+    api_client.force_authenticate(other)
+    back = api_client
+    empty = back.post(f"{url}/send-back/", {"reason": ""}, format="json")
+    assert (empty.status_code, set(empty.json())) == (400, {"reason"})
+    done = back.post(f"{url}/send-back/", {"reason": "Rien"}, format="json")
+    assert done.json()["status"] in ("new", "assigned")  # routed again at once
+    assert back.post(f"{url}/take/").status_code == 409
+
+
+def test_the_escalatee_sees_the_personal_data_others_do_not(client_for):
+    text = "Vous êtes des escrocs, écrivez à jean.tremblay@example.org"
+    client_for("api_reader").post(
+        "/api/v1/comments/", {**PAYLOAD, "text": text}, format="json"
+    )
+    comment = Comment.objects.get()
+    client_for("responder").post(
+        f"/api/v1/comments/{comment.pk}/escalate/", {"reason": "Avis"}, format="json"
+    )
+    url = f"/api/v1/comments/{comment.pk}/"
+    assert client_for("counsel").get(url).json()["text"] == text
+    assert "jean.tremblay" not in client_for("responder").get(url).json()["text"]

@@ -115,15 +115,18 @@ def test_the_inbox_refreshes_itself_and_acts_on_selected_rows(
     expect(page.get_by_text("Sélectionnés : 1")).to_be_visible()
     screenshot("refreshed")
 
-    # j, x adds the next row; h hides both.
+    # j, x adds the next row; h hides both, with a reason.
     selected = page.locator("#inbox .select-row:checked").first.get_attribute("value")
     page.keyboard.press("j")
     page.keyboard.press("x")
     second = page.locator("#inbox .select-row:checked").nth(1).get_attribute("value")
     page.keyboard.press("h")
+    page.get_by_label("Pourquoi le masquer ?").fill("Insultes")
+    page.get_by_role("dialog").get_by_role("button", name="Masquer").click()
     expect(page.get_by_text("2 commentaires masqués.")).to_be_visible()
     hidden = Comment.objects.filter(status="hidden").values_list("pk", flat=True)
     assert sorted(hidden) == sorted([int(selected), int(second)])
+    assert Comment.objects.get(pk=selected).events.last().reason == "Insultes"
     expect(rows).to_have_count(2)
 
     # e escalates the row under the cursor, with a reason, from a dialog.

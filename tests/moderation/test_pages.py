@@ -177,8 +177,9 @@ def test_errors_come_back_as_messages(client, personas, channel):
         reverse("moderation:comment-claim", args=[comment.pk]), follow=True
     )
     assert "Déjà pris en charge par approver" in response.content.decode()
+    free = ingest(channel, "c-2")
     empty = client.post(
-        reverse("moderation:comment-escalate", args=[comment.pk]),
+        reverse("moderation:comment-escalate", args=[free.pk]),
         {"reason": ""},
         follow=True,
     )
@@ -329,7 +330,7 @@ def bulk(client, action, comments, **extra):
 def test_bulk_close_and_hide(client, personas, channel, action, status):
     comments = [ingest(channel, f"c-{i}") for i in range(3)]
     client.force_login(personas["responder"])
-    response = bulk(client, action, comments[:2])
+    response = bulk(client, action, comments[:2], reason="Rien à faire")
     assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
     statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
     assert statuses == [status, status, "new"]
@@ -340,10 +341,10 @@ def test_bulk_close_and_hide(client, personas, channel, action, status):
 
 def test_bulk_reports_each_comment_it_could_not_change(client, personas, channel):
     done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
-    services.comment_close(comment=already, actor=personas["approver"])
+    services.comment_close(comment=already, actor=personas["approver"], reason="Ok")
     client.force_login(personas["responder"])
     with in_english(client):
-        response = bulk(client, "hide", [done, already])
+        response = bulk(client, "hide", [done, already], reason="Spam")
     messages = [str(m) for m in response.context["messages"]]
     assert messages[0] == "1 comment hidden."
     assert "<b>troll</b> (facebook-main/c-2): This comment is Closed" in messages[1]
@@ -393,13 +394,17 @@ def test_bulk_needs_a_selection_and_goes_back_only_to_this_site(
 ):
     client.force_login(personas["responder"])
     with in_english(client):
-        response = bulk(client, "close", [], next="https://evil.example/")
+        response = bulk(
+            client, "close", [], next="https://evil.example/", reason="Rien"
+        )
     assert response.redirect_chain[-1][0] == reverse("moderation:inbox")
     assert [str(m) for m in response.context["messages"]] == [
         "Select at least one comment."
     ]
     comment = ingest(channel, "c-1")
-    response = bulk(client, "close", [comment], next="/inbox/?status=closed")
+    response = bulk(
+        client, "close", [comment], next="/inbox/?status=closed", reason="Rien"
+    )
     assert response.redirect_chain[-1][0] == "/inbox/?status=closed"
 
 
@@ -410,3 +415,65 @@ def test_bulk_is_for_responders(client, personas, channel, persona, code):
     data = {"action": "close", "comments": [comment.pk]}
     assert client.post(reverse("moderation:inbox-bulk"), data).status_code == code
     assert Comment.objects.get(pk=comment.pk).status == "new"
+
+
+def test_counsel_works_on_what_is_escalated_to_them_from_the_pages(
+    client, personas, channel
+):
+    escalated = ingest(channel, "c-1", text="Vous êtes des escrocs")
+    services.comment_escalate(
+        comment=escalated, actor=personas["responder"], reason="Diffamation"
+    )
+    other = ingest(channel, "c-2")
+    client.force_login(personas["counsel"])
+    inbox = client.get(reverse("moderation:inbox"), {"assigned": "escalated"})
+    assert [row.comment.pk for row in inbox.context["rows"]] == [escalated.pk]
+    # Counsel's inbox holds only what is theirs; other comments are refused.
+    everything = client.get(reverse("moderation:inbox"))
+    assert [row.comment.pk for row in everything.context["rows"]] == [escalated.pk]
+    assert client.get(reverse("moderation:comment", args=[other.pk])).status_code == 403
+    page = client.get(reverse("moderation:comment", args=[escalated.pk]))
+    html = page.content.decode()
+    assert "Transmis à counsel" in html
+    assert reverse("moderation:comment-take", args=[escalated.pk]) in html
+    assert reverse("moderation:comment-answer", args=[escalated.pk]) in html
+    assert reverse("moderation:comment-reassign", args=[escalated.pk]) not in html
+    empty = client.post(
+        reverse("moderation:comment-send-back", args=[escalated.pk]),
+        {"reason": ""},
+        follow=True,
+    )
+    assert "Indiquez pourquoi le commentaire retourne dans la file." in (
+        empty.content.decode()
+    )
+    assert Comment.objects.get(pk=escalated.pk).status == "escalated"
+    client.post(reverse("moderation:comment-take", args=[escalated.pk]))
+    taken = Comment.objects.get(pk=escalated.pk)
+    assert (taken.status, taken.assignee) == ("assigned", personas["counsel"])
+
+
+def test_a_manager_reassigns_an_escalation_from_its_page(client, personas, channel):
+    escalated = ingest(channel, "c-1", text="Vous êtes des escrocs")
+    services.comment_escalate(
+        comment=escalated, actor=personas["responder"], reason="Diffamation"
+    )
+    client.force_login(personas["manager"])
+    url = reverse("moderation:comment-reassign", args=[escalated.pk])
+    # Someone who does not handle escalations is not offered, nor accepted.
+    for bad in (personas["responder"].pk, "x"):
+        client.post(url, {"to": bad})
+        assert Comment.objects.get(pk=escalated.pk).escalated_to == personas["counsel"]
+    client.post(url, {"to": personas["manager"].pk})
+    assert Comment.objects.get(pk=escalated.pk).escalated_to == personas["manager"]
+
+
+def test_hiding_from_the_comment_page_needs_a_reason(client, personas, channel):
+    comment = ingest(channel, "c-1")
+    client.force_login(personas["responder"])
+    url = reverse("moderation:comment-hide", args=[comment.pk])
+    response = client.post(url, {"reason": " "}, follow=True)
+    assert "Indiquez pourquoi le commentaire est masqué." in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == "new"
+    client.post(url, {"reason": "Insultes"})
+    assert Comment.objects.get(pk=comment.pk).status == "hidden"
+    assert Event.objects.filter(comment=comment).last().reason == "Insultes"

@@ -214,7 +214,9 @@ def test_the_minute_sweep_sends_the_alerts_that_could_not_be_sent(
     other = ingest(channel, "c-2", text="Je vais te tuer")
     closed = ingest(channel, "c-3", text="Je vais te tuer")
     services.comment_claim(comment=closed, actor=personas["responder"])
-    services.comment_close(comment=closed, actor=personas["responder"])
+    services.comment_close(
+        comment=closed, actor=personas["responder"], reason="Nothing to do"
+    )
     old = ingest(channel, "c-4", text="Je vais te tuer")
     Comment.objects.filter(pk=old.pk).update(
         received_at=timezone.now() - datetime.timedelta(hours=25)

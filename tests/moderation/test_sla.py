@@ -110,14 +110,24 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
     services.comment_claim(comment=comment, actor=responder)
     warn, due = comment.warn_at, comment.first_response_due_at
 
-    assert sweep(warn - MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
-    assert sweep(warn) == {"warned": 1, "breached": 0, "approvals": 0}
+    assert sweep(warn - MINUTE) == {
+        "warned": 0,
+        "breached": 0,
+        "approvals": 0,
+        "escalations": 0,
+    }
+    assert sweep(warn) == {"warned": 1, "breached": 0, "approvals": 0, "escalations": 0}
     assert sweep(warn + MINUTE)["warned"] == 0
     comment.refresh_from_db()
     assert comment.warned_at == warn
     assert sweep(due - MINUTE)["breached"] == 0
     assert sweep(due)["breached"] == 1
-    assert sweep(due + MINUTE) == {"warned": 0, "breached": 0, "approvals": 0}
+    assert sweep(due + MINUTE) == {
+        "warned": 0,
+        "breached": 0,
+        "approvals": 0,
+        "escalations": 0,
+    }
     comment.refresh_from_db()
     assert comment.breached_at == due
     actions = list(comment.events.values_list("action", flat=True))
@@ -135,11 +145,14 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
 
 def test_an_answered_comment_is_neither_warned_nor_breached(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_close(comment=comment, actor=personas["responder"])
+    services.comment_close(
+        comment=comment, actor=personas["responder"], reason="Nothing to do"
+    )
     assert sweep(comment.first_response_due_at + MINUTE) == {
         "warned": 0,
         "breached": 0,
         "approvals": 0,
+        "escalations": 0,
     }
 
 
@@ -239,8 +252,18 @@ def test_a_sweep_catches_up_in_batches_after_an_outage(wall):
     for index in range(25):
         ingest(wall, posted + index * MINUTE, external_id=f"c-{index}")
     with time_machine.travel(posted + datetime.timedelta(hours=3), tick=False):
-        assert sla.sla_sweep(batch=10) == {"warned": 25, "breached": 25, "approvals": 0}
-        assert sla.sla_sweep(batch=10) == {"warned": 0, "breached": 0, "approvals": 0}
+        assert sla.sla_sweep(batch=10) == {
+            "warned": 25,
+            "breached": 25,
+            "approvals": 0,
+            "escalations": 0,
+        }
+        assert sla.sla_sweep(batch=10) == {
+            "warned": 0,
+            "breached": 0,
+            "approvals": 0,
+            "escalations": 0,
+        }
     assert Event.objects.filter(action="sla_breached").count() == 25
 
 
@@ -340,7 +363,9 @@ def test_changing_a_policy_recomputes_open_comments_only(
     posted = local(2026, 11, 25, 10, 0)
     open_one = ingest(wall, posted)
     closed = ingest(wall, posted, external_id="c-2")
-    services.comment_close(comment=closed, actor=personas["responder"])
+    services.comment_close(
+        comment=closed, actor=personas["responder"], reason="Nothing to do"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         policy = wall.sla_policy
         policy.low_minutes = 240
@@ -545,3 +570,86 @@ def test_loading_channels_with_deferred_fields_costs_no_query(
 
     with django_assert_num_queries(1):
         assert [c.slug for c in Channel.objects.only("slug")] == [wall.slug]
+
+
+# -- escalations ------------------------------------------------------------------
+
+LEGAL = "Vous êtes des escrocs"  # defamation: escalated to counsel
+
+
+def escalate(comment, actor, at):
+    with time_machine.travel(at, tick=False):
+        return services.comment_escalate(
+            comment=comment, actor=actor, reason="Menace de poursuite"
+        )
+
+
+def test_an_escalation_has_its_own_clock_and_is_overdue_once(wall, personas):
+    wall.sla_policy.escalation_minutes = 60
+    wall.sla_policy.save()
+    posted = local(2026, 11, 25, 10, 0)
+    comment = ingest(wall, posted, text=LEGAL)
+    comment = escalate(comment, personas["responder"], posted + 10 * MINUTE)
+    due = posted + 70 * MINUTE
+    assert comment.escalation_due_at == due
+    assert sweep(due - MINUTE)["escalations"] == 0
+    assert sweep(due)["escalations"] == 1
+    assert sweep(due + MINUTE)["escalations"] == 0
+    comment.refresh_from_db()
+    assert comment.escalation_breached_at == due
+    [event] = comment.events.filter(action="escalation_overdue")
+    assert (event.at, event.reason) == (due, "counsel")
+    overdue = Notification.objects.filter(kind="escalation_overdue")
+    assert set(overdue.values_list("recipient__username", flat=True)) == {
+        "counsel",
+        "manager",
+    }
+    sla.notifications_send(now=due)
+    subjects = [m.subject for m in mail.outbox if m.to == ["counsel@example.org"]]
+    assert subjects == [
+        "Un commentaire sur Facebook @organisation vous est transmis",
+        "Une transmission sur Facebook @organisation est en retard",
+    ]
+
+
+def test_a_taken_escalation_is_not_overdue(wall, personas):
+    posted = local(2026, 11, 25, 10, 0)
+    comment = escalate(ingest(wall, posted, text=LEGAL), personas["responder"], posted)
+    with time_machine.travel(posted + MINUTE, tick=False):
+        services.comment_take(comment=comment, actor=personas["counsel"])
+    assert sweep(comment.escalation_due_at + MINUTE)["escalations"] == 0
+    assert not Notification.objects.filter(kind="escalation_overdue").exists()
+
+
+def test_the_escalation_clock_counts_business_time(business, personas):
+    friday = local(2026, 11, 27, 16, 0)
+    comment = escalate(
+        ingest(business, friday, text=LEGAL), personas["responder"], friday
+    )
+    # 4 h of business time: one hour on Friday, three on Monday morning.
+    assert comment.escalation_due_at == local(2026, 11, 30, 12, 0)
+
+
+def test_while_escalated_the_response_clock_runs_and_tells_the_escalatee(
+    wall, personas
+):
+    """The first-response clock is what the public sees: it keeps running
+    while a comment is escalated, and its warning and breach go to the person
+    it is escalated to rather than to responders who can no longer act."""
+    responder = personas["responder"]
+    posted = local(2026, 11, 28, 10, 0)
+    Shift.objects.create(
+        responder=responder, starts_at=posted, ends_at=posted + 8 * 60 * MINUTE
+    )
+    comment = ingest(wall, posted, text=LEGAL)
+    due = comment.first_response_due_at
+    comment = escalate(comment, responder, posted + MINUTE)
+    assert comment.first_response_due_at == due  # unchanged
+    assert sweep(comment.warn_at)["warned"] == 1
+    assert sweep(comment.first_response_due_at)["breached"] == 1
+    told = Notification.objects.filter(kind__in=["sla_warning", "sla_breach"])
+    assert set(told.values_list("kind", "recipient__username")) == {
+        ("sla_warning", "counsel"),
+        ("sla_breach", "counsel"),
+        ("sla_breach", "manager"),
+    }

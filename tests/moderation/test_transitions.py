@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from moderation import services
-from moderation.models import Answer, Comment, Event, OutboxMessage
+from moderation.models import Answer, Comment, Event, Notification, OutboxMessage
 from staffing.models import TrainingProgram
+from staffing.roles import Role
 from staffing.services import accreditation_grant, grant_create
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -47,8 +49,8 @@ TRANSITIONS = {
     "escalate": lambda c, a: services.comment_escalate(
         comment=c, actor=a, reason="legal"
     ),
-    "hide": lambda c, a: services.comment_hide(comment=c, actor=a),
-    "close": lambda c, a: services.comment_close(comment=c, actor=a),
+    "hide": lambda c, a: services.comment_hide(comment=c, actor=a, reason="spam"),
+    "close": lambda c, a: services.comment_close(comment=c, actor=a, reason="fine"),
 }
 EXPECTED_STATUS = {"escalate": "escalated", "hide": "hidden", "close": "closed"}
 
@@ -61,6 +63,8 @@ EXPECTED_STATUS = {"escalate": "escalated", "hide": "hidden", "close": "closed"}
         ("approver", True),
         ("responder", True),
         ("api_reader", False),
+        # Counsel works on what is escalated to them, not on the queue.
+        ("counsel", False),
         ("outsider", False),
     ],
 )
@@ -82,9 +86,11 @@ def test_transitions_by_role(channel, personas, transition, persona, allowed):
 
 def test_a_closed_comment_cannot_be_hidden(channel, personas):
     comment = new_comment(channel)
-    services.comment_close(comment=comment, actor=personas["responder"])
+    services.comment_close(comment=comment, actor=personas["responder"], reason="ok")
     with pytest.raises(services.Conflict, match="Closed, no action needed"):
-        services.comment_hide(comment=comment, actor=personas["responder"])
+        services.comment_hide(
+            comment=comment, actor=personas["responder"], reason="spam"
+        )
 
 
 def test_escalation_needs_a_reason(channel, personas):
@@ -198,3 +204,260 @@ def test_answering_needs_the_claim(channel, personas):
     comment = new_comment(channel)
     with pytest.raises(services.Conflict, match="Claim the comment"):
         services.answer_submit(comment=comment, actor=personas["responder"], body="Hi")
+
+
+# -- who may close and hide ----------------------------------------------------
+
+
+@pytest.mark.parametrize("verb", ["hide", "close"])
+def test_closing_and_hiding_need_a_reason(channel, personas, verb):
+    comment = new_comment(channel)
+    service = {"hide": services.comment_hide, "close": services.comment_close}[verb]
+    with pytest.raises(ValidationError) as refused:
+        service(comment=comment, actor=personas["responder"], reason="  ")
+    assert "reason" in refused.value.message_dict
+    assert Comment.objects.get(pk=comment.pk).status == "new"
+    assert Event.objects.filter(comment=comment).count() == 1
+
+
+@pytest.mark.parametrize("verb", ["hide", "close", "escalate"])
+def test_only_the_holder_or_a_manager_acts_on_a_held_comment(channel, personas, verb):
+    comment = new_comment(channel)
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    service = {
+        "hide": services.comment_hide,
+        "close": services.comment_close,
+        "escalate": services.comment_escalate,
+    }[verb]
+    for other in ("approver", "counsel"):
+        with pytest.raises(PermissionDenied):
+            service(comment=comment, actor=personas[other], reason="mine now")
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", personas["responder"])
+    assert [e.action for e in Event.objects.filter(comment=comment)] == [
+        "ingested", "claimed",
+    ]  # fmt: skip
+    service(comment=comment, actor=personas["manager"], reason="policy")
+    comment.refresh_from_db()
+    assert comment.status == EXPECTED_STATUS[verb]
+    assert Event.objects.filter(comment=comment).last().actor == personas["manager"]
+
+
+def test_a_claim_between_the_check_and_the_update_wins(channel, personas, monkeypatch):
+    """The permission travels in the conditional update: a responder who saw
+    the comment unheld cannot close it once another has claimed it."""
+    comment = new_comment(channel)
+    stale = Comment.objects.get(pk=comment.pk)  # read while nobody held it
+    services.comment_claim(comment=comment, actor=personas["approver"])
+    monkeypatch.setattr(services, "_current", lambda _comment: stale)
+    with pytest.raises(services.Conflict, match="changed hands"):
+        services.comment_close(
+            comment=comment, actor=personas["responder"], reason="nothing to do"
+        )
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", personas["approver"])
+
+
+# -- escalations -----------------------------------------------------------------
+
+LEGAL = "Vous êtes des escrocs"  # defamation: its rule says escalate_legal
+MANAGERIAL = "Je vais vous faire payer, attendez-vous à des représailles"
+
+
+def escalated(channel, personas, text=LEGAL, external_id="e-1"):
+    comment = new_comment(channel, text=text, external_id=external_id)
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    return services.comment_escalate(
+        comment=comment, actor=personas["responder"], reason="Menace de poursuite"
+    )
+
+
+def on_shift(person, now=None):
+    from staffing.models import Shift
+
+    now = now or timezone.now()
+    return Shift.objects.create(
+        responder=person,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=7),
+    )
+
+
+def test_a_legal_escalation_goes_to_counsel_on_shift_who_is_told(
+    channel, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    other = make_user("counsel2", [Role.COUNSEL])
+    on_shift(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = escalated(channel, personas)
+    assert comment.status == "escalated"
+    assert comment.escalated_to == other  # on shift beats off shift
+    assert comment.assignee is None  # out of the responder's hands
+    assert comment.escalated_at is not None
+    # The default escalation target: 4 h on the channel's 24/7 calendar.
+    assert comment.escalation_due_at == comment.escalated_at + datetime.timedelta(
+        hours=4
+    )
+    assert comment.first_response_due_at == new_comment_due(comment)
+    notification = Notification.objects.get(kind="escalated")
+    assert notification.recipient == other
+    assert notification.sent_at is not None  # e-mailed after the commit
+    [message] = mailoutbox
+    assert message.to == ["counsel2@example.org"]
+    # E-mails go out in the site's language.
+    assert message.subject == (
+        "Un commentaire sur Facebook @organisation vous est transmis"
+    )
+
+
+def new_comment_due(comment):
+    return Comment.objects.get(pk=comment.pk).first_response_due_at
+
+
+def test_without_counsel_on_shift_any_counsel_and_else_the_manager(channel, personas):
+    comment = escalated(channel, personas)
+    assert comment.escalated_to == personas["counsel"]
+    personas["counsel"].is_active = False
+    personas["counsel"].save()
+    comment = escalated(channel, personas, external_id="e-2")
+    assert comment.escalated_to == personas["manager"]
+
+
+def test_other_escalations_go_to_the_manager_on_duty(channel, personas):
+    duty = make_user("duty", [Role.MANAGER])
+    on_shift(duty)
+    comment = escalated(channel, personas, text=MANAGERIAL)
+    assert comment.escalated_to == duty
+    assert Notification.objects.get(kind="escalated").recipient == duty
+
+
+def test_the_escalatee_or_a_manager_takes_it(channel, personas):
+    comment = escalated(channel, personas)
+    for other in ("responder", "approver"):
+        with pytest.raises(PermissionDenied):
+            services.comment_take(comment=comment, actor=personas[other])
+    services.comment_take(comment=comment, actor=personas["counsel"])
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", personas["counsel"])
+    event = Event.objects.filter(comment=comment).last()
+    assert (event.action, event.actor, event.before, event.after) == (
+        "taken", personas["counsel"], "escalated", "assigned",
+    )  # fmt: skip
+    with pytest.raises(services.Conflict):
+        services.comment_take(comment=comment, actor=personas["manager"])
+    other = escalated(channel, personas, external_id="e-2")
+    services.comment_take(comment=other, actor=personas["manager"])
+    other.refresh_from_db()
+    assert (other.status, other.assignee) == ("assigned", personas["manager"])
+
+
+def test_counsel_answers_an_escalation_under_the_same_approval_rules(channel, personas):
+    comment = escalated(channel, personas)
+    answer = services.answer_submit(
+        comment=comment, actor=personas["counsel"], body="Écrivez à notre service."
+    )
+    comment.refresh_from_db()
+    assert answer.status == "pending_approval"
+    assert answer.needs_approval_because == "rule:defamation; no_grant"
+    assert (comment.status, comment.assignee) == (
+        "pending_approval", personas["counsel"],
+    )  # fmt: skip
+    assert [e.action for e in Event.objects.filter(comment=comment)][-3:] == [
+        "escalated", "taken", "answer_submitted",
+    ]  # fmt: skip
+
+
+def test_only_the_escalatee_answers_an_escalated_comment(channel, personas):
+    comment = escalated(channel, personas)
+    with pytest.raises(services.Conflict, match="Claim the comment"):
+        services.answer_submit(
+            comment=comment, actor=personas["responder"], body="Merci."
+        )
+    assert Comment.objects.get(pk=comment.pk).status == "escalated"
+
+
+def test_sending_back_needs_a_reason_and_keeps_the_response_clock(channel, personas):
+    comment = escalated(channel, personas)
+    due = comment.first_response_due_at
+    with pytest.raises(PermissionDenied):
+        services.comment_send_back(
+            comment=comment, actor=personas["responder"], reason="À vous"
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.comment_send_back(
+            comment=comment, actor=personas["counsel"], reason=""
+        )
+    assert "reason" in refused.value.message_dict
+    assert Comment.objects.get(pk=comment.pk).status == "escalated"
+    services.comment_send_back(
+        comment=comment, actor=personas["counsel"], reason="Rien de juridique"
+    )
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("new", None)
+    assert comment.first_response_due_at == due
+    event = Event.objects.filter(comment=comment, action="sent_back").get()
+    assert (event.actor, event.reason) == (personas["counsel"], "Rien de juridique")
+
+
+def test_a_manager_reassigns_an_escalation_and_the_new_escalatee_is_told(
+    channel, personas
+):
+    other = make_user("counsel2", [Role.COUNSEL])
+    comment = escalated(channel, personas)
+    due = comment.escalation_due_at
+    with pytest.raises(PermissionDenied):
+        services.comment_reassign(comment=comment, actor=personas["counsel"], to=other)
+    with pytest.raises(ValidationError):
+        services.comment_reassign(
+            comment=comment, actor=personas["manager"], to=personas["responder"]
+        )
+    services.comment_reassign(comment=comment, actor=personas["manager"], to=other)
+    comment.refresh_from_db()
+    assert (comment.status, comment.escalated_to) == ("escalated", other)
+    assert comment.escalation_due_at == due  # reassigning buys no time
+    assert set(
+        Notification.objects.filter(kind="escalated").values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"counsel", "counsel2"}
+    assert Event.objects.filter(comment=comment).last().action == (
+        "escalation_reassigned"
+    )
+    # The first escalatee no longer acts on it; the new one does.
+    with pytest.raises(PermissionDenied):
+        services.comment_close(
+            comment=comment, actor=personas["counsel"], reason="Rien"
+        )
+    services.comment_close(comment=comment, actor=other, reason="Rien de juridique")
+    assert Comment.objects.get(pk=comment.pk).status == "closed"
+
+
+def test_an_escalated_comment_is_closed_by_its_escalatee_not_the_responder(
+    channel, personas
+):
+    comment = escalated(channel, personas)
+    with pytest.raises(PermissionDenied, match="only they or a manager"):
+        services.comment_hide(
+            comment=comment, actor=personas["responder"], reason="Spam"
+        )
+    services.comment_hide(
+        comment=comment, actor=personas["counsel"], reason="Diffamation"
+    )
+    assert Comment.objects.get(pk=comment.pk).status == "hidden"
+
+
+def test_bulk_actions_go_through_the_same_checks(channel, personas):
+    held = new_comment(channel, external_id="b-1")
+    services.comment_claim(comment=held, actor=personas["approver"])
+    free = new_comment(channel, external_id="b-2")
+    done, failed = services.comments_bulk(
+        action="hide",
+        comments=[held, free],
+        actor=personas["responder"],
+        reason="Spam",
+    )
+    assert done == [free]
+    assert [(comment, "holds this comment" in why) for comment, why in failed] == [
+        (held, True)
+    ]
+    assert Comment.objects.get(pk=held.pk).status == "assigned"

@@ -18,6 +18,7 @@ PEOPLE = [
     ("eve", "Ève", "Roy", Role.RESPONDER, ["fr"], "Service à la clientèle"),
     ("carole", "Carole", "Côté", Role.APPROVER, ["fr", "en"], "Affaires juridiques"),
     ("david", "David", "Bouchard", Role.MANAGER, ["fr", "en"], "Communications"),
+    ("fatima", "Fatima", "Benali", Role.COUNSEL, ["fr", "en"], "Affaires juridiques"),
 ]
 
 
