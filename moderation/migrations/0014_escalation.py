@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0010_alert_waiting'),
+        ('moderation', '0013_outbound_url_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
