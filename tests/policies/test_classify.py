@@ -171,10 +171,10 @@ def test_other_processes_see_a_new_version_after_the_recheck(
 ):
     settings.MATCHER_RECHECK_SECONDS = 0
     number, first = classify.current_matcher()
-    # Published elsewhere: no signal reaches this process, only the database.
+    # Published elsewhere: no signal reaches this process, only the database
+    # (the on-commit signal never fires inside the test's transaction).
     draft = policy_version_create_draft(actor=manager)
-    PolicyVersion.objects.filter(number=1).update(status="retired")
-    PolicyVersion.objects.filter(pk=draft.pk).update(status="published")
+    policy_version_publish(version=draft, actor=manager)
     number, second = classify.current_matcher()
     assert number == 2
     assert second is not first
