@@ -134,6 +134,14 @@ class FrozenVersionMixin:
             ),
         )
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        # Frozen objects are listed as protected: the admin deletes nothing.
+        protected += [obj for obj in objs if not _editable(obj)]
+        return deleted, counts, perms_needed, protected
+
     def revert_disabled(self, request, obj=None):
         stored = self._stored(obj.pk) if obj is not None else None
         frozen = stored is not None and not _editable(stored)

@@ -270,6 +270,20 @@ def test_the_revert_page_cannot_move_a_published_rule_into_the_draft(
     assert rule.legal_references.exists()
 
 
+def test_the_admin_bulk_delete_keeps_frozen_versions_and_rules(manager_client):
+    version = current()
+    rule = version.rules.first()
+    for model, pk in (("policyversion", version.pk), ("rule", rule.pk)):
+        response = manager_client.post(
+            reverse(f"admin:policies_{model}_changelist"),
+            {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
+        )
+        assert response.status_code == 200
+        assert "Cannot delete" in response.text
+    assert current() == version
+    assert version.rules.count() == 11
+
+
 def test_the_change_form_refuses_a_published_rule_with_a_message(manager_client):
     rule = current().rules.get(slug="threats")
     url = reverse("admin:policies_rule_change", args=[rule.pk])
