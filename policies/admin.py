@@ -3,8 +3,10 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +28,7 @@ from policies.models import (
     Notice,
     Pattern,
     PolicyVersion,
+    PublishedVersionError,
     Rule,
 )
 
@@ -85,8 +88,68 @@ def _editable(obj):
     return version.is_editable
 
 
+class FrozenVersionMixin:
+    """Refuse, with a message, to change a published or retired version's content.
+
+    Covers the change form and the history "revert" page, which does not ask
+    ``has_change_permission``; the models and the database refuse as well.
+    """
+
+    def _stored(self, object_id):
+        return self.model._base_manager.filter(pk=object_id).first()
+
+    def _refused(self, request, obj, message=None):
+        if message is None:
+            version = obj if isinstance(obj, PolicyVersion) else obj.version
+            message = _(
+                "Version %(number)s is %(status)s and cannot change; edit a draft."
+            ) % {"number": version.number, "status": version.get_status_display()}
+        self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    def _guarded(self, request, object_id, view):
+        stored = self._stored(unquote(object_id)) if object_id else None
+        if request.method == "POST" and stored is not None and not _editable(stored):
+            return self._refused(request, stored)
+        try:
+            return view()
+        except PublishedVersionError as exc:
+            return self._refused(request, stored, " ".join(exc.messages))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._guarded(
+            request,
+            object_id,
+            lambda: super(FrozenVersionMixin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._guarded(
+            request,
+            object_id,
+            lambda: super(FrozenVersionMixin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        # Frozen objects are listed as protected: the admin deletes nothing.
+        protected += [obj for obj in objs if not _editable(obj)]
+        return deleted, counts, perms_needed, protected
+
+    def revert_disabled(self, request, obj=None):
+        stored = self._stored(obj.pk) if obj is not None else None
+        frozen = stored is not None and not _editable(stored)
+        return frozen or super().revert_disabled(request, obj)
+
+
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(TryItMixin, SimpleHistoryAdmin):
+class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
     list_display = ("number", "status", "effective_from", "published_by", "rule_count")
     list_filter = ("status",)
     list_select_related = ("published_by",)
@@ -184,7 +247,7 @@ class AnswerTemplateInline(VersionedInline):
 
 
 @admin.register(Rule)
-class RuleAdmin(TryItMixin, SimpleHistoryAdmin):
+class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
     list_display = (
         "slug",
         "name",
@@ -279,6 +342,23 @@ class LegalReferenceAdmin(SimpleHistoryAdmin):
     )
     list_filter = (ReviewOverdueFilter, "review_status", "kind", "jurisdiction")
     search_fields = ("slug", "title_fr", "title_en", "summary_fr", "summary_en")
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        # A reference that a frozen rule cites stays: the admin lists the rules
+        # as protected and deletes nothing.
+        pks = [obj.pk for obj in objs]
+        protected += [
+            _("%(rule)s, in version %(number)s")
+            % {"rule": rule, "number": rule.version.number}
+            for rule in Rule.objects.filter(legal_references__in=pks)
+            .exclude(version__status=PolicyVersion.Status.DRAFT)
+            .select_related("version")
+            .distinct()
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Notice)

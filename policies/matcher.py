@@ -8,17 +8,16 @@ Aho-Corasick pass over the normalised text (``policies.textnorm``), so the cost
 follows the length of the text, not the number of patterns. Keys are framed by
 spaces, which makes every hit a whole word: ``con`` is never found in
 ``contrat``. Regular expressions run on the original text behind a combined
-prefilter and a timeout; detectors (``policies.detectors``) validate what they
-find.
+prefilter, on RE2 (``policies.saferegex``), in time linear in the text;
+detectors (``policies.detectors``) validate what they find.
 """
 
 import logging
 from dataclasses import dataclass, field
 
 import ahocorasick
-import regex
 
-from policies import detectors
+from policies import detectors, saferegex
 from policies.regexfactors import required_factors
 from policies.textnorm import fold_word, normalize, pattern_form
 
@@ -180,12 +179,10 @@ class Matcher:
         *,
         ties=None,
         default_language="fr",
-        regex_timeout=0.05,
         phone_region="CA",
     ):
         self.rules = list(rules)
         self.default_language = default_language
-        self.regex_timeout = regex_timeout
         self.phone_region = phone_region
         # {platform: {handle}} of parties with a tie to the organisation.
         self.ties = {platform: frozenset(h) for platform, h in (ties or {}).items()}
@@ -245,8 +242,8 @@ class Matcher:
             )
         elif kind == REGEX:
             try:
-                compiled = regex.compile(expression, regex.IGNORECASE)
-            except regex.error:
+                compiled = saferegex.Pattern(expression)
+            except saferegex.UnsupportedPattern:
                 logger.warning("Invalid regular expression skipped: %r", expression)
                 return
             self._regexes.append((index, language, expression, compiled))
@@ -397,14 +394,11 @@ class Matcher:
             rule_index, pattern_language, source, compiled = self._regexes[position]
             if pattern_language != ANY and pattern_language != language:
                 continue
-            try:
-                for found in compiled.finditer(text, timeout=self.regex_timeout):
-                    if found.end() > found.start():
-                        matches.append(
-                            self._match(rule_index, source, REGEX, *found.span(), text)
-                        )
-            except TimeoutError:
-                logger.warning("Regular expression %r timed out; skipped", source)
+            for start, end in compiled.spans(text):
+                if end > start:
+                    matches.append(
+                        self._match(rule_index, source, REGEX, start, end, text)
+                    )
         return matches
 
     def _detections(self, text):

@@ -14,11 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies import saferegex
 from policies.markdown import disallowed_html
 
 LANGUAGE_CODES = ("fr", "en")
@@ -99,10 +102,53 @@ class Action(models.TextChoices):
     NO_ACTION = "no_action", _("No action")
 
 
+class PublishedVersionError(ValidationError):
+    """Raised when code tries to change a published or retired version or its rules."""
+
+
+def _frozen_error(number, status):
+    return PublishedVersionError(
+        _("Version %(number)s is %(status)s and cannot change; edit a draft."),
+        code="published_version",
+        params={
+            "number": number,
+            "status": PolicyVersion.Status(status).label,
+        },
+    )
+
+
 class PolicyVersionQuerySet(models.QuerySet):
     def current(self):
         """Return the published version, or ``None`` before the first publication."""
         return self.filter(status=PolicyVersion.Status.PUBLISHED).first()
+
+    def _refuse_frozen(self):
+        frozen = (
+            self.exclude(status=PolicyVersion.Status.DRAFT)
+            .values("number", "status")
+            .first()
+        )
+        if frozen:
+            raise _frozen_error(frozen["number"], frozen["status"])
+
+    def update(self, **kwargs):
+        """Update drafts only; a status moves through the publishing service."""
+        self._refuse_frozen()
+        if "status" in kwargs:
+            raise PublishedVersionError(
+                _("A version's status changes only when a draft is published."),
+                code="status_transition",
+            )
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        """Delete drafts only."""
+        self._refuse_frozen()
+        return super().delete()
+
+    delete.queryset_only = True
 
 
 class PolicyVersion(models.Model):
@@ -173,27 +219,139 @@ class PolicyVersion(models.Model):
             "status": self.get_status_display(),
         }
 
+    # The only moves of a status; the publishing service makes them.
+    TRANSITIONS = {(Status.DRAFT, Status.PUBLISHED), (Status.PUBLISHED, Status.RETIRED)}
+    # What retiring may set besides the status (a draft is free to change).
+    TRANSITION_FIELDS = {(Status.PUBLISHED, Status.RETIRED): {"retired_at"}}
+
+    def save(self, *args, **kwargs):
+        self._check_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = self._stored()
+        if stored is not None and stored["status"] != self.Status.DRAFT:
+            raise _frozen_error(stored["number"], stored["status"])
+        return super().delete(*args, **kwargs)
+
+    def _stored(self):
+        if self.pk is None:
+            return None
+        names = [field.attname for field in self._meta.concrete_fields]
+        return type(self)._base_manager.filter(pk=self.pk).values(*names).first()
+
+    def _check_change(self):
+        """Refuse any change of a published or retired version but its retirement.
+
+        Every entry point (a form, a history revert, a script) ends here, so the
+        rule holds whatever built the instance; the database checks it again.
+        """
+        stored = self._stored()
+        old = stored["status"] if stored else None
+        move = (old, self.status)
+        if old is None:
+            if self.status != self.Status.DRAFT:
+                raise PublishedVersionError(
+                    _("A new version starts as a draft."), code="status_transition"
+                )
+            return
+        if old != self.status and (
+            move not in self.TRANSITIONS or getattr(self, "_transition", None) != move
+        ):
+            raise PublishedVersionError(
+                _(
+                    "Version %(number)s cannot go from %(old)s to %(new)s; publish a "
+                    "draft instead."
+                ),
+                code="status_transition",
+                params={
+                    "number": stored["number"],
+                    "old": self.Status(old).label,
+                    "new": self.Status(self.status).label
+                    if self.status in self.Status.values
+                    else self.status,
+                },
+            )
+        if old == self.Status.DRAFT:
+            return
+        allowed = self.TRANSITION_FIELDS.get(move, set()) | {"status"}
+        changed = {
+            name
+            for name, value in stored.items()
+            if getattr(self, name) != value and name not in allowed
+        }
+        if changed:
+            raise _frozen_error(stored["number"], old)
+
     @property
     def is_editable(self):
         return self.status == self.Status.DRAFT
 
 
-class PublishedVersionError(ValidationError):
-    """Raised when code tries to change a rule of a published or retired version."""
+class VersionedQuerySet(models.QuerySet):
+    """Rules, patterns and templates: bulk changes reach drafts only."""
+
+    def _refuse_frozen(self, **kwargs):
+        path = self.model.VERSION_PATH
+        frozen = (
+            self.exclude(**{f"{path}__status": PolicyVersion.Status.DRAFT})
+            .values(f"{path}__number", f"{path}__status")
+            .first()
+        )
+        if frozen:
+            raise _frozen_error(frozen[f"{path}__number"], frozen[f"{path}__status"])
+        # Moving content into a frozen version is a change of that version.
+        parent = self.model.VERSION_PATH.split("__")[0]
+        for name in (parent, f"{parent}_id"):
+            if name in kwargs:
+                target = kwargs[name]
+                target = getattr(target, "pk", target)
+                self.model(**{f"{parent}_id": target})._check_editable()
+
+    def update(self, **kwargs):
+        """Update content of drafts only."""
+        self._refuse_frozen(**kwargs)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        """Delete content of drafts only."""
+        self._refuse_frozen()
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create content in drafts only."""
+        objs = list(objs)
+        checked = set()
+        for obj in objs:
+            version = obj.policy_version()
+            if version is not None and version.pk not in checked:
+                obj._check_editable()
+                checked.add(version.pk)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class VersionedContent(models.Model):
     """Content that belongs to a policy version and freezes with it."""
+
+    # The lookup from the content to its version.
+    VERSION_PATH = "rule__version"
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         self._check_editable()
+        self._check_stored_editable()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._check_editable()
+        self._check_stored_editable()
         return super().delete(*args, **kwargs)
 
     def policy_version(self):
@@ -202,15 +360,52 @@ class VersionedContent(models.Model):
 
     def _check_editable(self):
         version = self.policy_version()
-        if version is not None and not version.is_editable:
-            raise PublishedVersionError(
-                _("Version %(number)s is %(status)s and cannot change; edit a draft."),
-                code="published_version",
-                params={
-                    "number": version.number,
-                    "status": version.get_status_display(),
-                },
+        if version is not None:
+            status = (
+                PolicyVersion._base_manager.filter(pk=version.pk)
+                .values_list("status", flat=True)
+                .first()
             )
+            if status is not None and status != PolicyVersion.Status.DRAFT:
+                raise _frozen_error(version.number, status)
+
+    def _check_stored_editable(self):
+        """Refuse to change content whose stored row lies in a frozen version.
+
+        The instance may say otherwise: a history revert or a form can move a
+        published rule into the draft.
+        """
+        if self.pk is None:
+            return
+        path = self.VERSION_PATH
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values(f"{path}__number", f"{path}__status")
+            .first()
+        )
+        if stored and stored[f"{path}__status"] != PolicyVersion.Status.DRAFT:
+            raise _frozen_error(stored[f"{path}__number"], stored[f"{path}__status"])
+
+
+class LegalReferenceQuerySet(models.QuerySet):
+    def cited(self):
+        """Return the references that a published or retired rule cites."""
+        return self.filter(
+            rules__version__status__in=[
+                PolicyVersion.Status.PUBLISHED,
+                PolicyVersion.Status.RETIRED,
+            ]
+        ).distinct()
+
+    def delete(self):
+        """Delete references that no published or retired rule cites."""
+        cited = self.cited().first()
+        if cited is not None:
+            raise cited.cited_error()
+        return super().delete()
+
+    delete.queryset_only = True
 
 
 class LegalReference(models.Model):
@@ -253,6 +448,7 @@ class LegalReference(models.Model):
     # that each reference is notified once per due date.
     overdue_notified_for = models.DateField(null=True, blank=True, editable=False)
 
+    objects = LegalReferenceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["overdue_notified_for"])
 
     class Meta:
@@ -270,6 +466,22 @@ class LegalReference(models.Model):
     @property
     def title(self):
         return localized(self, "title")
+
+    def delete(self, *args, **kwargs):
+        # Deleting would drop the reference out of a frozen rule's citations.
+        if self.pk is not None and LegalReference.objects.cited().filter(pk=self.pk):
+            raise self.cited_error()
+        return super().delete(*args, **kwargs)
+
+    def cited_error(self):
+        return PublishedVersionError(
+            _(
+                "The legal reference %(slug)s is cited by a published or retired "
+                "rule and cannot be deleted."
+            ),
+            code="cited_reference",
+            params={"slug": self.slug},
+        )
 
     @property
     def summary(self):
@@ -298,6 +510,8 @@ class LegalReference(models.Model):
 
 
 class Rule(VersionedContent):
+    VERSION_PATH = "version"
+
     version = models.ForeignKey(
         PolicyVersion,
         verbose_name=_("policy version"),
@@ -384,6 +598,23 @@ class Rule(VersionedContent):
         return _lines(self.disclosure_markers)
 
 
+@receiver(m2m_changed, sender=Rule.legal_references.through)
+def _refuse_frozen_citations(sender, instance, action, reverse, pk_set, **kwargs):
+    """Keep the legal references of published and retired rules as they are."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        instance._check_stored_editable()
+        instance._check_editable()
+        return
+    rules = Rule.objects.filter(legal_references=instance)
+    if action == "pre_add":
+        rules = Rule.objects.filter(pk__in=pk_set or ())
+    elif pk_set is not None:
+        rules = rules.filter(pk__in=pk_set)
+    rules._refuse_frozen()
+
+
 def _lines(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -440,15 +671,6 @@ class Pattern(VersionedContent):
             raise ValidationError({"expression": error})
 
 
-# Texts on which expressions with catastrophic backtracking take seconds; the
-# matcher also stops any expression after a timeout, this only warns early.
-_HOSTILE_PROBES = [
-    unit * (4096 // len(unit)) + "!"
-    for unit in ("a", "1", " ", "ab", "a ", "-", ".", "a,", "word ")
-]
-REGEX_PROBE_TIMEOUT = 0.1
-
-
 # Characters a keyword or phrase is made of: letters, digits, apostrophes, hyphens
 # and the spaces between the words of a phrase.
 _WORDS = re.compile(r"^[\w'’\- ]+$")
@@ -474,21 +696,21 @@ def validate_expression(kind, expression):
             return _("A wildcard needs at least three letters before the *.")
     elif kind == Pattern.Kind.REGEX:
         try:
-            compiled = regex.compile(expression, regex.IGNORECASE)
+            regex.compile(expression, regex.IGNORECASE)
         except regex.error as exc:
             return _("Invalid regular expression: %(error)s") % {"error": exc}
         try:
-            if compiled.fullmatch("", timeout=REGEX_PROBE_TIMEOUT):
-                return _(
-                    "This regular expression matches empty text, so it would flag "
-                    "everything."
-                )
-            for probe in _HOSTILE_PROBES:
-                compiled.search(probe, timeout=REGEX_PROBE_TIMEOUT)
-        except TimeoutError:
+            compiled = saferegex.Pattern(expression)
+        except saferegex.UnsupportedPattern as exc:
             return _(
-                "This regular expression takes too long on some texts (nested "
-                "repetition such as (a+)+); simplify it."
+                "This regular expression cannot run on the matching engine, which "
+                "matches in linear time and has no look-ahead, look-behind, "
+                "back-references or possessive quantifiers: %(error)s"
+            ) % {"error": exc}
+        if compiled.matches_empty_text():
+            return _(
+                "This regular expression matches empty text, so it would flag "
+                "everything."
             )
     elif kind == Pattern.Kind.DETECTOR:
         if expression not in Pattern.Detector.values:

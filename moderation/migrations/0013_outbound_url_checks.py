@@ -22,7 +22,7 @@ def forget_error_details(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0010_alert_waiting"),
+        ("moderation", "0011_event_no_truncate"),
     ]
 
     operations = [

@@ -204,6 +204,45 @@ def test_the_audit_trail_cannot_change_in_sql_on_postgresql(channel):
 
 
 @pytest.mark.django_db
+def test_the_audit_trail_cannot_be_truncated_on_postgresql(channel):
+    comment, _created = ingest(channel)
+    if connection.vendor != "postgresql":
+        # SQLite has no TRUNCATE.
+        assert connection.vendor == "sqlite"
+        return
+    from django.db import DatabaseError, transaction
+
+    for statement in (
+        "TRUNCATE moderation_event",
+        "TRUNCATE moderation_comment CASCADE",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # The test's own inserts leave deferred foreign-key checks pending,
+            # which TRUNCATE refuses for a reason of its own.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(statement)
+    assert Event.objects.filter(comment=comment).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deliberate_flush_empties_the_audit_trail(channel):
+    from django.core.management import call_command
+
+    ingest(channel)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Event.objects.exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('governance.flushing', true)")
+            # The permission ends with the flush.
+            assert cursor.fetchone()[0] in ("", None)
+
+
+@pytest.mark.django_db
 def test_history_can_be_loaded_without_routing(
     channel, django_capture_on_commit_callbacks
 ):

@@ -390,7 +390,6 @@ def test_a_hostile_regex_returns_in_bounded_time():
                 "bad", "offensive", "low", patterns=(rx(r"(a+)+$"), rx(r"(\w+\s?)+$"))
             )
         ],
-        regex_timeout=0.05,
     )
     text = "a" * 19_999 + "!"
     started = time.monotonic()
@@ -418,3 +417,46 @@ def test_segments_for_highlighting(matcher):
 
 def test_an_empty_rulebook_matches_nothing():
     assert Matcher([]).classify("crétin").matches == []
+
+
+HOSTILE = [r"(x+x+)+y", r"(b|bb)+c", r"(é+)+$", r"((ab)*)*c", r"(\p{L}+\s?)+9"]
+
+
+def test_nested_repetition_runs_in_linear_time_and_still_matches():
+    hostile = Matcher(
+        [RuleSpec("bad", "offensive", "low", patterns=tuple(map(rx, HOSTILE)))]
+    )
+    crafted = [
+        unit * (2_000 // len(unit)) + tail
+        for unit in ("x", "b", "é", "ab", "mot ", "é ")
+        for tail in ("!", "a?", "?")
+    ] * 23  # 414 texts of about 2,000 characters, as in a bulk
+    started = time.monotonic()
+    for text in crafted:
+        assert hostile.classify(text).matches == []
+    assert time.monotonic() - started < 5
+    for source, text, expected in zip(
+        HOSTILE,
+        ["a xxy", "a bbbc", "déjà éé", "ababc", "mot mot 9"],
+        ["xxy", "bbbc", "éé", "ababc", "mot mot 9"],
+        strict=True,
+    ):
+        alone = Matcher([RuleSpec("r", "offensive", "low", patterns=(rx(source),))])
+        assert [m.excerpt for m in alone.classify(text).matches] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("expression", "text", "expected"),
+    [
+        (r"\bété\b", "L'ÉTÉ, étés, été.", ["ÉTÉ", "été"]),
+        (r"\bkill\s+(you|u)\b", "I will KILL\u00a0you, skill u", ["KILL\u00a0you"]),
+        (r"\d{3}\s?\$", "pour ٣٠٠ $ ou 300$", ["٣٠٠ $", "300$"]),
+        (r"\Bcon\B", "incontournable con", ["con"]),
+        (r"[\w-]+@example\b", "jean-éric@example.org", ["jean-éric@example"]),
+    ],
+)
+def test_regexes_keep_python_unicode_semantics(expression, text, expected):
+    found = Matcher([RuleSpec("r", "offensive", "low", patterns=(rx(expression),))])
+    result = found.classify(text)
+    assert [text[m.start : m.end] for m in result.matches] == expected
+    assert [m.excerpt for m in result.matches] == expected

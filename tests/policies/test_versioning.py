@@ -3,7 +3,7 @@ published content never changes."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from policies import services
 from policies.models import (
@@ -125,9 +125,19 @@ def test_an_invalid_pattern_blocks_publication_and_changes_nothing(framework, ma
     assert draft.status == PolicyVersion.Status.DRAFT
 
 
-def test_the_database_allows_one_published_version_only(framework):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        PolicyVersion.objects.create(number=9, status=PolicyVersion.Status.PUBLISHED)
+def test_the_database_allows_one_published_version_only(framework, manager):
+    # Past the model, which refuses any status change of its own: a draft may
+    # become published in SQL, but not while another version is.
+    draft = services.policy_version_create_draft(actor=manager)
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE policies_policyversion SET status = 'published' WHERE id = %s",
+            [draft.pk],
+        )
 
 
 def test_published_rules_patterns_and_templates_are_immutable(framework):
