@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_outbox_due",
         "schedule": crontab(minute="*"),
     },
+    "moderation-purge-webhook-deliveries": {
+        "task": "moderation.tasks.purge_webhook_deliveries",
+        "schedule": crontab(minute=25),
+    },
     "policies-legal-reviews-overdue": {
         "task": "policies.tasks.legal_reviews_notify_overdue",
         # Early on weekdays and weekends alike (UTC): before managers start.

@@ -364,7 +364,7 @@ class WebhookView(APIView):
     def post(self, request, slug):
         channel = get_object_or_404(Channel, slug=slug, active=True)
         try:
-            services.webhook_accept(
+            digest = services.webhook_verify(
                 channel=channel,
                 timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                 signature=request.headers.get(webhooks.SIGNATURE_HEADER),
@@ -375,9 +375,11 @@ class WebhookView(APIView):
         incoming = WebhookIngestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            comment, created = services.comment_ingest(
-                channel=channel, **incoming.validated_data
+            comment, created = services.webhook_accept(
+                channel=channel, digest=digest, item=incoming.validated_data
             )
+        except webhooks.BadSignature as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_401_UNAUTHORIZED)
         except NoPublishedVersion:
             return Response(
                 {"detail": "No policy version is published yet."},

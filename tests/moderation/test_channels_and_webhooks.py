@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from moderation.models import Channel, Comment, Event, WebhookDelivery
 from moderation.webhooks import sign
@@ -145,6 +146,113 @@ def test_a_replayed_request_is_refused(client, channel):
     assert replay.status_code == 401
     assert replay.json()["detail"] == "replayed request"
     assert Comment.objects.count() == 1
+
+
+def signed(channel, payload):
+    """Return one signed request (body and headers), to send more than once."""
+    body = json.dumps(payload).encode()
+    timestamp = int(time.time())
+    return {
+        "path": f"/api/v1/channels/{channel.slug}/webhook/",
+        "data": body,
+        "content_type": "application/json",
+        "headers": {
+            "X-Governance-Timestamp": str(timestamp),
+            "X-Governance-Signature": sign(channel.webhook_secret, timestamp, body),
+        },
+    }
+
+
+def test_a_retry_after_no_published_version_is_accepted(client, channel, monkeypatch):
+    from moderation import services
+    from policies.classify import NoPublishedVersion
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-409"})
+    classify = services.classify_text
+
+    def unpublished(**kwargs):
+        raise NoPublishedVersion
+
+    monkeypatch.setattr(services, "classify_text", unpublished)
+    assert client.post(**request).status_code == 409
+    assert not WebhookDelivery.objects.exists()
+    monkeypatch.setattr(services, "classify_text", classify)  # published now
+    assert client.post(**request).status_code == 201
+    assert Comment.objects.get().external_id == "w-409"
+    assert WebhookDelivery.objects.count() == 1
+    assert client.post(**request).status_code == 401  # now it is a replay
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        (OperationalError("the database system is shutting down"), 503),
+        (RuntimeError("a bug"), 500),
+    ],
+)
+def test_a_retry_after_a_failed_ingest_stores_the_comment_once(
+    client, channel, monkeypatch, failure, status
+):
+    from moderation import services
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-retry"})
+    insert = services._insert_comments
+    calls = []
+
+    def fail_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise failure
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_insert_comments", fail_once)
+    client.raise_request_exception = False
+    assert client.post(**request).status_code == status
+    assert not Comment.objects.exists()
+    assert not WebhookDelivery.objects.exists()
+    retry = client.post(**request)
+    assert retry.status_code == 201
+    assert Comment.objects.get().external_id == "w-retry"
+    assert Event.objects.filter(action="ingested").count() == 1
+    assert client.post(**request).status_code == 401
+    assert Comment.objects.count() == 1
+
+
+def test_old_deliveries_are_purged_and_recent_ones_kept(channel):
+    import datetime
+
+    from django.utils import timezone
+
+    from moderation import tasks, webhooks
+
+    now = timezone.now()
+    old = WebhookDelivery.objects.create(
+        channel=channel,
+        signature="a" * 64,
+        received_at=now - webhooks.REPLAY_WINDOW - datetime.timedelta(seconds=1),
+    )
+    recent = WebhookDelivery.objects.create(
+        channel=channel,
+        signature="b" * 64,
+        received_at=now - webhooks.REPLAY_WINDOW + datetime.timedelta(minutes=1),
+    )
+    assert tasks.purge_webhook_deliveries.delay().get() == 1
+    assert list(WebhookDelivery.objects.all()) == [recent]
+    assert not WebhookDelivery.objects.filter(pk=old.pk).exists()
+
+
+def test_the_purge_runs_from_beat():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "moderation.tasks.purge_webhook_deliveries" in tasks
+
+
+def test_the_replay_window_outlasts_the_signature_window():
+    from moderation import webhooks
+
+    assert webhooks.REPLAY_WINDOW.total_seconds() >= 2 * webhooks.TOLERANCE_SECONDS
 
 
 def test_webhook_for_an_unknown_channel_is_404(client, channel):
