@@ -14,7 +14,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api import StrictQueryParametersMixin, capability_permission
+from governance.api import (
+    DateTimeField,
+    StrictQueryParametersMixin,
+    capability_permission,
+)
 from moderation import reports, services, webhooks
 from moderation.forms import ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
@@ -45,7 +49,7 @@ class IngestSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=200)
     author = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
-    posted_at = serializers.DateTimeField()
+    posted_at = DateTimeField()
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=["fr", "en"], required=False)
     parent = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -505,15 +509,7 @@ class SlaReportView(StrictQueryParametersMixin, APIView):
     def get(self, request):
         form = ReportForm(request.query_params)
         if not form.is_valid():
-            errors = form.errors.get_json_data()
-            raise ValidationError(
-                {
-                    {"start": "from", "end": "to", "__all__": "non_field_errors"}.get(
-                        field, field
-                    ): [error["message"] for error in field_errors]
-                    for field, field_errors in errors.items()
-                }
-            )
+            raise ValidationError(form.errors_by_parameter())
         start, end = form.period()
         return Response(
             reports.sla_report(

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance import dates
 from moderation.models import Channel, Comment
 from staffing.roles import Capability
 
@@ -72,8 +73,8 @@ class ReportForm(forms.Form):
     30 days up to today.
     """
 
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = dates.DateField(label=_("From"), required=False)
+    end = dates.DateField(label=_("To"), required=False)
     channel = forms.ModelChoiceField(
         label=_("Channel"),
         queryset=Channel.objects.order_by("slug"),
@@ -106,6 +107,16 @@ class ReportForm(forms.Form):
             )
         data["start"], data["end"] = start, end
         return data
+
+    # The query parameter each field comes from.
+    PARAMETERS = {"start": "from", "end": "to", "__all__": "non_field_errors"}
+
+    def errors_by_parameter(self):
+        """Return the errors keyed by query parameter, as the API answers them."""
+        return {
+            self.PARAMETERS.get(field, field): [error["message"] for error in errors]
+            for field, errors in self.errors.get_json_data().items()
+        }
 
     def period(self):
         """Return the aware ``[start, end)`` of the cleaned period."""

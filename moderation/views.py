@@ -374,8 +374,17 @@ def sla_export(request):
     form, period = _report_form(request)
     rows = request.GET.get("rows", "comments")
     if not period or rows not in CSV_ROWS:
+        errors = form.errors_by_parameter()
+        if rows not in CSV_ROWS:
+            errors["rows"] = [_("Unknown rows.")]
         return HttpResponse(
-            _("Unknown period, channel or rows."), status=400, content_type="text/plain"
+            "\n".join(
+                f"{name}: {message}"
+                for name, messages_ in errors.items()
+                for message in messages_
+            ),
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     start, end = period
     channel = form.cleaned_data["channel"]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from governance import dates
 from staffing.models import RotaTemplate, Shift
 from staffing.roles import Capability
 
@@ -17,12 +18,12 @@ class ShiftForm(forms.Form):
     """A shift to add on the coverage page; the service checks overlaps."""
 
     responder = forms.ModelChoiceField(label=_("Responder"), queryset=None)
-    starts_at = forms.DateTimeField(
+    starts_at = dates.DateTimeField(
         label=_("Starts"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = dates.DateTimeField(
         label=_("Ends"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

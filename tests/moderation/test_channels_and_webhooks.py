@@ -50,6 +50,24 @@ def test_bulk_ingest_saves_valid_items_and_reports_the_others(ingester):
     assert Comment.objects.count() == 1
 
 
+def test_a_bulk_item_out_of_range_is_invalid_and_the_others_are_stored(ingester):
+    items = [
+        {**ITEM, "external_id": "far", "posted_at": "9999-12-31T23:00:00Z"},
+        {**ITEM, "external_id": "fine"},
+    ]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["invalid"]) == (1, 1)
+    assert body["results"][0] == {
+        "index": 0,
+        "result": "invalid",
+        "errors": {"posted_at": ["Saisissez une date du 1970-01-01 au 2100-12-31."]},
+    }
+    assert body["results"][1]["result"] == "created"
+    assert list(Comment.objects.values_list("external_id", flat=True)) == ["fine"]
+
+
 def test_bulk_ingest_stores_a_batch_in_a_few_queries_not_one_per_comment(
     ingester, django_assert_max_num_queries
 ):
