@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "governance.middleware.QueryLanguageMiddleware",
+    # 400 for a NUL in the query string, before any view filters on it.
+    "governance.middleware.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for If-None-Match: REST clients polling the
     # rulebook download it only when it changed.

@@ -1,10 +1,30 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from governance import dates
 from staffing.models import RotaTemplate, Shift
 from staffing.roles import Capability
+
+
+class BoundedUsernameMixin:
+    """Refuse a user name longer than the user model allows, as a form error.
+
+    ``AuthenticationForm`` sets the field's ``max_length`` after building it,
+    which adds no validator: an overlong name reached ``authenticate()``, and
+    the record of the failed sign-in could not store it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class SignInForm(BoundedUsernameMixin, AuthenticationForm):
+    """The sign-in page's form."""
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
