@@ -269,6 +269,10 @@ class CommentViewSet(
 
 
 MAX_BULK = 500
+# The largest bulk body: 500 comments of 20,000 characters, each written as a
+# six-byte \u escape (what json.dumps writes by default), plus their other
+# fields; other endpoints keep Django's 2.5 MB.
+BULK_MAX_BYTES = MAX_BULK * (MAX_TEXT * 6 + 4096)
 
 
 class BulkItemSerializer(IngestSerializer):
@@ -289,6 +293,7 @@ class BulkIngestView(APIView):
     """Ingest up to 500 comments; each item gets its own result or errors."""
 
     permission_classes = [capability_permission(Capability.INGEST)]
+    max_body_bytes = BULK_MAX_BYTES
 
     @extend_schema(
         request=IngestSerializer(many=True), responses={200: OpenApiTypes.OBJECT}

@@ -99,6 +99,72 @@ def test_bulk_ingest_refuses_inactive_channels_and_odd_items(ingester, channel):
     assert not Comment.objects.exists()
 
 
+def test_a_bulk_of_the_documented_maximum_is_accepted(ingester):
+    # 500 comments of 20,000 characters, written as json.dumps writes them
+    # (every "é" a six-byte escape): about 60 MB.
+    items = [
+        {**ITEM, "external_id": f"max-{i}", "text": "é" * 20_000} for i in range(500)
+    ]
+    body = json.dumps(items)
+    assert len(body) > 60_000_000
+    response = ingester.post(
+        "/api/v1/comments/bulk/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["created"] == 500
+    assert Comment.objects.count() == 500
+    assert {len(text) for text in Comment.objects.values_list("text", flat=True)} == {
+        20_000
+    }
+
+
+def test_a_bulk_body_over_its_limit_is_a_json_413(ingester, monkeypatch):
+    from moderation.api import BulkIngestView
+
+    monkeypatch.setattr(BulkIngestView, "max_body_bytes", 1_000)
+    items = [{**ITEM, "external_id": f"x-{i}"} for i in range(20)]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Le corps de la requête est trop volumineux."}
+    assert not Comment.objects.exists()
+
+
+def test_other_endpoints_keep_the_default_body_limit(ingester, settings):
+    single = {**ITEM, "external_id": "big", "text": "x", "padding": "x" * 2_700_000}
+    response = ingester.post("/api/v1/comments/", single, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert not Comment.objects.exists()
+
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/comments/", "/api/v1/comments/bulk/", "/api/v1/classify/"]
+)
+@pytest.mark.parametrize(
+    "body",
+    [NESTED, '{"text": ' + "[" * 40 + "]" * 40 + "}", "[" * 100_000],
+    ids=["100000-arrays", "40-in-a-field", "unclosed"],
+)
+def test_json_nested_too_deeply_is_a_400(ingester, path, body):
+    response = ingester.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON imbriqué trop profondément."}
+    assert not Comment.objects.exists()
+
+
+def test_brackets_inside_a_comment_text_are_only_text(ingester):
+    text = '"\\"' + "[" * 9_990 + "]" * 4
+    response = ingester.post(
+        "/api/v1/comments/", {**ITEM, "external_id": "brackets", "text": text},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert Comment.objects.get().text == text
+
+
 @pytest.mark.parametrize("payload", [{}, [], [ITEM] * 501])
 def test_bulk_ingest_refuses_bad_batches(ingester, payload):
     response = ingester.post("/api/v1/comments/bulk/", payload, format="json")
