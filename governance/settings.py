@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "governance.middleware.DatabaseUnavailableMiddleware",
 ]
 
+# Error pages and reports name a traceback's variables, never their values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "governance.debug.PersonalDataReporterFilter"
+
 ROOT_URLCONF = "governance.urls"
 WSGI_APPLICATION = "governance.wsgi.application"
 ASGI_APPLICATION = "governance.asgi.application"

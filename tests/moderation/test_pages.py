@@ -149,6 +149,27 @@ def test_comment_page_highlights_and_escapes(client, personas, channel):
     assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
 
 
+def test_two_rules_on_the_same_span_are_highlighted_together(client, personas, channel):
+    from moderation.models import RuleMatch
+
+    comment = ingest(channel, "c-same", text="Mon NAS : 046 454 286")
+    start = comment.text.index("046")
+    for rule in ("information-about-employees", "confidential-information"):
+        RuleMatch.objects.create(
+            comment=comment, policy_version=comment.policy_version, rule=rule,
+            category="confidential_info", severity="high", pattern="sin",
+            start=start, end=start + 11, excerpt="046 454 286",
+        )  # fmt: skip
+    client.force_login(personas["manager"])
+    response = client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert response.status_code == 200
+    [highlighted] = [found for piece, found in response.context["pieces"] if found]
+    assert {m.rule for m in highlighted} >= {
+        "information-about-employees",
+        "confidential-information",
+    }
+
+
 def test_claim_answer_and_approve_through_the_pages(client, personas, channel):
     comment = ingest(channel, "c-1", text="Votre service est le pire")
     client.force_login(personas["responder"])
