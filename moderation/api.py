@@ -20,7 +20,7 @@ from governance.api import (
     capability_permission,
 )
 from moderation import reports, services, webhooks
-from moderation.forms import ReportForm
+from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
 from policies.models import Category
@@ -93,11 +93,13 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON
+    )
 
 
 class AnswerInSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=8000)
+    body = serializers.CharField(max_length=MAX_ANSWER)
 
 
 class AnswerSerializer(serializers.ModelSerializer):

@@ -11,6 +11,28 @@ from staffing.roles import Capability
 
 # One inbox page at most; the form refuses more.
 MAX_BULK = 100
+# The longest answer and reason, in the pages and the API alike: a reason stays
+# in the append-only audit trail for good.
+MAX_ANSWER = 8000
+MAX_REASON = 2000
+
+
+class AnswerForm(forms.Form):
+    """An answer written on the comment's page."""
+
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=MAX_ANSWER,
+        strip=False,
+        error_messages={"required": _("Write the answer.")},
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason given to escalate, hide or close a comment, or to reject an
+    answer; the service says when one is required."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=MAX_REASON)
 
 
 class BulkForm(forms.Form):
@@ -28,7 +50,7 @@ class BulkForm(forms.Form):
         queryset=Comment.objects.select_related("channel"),
         error_messages={"required": _("Select at least one comment.")},
     )
-    reason = forms.CharField(required=False, max_length=2000)
+    reason = forms.CharField(required=False, max_length=MAX_REASON)
     assignee = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False
     )

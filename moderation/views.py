@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from governance import pagination
 from moderation import reports, selectors, services
-from moderation.forms import BulkForm, ReportForm
+from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
     Channel,
@@ -194,8 +194,32 @@ def comment_page(request, pk):
     return render(request, "moderation/comment.html", context)
 
 
+def _form_errors(request, form):
+    """Show a page form's errors as messages, each with its field's label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            messages.error(
+                request,
+                _("%(field)s: %(error)s") % {"field": label, "error": error}
+                if label
+                else error,
+            )
+
+
+def _reason(request):
+    """Return the posted reason, or ``None`` (with its errors shown)."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None
+    return form.cleaned_data["reason"]
+
+
 def _act(request, pk, service, success, **arguments):
     comment = get_object_or_404(Comment, pk=pk)
+    if "reason" in arguments and arguments["reason"] is None:
+        return redirect("moderation:comment", pk=pk)
     try:
         service(comment=comment, actor=request.user, **arguments)
     except (services.Conflict, ValidationError) as exc:
@@ -216,27 +240,35 @@ def claim(request, pk):
 def escalate(request, pk):
     return _act(
         request, pk, services.comment_escalate, _("Escalated."),
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )  # fmt: skip
 
 
 @login_required
 @require_POST
 def hide(request, pk):
-    return _act(request, pk, services.comment_hide, _("Hidden."))
+    return _act(
+        request, pk, services.comment_hide, _("Hidden."), reason=_reason(request)
+    )
 
 
 @login_required
 @require_POST
 def close(request, pk):
-    return _act(request, pk, services.comment_close, _("Closed."))
+    return _act(
+        request, pk, services.comment_close, _("Closed."), reason=_reason(request)
+    )
 
 
 @login_required
 @require_POST
 def answer(request, pk):
-    body = request.POST.get("body", "")
     comment = get_object_or_404(Comment, pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("moderation:comment", pk=pk)
+    body = form.cleaned_data["body"]
     try:
         result = services.answer_submit(comment=comment, actor=request.user, body=body)
     except (services.Conflict, ValidationError) as exc:
@@ -270,11 +302,10 @@ def decide(request, pk, decision):
             services.answer_approve(answer=answer_obj, actor=request.user)
             messages.success(request, _("Answer approved and published."))
         else:
-            services.answer_reject(
-                answer=answer_obj,
-                actor=request.user,
-                reason=request.POST.get("reason", ""),
-            )
+            reason = _reason(request)
+            if reason is None:
+                return redirect("moderation:approvals")
+            services.answer_reject(answer=answer_obj, actor=request.user, reason=reason)
             messages.success(request, _("Answer sent back to its author."))
     except (services.Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
