@@ -9,6 +9,7 @@ body nested deeper than ``MAX_DEPTH`` is a 400 before it is decoded.
 """
 
 import re
+from itertools import accumulate
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +21,10 @@ from rest_framework.utils import json
 # No request of the API nests deeper than a few levels.
 MAX_DEPTH = 32
 
-# A JSON string, escapes included; written so that its repetitions run in the
-# regular-expression engine, not by backtracking.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string once its escaped backslashes and quotes are set aside.
+_STRING = re.compile(r'"[^"]*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_INNERMOST = re.compile(r"\[\]|\{\}")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class RequestTooLarge(APIException):
@@ -36,16 +36,17 @@ class RequestTooLarge(APIException):
 def nested_deeper_than(text, limit):
     """Return whether arrays and objects in JSON ``text`` nest deeper than ``limit``.
 
-    Strings are set aside, then each pass removes the innermost empty pairs:
-    what is left after ``limit`` passes is nested deeper. Each pass is one
-    scan in C, so the cost grows with the text, not with its depth.
+    Escaped backslashes, then escaped quotes, then strings are set aside (each
+    a scan in C), so that only the brackets of the structure are counted; the
+    cost grows with the text, not with its depth.
     """
-    shape = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    for _pass in range(limit):
-        if not shape:
-            return False
-        shape = _INNERMOST.sub("", shape)
-    return bool(shape)
+    shape = text.replace("\\\\", "").replace('\\"', "")
+    shape = _NOT_BRACKET.sub("", _STRING.sub("", shape))
+    if len(shape) <= limit:
+        return False
+    if re.search(rf"[\[{{]{{{limit + 1}}}", shape):  # the usual attack, at once
+        return True
+    return max(accumulate(map(_STEP.__getitem__, shape))) > limit
 
 
 class JSONParser(BaseParser):

@@ -23,6 +23,9 @@ def nest(depth):
         # Escaped quotes do not end a string.
         (json.dumps(['\\"' + "[" * 100, {"k": "]" * 100 + '"'}]), False),
         ("[" * 10_000, True),
+        # Deep without a long run of opening brackets.
+        ("[[]," * 40 + "]" * 40, True),
+        ("[[]," * 31 + "]" * 31, False),
         ("", False),
     ],
 )
