@@ -291,14 +291,42 @@ class BulkItemSerializer(IngestSerializer):
             ) from None
 
 
+class BulkItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's place in the request.")
+    result = serializers.ChoiceField(choices=["created", "existing", "invalid"])
+    id = serializers.IntegerField(required=False, help_text="Not for invalid items.")
+    status = serializers.ChoiceField(choices=Comment.Status.choices, required=False)
+    priority = serializers.IntegerField(required=False)
+    errors = serializers.DictField(
+        required=False, help_text="Invalid items only: messages by field."
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    results = BulkItemResultSerializer(many=True)
+
+
 class BulkIngestView(APIView):
-    """Ingest up to 500 comments; each item gets its own result or errors."""
+    """Ingest up to 500 comments; each item gets its own result or errors.
+
+    The answer is 200 however many items are invalid: the valid ones are
+    stored, and the invalid ones say why, by field, at their index.
+    """
 
     permission_classes = [capability_permission(Capability.INGEST)]
     max_body_bytes = BULK_MAX_BYTES
 
     @extend_schema(
-        request=IngestSerializer(many=True), responses={200: OpenApiTypes.OBJECT}
+        request=IngestSerializer(many=True),
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request):
         items = request.data
@@ -327,9 +355,12 @@ class BulkIngestView(APIView):
                 valid.append((index, validator.run_validation(item)))
                 results.append(None)
             except ValidationError as exc:
-                results.append(
-                    {"index": index, "result": "invalid", "errors": exc.detail}
-                )
+                # Errors by field; an item that is not an object (null) has
+                # them for the whole item.
+                errors = exc.detail
+                if not isinstance(errors, dict):
+                    errors = {"non_field_errors": errors}
+                results.append({"index": index, "result": "invalid", "errors": errors})
         try:
             stored = services.comments_ingest(
                 items=[data for _index, data in valid], actor=request.user

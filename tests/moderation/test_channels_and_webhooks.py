@@ -86,15 +86,23 @@ def test_bulk_ingest_refuses_inactive_channels_and_odd_items(ingester, channel):
         slug="retired", platform="x", handle="old", calendar=channel.calendar,
         active=False,
     )  # fmt: skip
-    items = [{**ITEM, "external_id": "a", "channel": "retired"}, "text", {**ITEM}]
+    items = [
+        {**ITEM, "external_id": "a", "channel": "retired"},
+        "text",
+        {**ITEM},
+        None,
+    ]
     body = ingester.post("/api/v1/comments/bulk/", items, format="json").json()
-    assert [r["result"] for r in body["results"]] == ["invalid", "invalid", "invalid"]
+    assert [r["result"] for r in body["results"]] == ["invalid"] * 4
     assert body["results"][0]["errors"] == {
         "channel": ["L’objet avec slug=retired n’existe pas."]
     }
     assert "non_field_errors" in body["results"][1]["errors"]
     assert body["results"][2]["errors"] == {
         "external_id": ["Ce champ est obligatoire."]
+    }
+    assert body["results"][3]["errors"] == {
+        "non_field_errors": ["Ce champ ne peut être nul."]
     }
     assert not Comment.objects.exists()
 
@@ -301,6 +309,37 @@ def test_a_retry_after_a_failed_ingest_stores_the_comment_once(
     assert Event.objects.filter(action="ingested").count() == 1
     assert client.post(**request).status_code == 401
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copies_of_one_request_at_once_store_one_comment(channel):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-race"})
+    barrier = threading.Barrier(4)
+    statuses, errors = [], []
+
+    def deliver():
+        try:
+            barrier.wait()
+            statuses.append(Client().post(**request).status_code)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == [201, 401, 401, 401]
+    assert Comment.objects.filter(external_id="w-race").count() == 1
+    assert WebhookDelivery.objects.count() == 1
 
 
 def test_old_deliveries_are_purged_and_recent_ones_kept(channel):
