@@ -60,18 +60,6 @@ def capability_permission(*capabilities):
     return HasCapability
 
 
-def query_day(params, name, *, default=None):
-    """Return the date in query parameter ``name``, or ``default`` without it;
-    a bad or out-of-range date is a 400 naming the parameter."""
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return dates.parse_day(raw)
-    except dates.InvalidDate as exc:
-        raise ValidationError({name: [str(exc)]}) from None
-
-
 def query_instant(params, name, *, required=False, default=None):
     """Return the aware instant in query parameter ``name`` (ISO 8601), or
     ``default`` without it; a bad or out-of-range one is a 400 naming it."""
