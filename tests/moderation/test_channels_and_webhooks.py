@@ -163,6 +163,14 @@ def test_json_nested_too_deeply_is_a_400(ingester, path, body):
     assert not Comment.objects.exists()
 
 
+def test_a_body_that_is_not_utf8_is_a_400(ingester):
+    response = ingester.post(
+        "/api/v1/comments/", data=b'{"text": "\xff"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Erreur d’analyse du JSON")
+
+
 def test_brackets_inside_a_comment_text_are_only_text(ingester):
     text = '"\\"' + "[" * 9_990 + "]" * 4
     response = ingester.post(
