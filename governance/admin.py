@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from staffing.forms import BoundedUsernameMixin
 from staffing.roles import Capability
 
 
-class ManagerAuthenticationForm(AdminAuthenticationForm):
+class ManagerAuthenticationForm(BoundedUsernameMixin, AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": _(

@@ -1,8 +1,11 @@
 """Shared pieces of the REST API under /api/v1/."""
 
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+
+from governance import dates
 
 # Query parameters every list accepts besides its own filters.
 COMMON_PARAMETERS = {"page", "page_size", "lang", "format"}
@@ -55,3 +58,28 @@ def capability_permission(*capabilities):
         c.title().replace("_", "") for c in capabilities
     )
     return HasCapability
+
+
+def query_instant(params, name, *, required=False, default=None):
+    """Return the aware instant in query parameter ``name`` (ISO 8601), or
+    ``default`` without it; a bad or out-of-range one is a 400 naming it."""
+    raw = params.get(name)
+    if raw is None:
+        if required:
+            raise ValidationError({name: ["This parameter is required (ISO 8601)."]})
+        return default
+    try:
+        return dates.parse_instant(raw)
+    except dates.InvalidDate as exc:
+        raise ValidationError({name: [str(exc)]}) from None
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time in a request body, within the range dates are computed on."""
+
+    def to_internal_value(self, value):
+        instant = super().to_internal_value(value)
+        try:
+            return dates.check_instant(instant)
+        except dates.InvalidDate as exc:
+            raise ValidationError(str(exc)) from None

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -31,6 +32,35 @@ class QueryLanguageMiddleware:
         if language in SUPPORTED:
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NullCharacterMiddleware:
+    """Refuse a query string holding a NUL character: 400 naming the parameter.
+
+    No text in PostgreSQL may hold NUL, nor be compared with a value that
+    does: a filter value carrying one would fail in the database driver,
+    whichever view reads it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        names = sorted(
+            name.replace("\x00", "\\0")
+            for name, values in request.GET.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        )
+        if not names:
+            return self.get_response(request)
+        message = str(ProhibitNullCharactersValidator.message)
+        if request.path.startswith("/api/"):
+            return JsonResponse({name: [message] for name in names}, status=400)
+        return HttpResponse(
+            "".join(f"{name}: {message}\n" for name in names),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
 
 
 class DatabaseUnavailableMiddleware:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "governance.middleware.QueryLanguageMiddleware",
+    # 400 for a NUL in the query string, before any view filters on it.
+    "governance.middleware.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for If-None-Match: REST clients polling the
     # rulebook download it only when it changed.
@@ -91,6 +93,9 @@ MIDDLEWARE = [
     # 503 + Retry-After while the database cannot be reached.
     "governance.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Error pages and reports name a traceback's variables, never their values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "governance.debug.PersonalDataReporterFilter"
 
 ROOT_URLCONF = "governance.urls"
 WSGI_APPLICATION = "governance.wsgi.application"
@@ -234,6 +239,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies of a bounded size (per view) and nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "governance.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -352,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
     "moderation-send-outbox": {
         "task": "moderation.tasks.send_outbox_due",
         "schedule": crontab(minute="*"),
+    },
+    "moderation-purge-webhook-deliveries": {
+        "task": "moderation.tasks.purge_webhook_deliveries",
+        "schedule": crontab(minute=25),
     },
     "policies-legal-reviews-overdue": {
         "task": "policies.tasks.legal_reviews_notify_overdue",

@@ -17,9 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import outbound
-from governance.api import StrictQueryParametersMixin, capability_permission
+from governance.api import (
+    DateTimeField,
+    StrictQueryParametersMixin,
+    capability_permission,
+)
 from moderation import reports, selectors, services, webhooks
-from moderation.forms import ReportForm
+from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
 from policies.models import Category
@@ -48,7 +52,7 @@ class IngestSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=200)
     author = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
-    posted_at = serializers.DateTimeField()
+    posted_at = DateTimeField()
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=["fr", "en"], required=False)
     parent = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -99,7 +103,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON
+    )
 
 
 class ReassignSerializer(serializers.Serializer):
@@ -111,7 +117,7 @@ class ReassignSerializer(serializers.Serializer):
 
 
 class AnswerInSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=8000)
+    body = serializers.CharField(max_length=MAX_ANSWER)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -327,6 +333,10 @@ class CommentViewSet(
 
 
 MAX_BULK = 500
+# The largest bulk body: 500 comments of 20,000 characters, each written as a
+# six-byte \u escape (what json.dumps writes by default), plus their other
+# fields; other endpoints keep Django's 2.5 MB.
+BULK_MAX_BYTES = MAX_BULK * (MAX_TEXT * 6 + 4096)
 
 
 class BulkItemSerializer(IngestSerializer):
@@ -343,13 +353,42 @@ class BulkItemSerializer(IngestSerializer):
             ) from None
 
 
+class BulkItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's place in the request.")
+    result = serializers.ChoiceField(choices=["created", "existing", "invalid"])
+    id = serializers.IntegerField(required=False, help_text="Not for invalid items.")
+    status = serializers.ChoiceField(choices=Comment.Status.choices, required=False)
+    priority = serializers.IntegerField(required=False)
+    errors = serializers.DictField(
+        required=False, help_text="Invalid items only: messages by field."
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    results = BulkItemResultSerializer(many=True)
+
+
 class BulkIngestView(APIView):
-    """Ingest up to 500 comments; each item gets its own result or errors."""
+    """Ingest up to 500 comments; each item gets its own result or errors.
+
+    The answer is 200 however many items are invalid: the valid ones are
+    stored, and the invalid ones say why, by field, at their index.
+    """
 
     permission_classes = [capability_permission(Capability.INGEST)]
+    max_body_bytes = BULK_MAX_BYTES
 
     @extend_schema(
-        request=IngestSerializer(many=True), responses={200: OpenApiTypes.OBJECT}
+        request=IngestSerializer(many=True),
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request):
         items = request.data
@@ -378,9 +417,12 @@ class BulkIngestView(APIView):
                 valid.append((index, validator.run_validation(item)))
                 results.append(None)
             except ValidationError as exc:
-                results.append(
-                    {"index": index, "result": "invalid", "errors": exc.detail}
-                )
+                # Errors by field; an item that is not an object (null) has
+                # them for the whole item.
+                errors = exc.detail
+                if not isinstance(errors, dict):
+                    errors = {"non_field_errors": errors}
+                results.append({"index": index, "result": "invalid", "errors": errors})
         try:
             stored = services.comments_ingest(
                 items=[data for _index, data in valid], actor=request.user
@@ -426,7 +468,7 @@ class WebhookView(APIView):
     def post(self, request, slug):
         channel = get_object_or_404(Channel, slug=slug, active=True)
         try:
-            services.webhook_accept(
+            digest = services.webhook_verify(
                 channel=channel,
                 timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                 signature=request.headers.get(webhooks.SIGNATURE_HEADER),
@@ -437,9 +479,11 @@ class WebhookView(APIView):
         incoming = WebhookIngestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            comment, created = services.comment_ingest(
-                channel=channel, **incoming.validated_data
+            comment, created = services.webhook_accept(
+                channel=channel, digest=digest, item=incoming.validated_data
             )
+        except webhooks.BadSignature as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_401_UNAUTHORIZED)
         except NoPublishedVersion:
             return Response(
                 {"detail": "No policy version is published yet."},
@@ -565,15 +609,7 @@ class SlaReportView(StrictQueryParametersMixin, APIView):
     def get(self, request):
         form = ReportForm(request.query_params)
         if not form.is_valid():
-            errors = form.errors.get_json_data()
-            raise ValidationError(
-                {
-                    {"start": "from", "end": "to", "__all__": "non_field_errors"}.get(
-                        field, field
-                    ): [error["message"] for error in field_errors]
-                    for field, field_errors in errors.items()
-                }
-            )
+            raise ValidationError(form.errors_by_parameter())
         start, end = form.period()
         return Response(
             reports.sla_report(

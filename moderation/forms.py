@@ -5,11 +5,34 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance import dates
 from moderation.models import Channel, Comment
 from staffing.roles import Capability
 
 # One inbox page at most; the form refuses more.
 MAX_BULK = 100
+# The longest answer and reason, in the pages and the API alike: a reason stays
+# in the append-only audit trail for good.
+MAX_ANSWER = 8000
+MAX_REASON = 2000
+
+
+class AnswerForm(forms.Form):
+    """An answer written on the comment's page."""
+
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=MAX_ANSWER,
+        strip=False,
+        error_messages={"required": _("Write the answer.")},
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason given to escalate, hide or close a comment, or to reject an
+    answer; the service says when one is required."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=MAX_REASON)
 
 
 class BulkForm(forms.Form):
@@ -27,7 +50,7 @@ class BulkForm(forms.Form):
         queryset=Comment.objects.select_related("channel"),
         error_messages={"required": _("Select at least one comment.")},
     )
-    reason = forms.CharField(required=False, max_length=2000)
+    reason = forms.CharField(required=False, max_length=MAX_REASON)
     assignee = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False
     )
@@ -77,8 +100,8 @@ class ReportForm(forms.Form):
     30 days up to today.
     """
 
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = dates.DateField(label=_("From"), required=False)
+    end = dates.DateField(label=_("To"), required=False)
     channel = forms.ModelChoiceField(
         label=_("Channel"),
         queryset=Channel.objects.order_by("slug"),
@@ -111,6 +134,16 @@ class ReportForm(forms.Form):
             )
         data["start"], data["end"] = start, end
         return data
+
+    # The query parameter each field comes from.
+    PARAMETERS = {"start": "from", "end": "to", "__all__": "non_field_errors"}
+
+    def errors_by_parameter(self):
+        """Return the errors keyed by query parameter, as the API answers them."""
+        return {
+            self.PARAMETERS.get(field, field): [error["message"] for error in errors]
+            for field, errors in self.errors.get_json_data().items()
+        }
 
     def period(self):
         """Return the aware ``[start, end)`` of the cleaned period."""

@@ -262,24 +262,49 @@ def comment_claim(*, comment, actor, now=None):
     return comment
 
 
-def webhook_accept(*, channel, timestamp, signature, body, now=None):
-    """Check a signed webhook request and record it; raise ``BadSignature``.
-
-    The delivery is recorded before the comment is ingested, in its own
-    transaction, so a replay of the same request is refused even while the
-    first is still being processed.
-    """
+def webhook_verify(*, channel, timestamp, signature, body, now=None):
+    """Return the digest of a request signed by the channel's secret within the
+    time window; raise ``BadSignature`` otherwise. Nothing is recorded."""
     now = now or timezone.now()
-    digest = webhooks.verify(
+    return webhooks.verify(
         channel.webhook_secret, timestamp, signature, body, now=now.timestamp()
     )
-    try:
-        with transaction.atomic():
-            WebhookDelivery.objects.create(
-                channel=channel, signature=digest, received_at=now
-            )
-    except IntegrityError:
-        raise webhooks.BadSignature("replayed request") from None
+
+
+def webhook_accept(*, channel, digest, item, now=None):
+    """Record a verified delivery and ingest its comment in one transaction;
+    return ``(comment, created)``; raise ``BadSignature`` on a replay.
+
+    The delivery row commits with the comment or not at all: a request whose
+    ingest failed (database restarting, nothing published, a crash) leaves no
+    trace, so the platform's retry of it is accepted, and stores the comment
+    once since ingest is idempotent on (channel, external id). Two copies of
+    one request at once wait for each other on the unique delivery row; the
+    second is refused once the first has committed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookDelivery.objects.create(
+                    channel=channel, signature=digest, received_at=now
+                )
+        except IntegrityError:
+            raise webhooks.BadSignature("replayed request") from None
+        return comment_ingest(channel=channel, now=now, **item)
+
+
+def webhook_deliveries_purge(*, now=None):
+    """Delete the deliveries too old to be replayed; return how many.
+
+    A request is refused once its timestamp is out of the window, so a
+    delivery's row is no longer needed past ``webhooks.REPLAY_WINDOW``.
+    """
+    now = now or timezone.now()
+    deleted, _by_model = WebhookDelivery.objects.filter(
+        received_at__lt=now - webhooks.REPLAY_WINDOW
+    ).delete()
+    return deleted
 
 
 # -- transitions ---------------------------------------------------------------

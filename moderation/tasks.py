@@ -10,6 +10,7 @@ from moderation.services import (
     comments_route_waiting,
     outbox_send,
     outbox_send_due,
+    webhook_deliveries_purge,
 )
 from staffing.selectors import on_shift
 
@@ -98,3 +99,9 @@ def recompute_due_times(channel_ids=None, policy_id=None, after=0):
     if last:
         recompute_due_times.delay(channel_ids, policy_id, last)
     return last
+
+
+@shared_task(acks_late=True)
+def purge_webhook_deliveries():
+    """Delete the webhook deliveries too old to be replayed (hourly, from beat)."""
+    return webhook_deliveries_purge()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from governance import pagination
 from moderation import reports, selectors, services
-from moderation.forms import BulkForm, ReportForm
+from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
     Channel,
@@ -215,8 +215,32 @@ def comment_page(request, pk):
     return render(request, "moderation/comment.html", context)
 
 
+def _form_errors(request, form):
+    """Show a page form's errors as messages, each with its field's label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            messages.error(
+                request,
+                _("%(field)s: %(error)s") % {"field": label, "error": error}
+                if label
+                else error,
+            )
+
+
+def _reason(request):
+    """Return the posted reason, or ``None`` (with its errors shown)."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None
+    return form.cleaned_data["reason"]
+
+
 def _act(request, pk, service, success, **arguments):
     comment = get_object_or_404(Comment, pk=pk)
+    if "reason" in arguments and arguments["reason"] is None:
+        return redirect("moderation:comment", pk=pk)
     try:
         service(comment=comment, actor=request.user, **arguments)
     except (services.Conflict, ValidationError) as exc:
@@ -237,7 +261,7 @@ def claim(request, pk):
 def escalate(request, pk):
     return _act(
         request, pk, services.comment_escalate, _("Escalated."),
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )  # fmt: skip
 
 
@@ -246,7 +270,7 @@ def escalate(request, pk):
 def hide(request, pk):
     return _act(
         request, pk, services.comment_hide, _("Hidden."),
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )  # fmt: skip
 
 
@@ -255,7 +279,7 @@ def hide(request, pk):
 def close(request, pk):
     return _act(
         request, pk, services.comment_close, _("Closed."),
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )  # fmt: skip
 
 
@@ -270,7 +294,7 @@ def take(request, pk):
 def send_back(request, pk):
     return _act(
         request, pk, services.comment_send_back, _("Sent back to the queue."),
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )  # fmt: skip
 
 
@@ -289,8 +313,12 @@ def reassign(request, pk):
 @login_required
 @require_POST
 def answer(request, pk):
-    body = request.POST.get("body", "")
     comment = get_object_or_404(Comment, pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("moderation:comment", pk=pk)
+    body = form.cleaned_data["body"]
     try:
         result = services.answer_submit(comment=comment, actor=request.user, body=body)
     except (services.Conflict, ValidationError) as exc:
@@ -324,11 +352,10 @@ def decide(request, pk, decision):
             services.answer_approve(answer=answer_obj, actor=request.user)
             messages.success(request, _("Answer approved and published."))
         else:
-            services.answer_reject(
-                answer=answer_obj,
-                actor=request.user,
-                reason=request.POST.get("reason", ""),
-            )
+            reason = _reason(request)
+            if reason is None:
+                return redirect("moderation:approvals")
+            services.answer_reject(answer=answer_obj, actor=request.user, reason=reason)
             messages.success(request, _("Answer sent back to its author."))
     except (services.Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -428,8 +455,17 @@ def sla_export(request):
     form, period = _report_form(request)
     rows = request.GET.get("rows", "comments")
     if not period or rows not in CSV_ROWS:
+        errors = form.errors_by_parameter()
+        if rows not in CSV_ROWS:
+            errors["rows"] = [_("Unknown rows.")]
         return HttpResponse(
-            _("Unknown period, channel or rows."), status=400, content_type="text/plain"
+            "\n".join(
+                f"{name}: {message}"
+                for name, messages_ in errors.items()
+                for message in messages_
+            ),
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     start, end = period
     channel = form.cleaned_data["channel"]

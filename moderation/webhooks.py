@@ -3,13 +3,19 @@
 A request carries ``X-Governance-Timestamp`` (Unix seconds) and
 ``X-Governance-Signature: sha256=<hex>``. It is refused when the signature does
 not match, when the timestamp is more than five minutes away from now, or when
-the same signature was already accepted (a replay).
+the same signature was already accepted (a replay). A delivery counts as
+accepted once its comment is stored: a request that failed may be sent again.
 """
 
+import datetime
 import hashlib
 import hmac
 
 TOLERANCE_SECONDS = 300
+# How long a delivery is kept to refuse its replay: a request timestamped up to
+# five minutes ahead stays acceptable ten minutes after it arrived; the rest is
+# margin for clocks and a purge that runs late.
+REPLAY_WINDOW = datetime.timedelta(hours=1)
 TIMESTAMP_HEADER = "X-Governance-Timestamp"
 SIGNATURE_HEADER = "X-Governance-Signature"
 

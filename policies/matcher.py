@@ -465,15 +465,19 @@ def segments(text, matches):
     Pieces covered by no match come with an empty list; overlapping matches are
     merged into one highlighted piece that lists them all.
     """
-    spans = sorted((m.start, m.end, m) for m in matches if m.end > m.start)
+    # Sorted on the span alone: two rules matching the same span (one number
+    # found by two detectors) have matches that do not compare.
+    spans = sorted(
+        (m for m in matches if m.end > m.start), key=lambda m: (m.start, m.end)
+    )
     pieces, position, index = [], 0, 0
     while index < len(spans):
-        start, end, match = spans[index]
-        group = [match]
+        match = spans[index]
+        start, end, group = match.start, match.end, [match]
         index += 1
-        while index < len(spans) and spans[index][0] < end:
-            end = max(end, spans[index][1])
-            group.append(spans[index][2])
+        while index < len(spans) and spans[index].start < end:
+            end = max(end, spans[index].end)
+            group.append(spans[index])
             index += 1
         start = max(start, position)
         if start > position:

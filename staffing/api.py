@@ -3,7 +3,6 @@
 import datetime
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -12,7 +11,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api import StrictQueryParametersMixin, capability_permission
+from governance.api import (
+    StrictQueryParametersMixin,
+    capability_permission,
+    query_instant,
+)
 from policies.models import localized
 from staffing import businesstime, selectors
 from staffing.models import BusinessCalendar
@@ -68,23 +71,6 @@ class GapSerializer(serializers.Serializer):
     hours = serializers.FloatField()
 
 
-def _instant(params, name, *, required=True, default=None):
-    raw = params.get(name)
-    if raw is None:
-        if required:
-            raise ValidationError({name: ["This parameter is required (ISO 8601)."]})
-        return default
-    try:
-        value = parse_datetime(raw.replace(" ", "+"))
-    except ValueError:
-        value = None
-    if value is None:
-        raise ValidationError({name: ["Enter an ISO 8601 date and time."]})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
 class CalendarViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Business calendars: when answers count against response-time targets."""
 
@@ -105,7 +91,7 @@ class CalendarViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True)
     def due(self, request, slug=None):
         """Return when ``minutes`` business minutes after ``from`` run out."""
-        start = _instant(request.query_params, "from")
+        start = query_instant(request.query_params, "from", required=True)
         raw = request.query_params.get("minutes")
         if raw is None:
             raise ValidationError({"minutes": ["This parameter is required."]})
@@ -157,10 +143,8 @@ class CoverageGapsView(StrictQueryParametersMixin, APIView):
     def get(self, request):
         params = request.query_params
         now = timezone.now()
-        start = _instant(params, "from", required=False, default=now)
-        end = _instant(
-            params, "to", required=False, default=start + datetime.timedelta(days=14)
-        )
+        start = query_instant(params, "from", default=now)
+        end = query_instant(params, "to", default=start + datetime.timedelta(days=14))
         if end <= start:
             raise ValidationError({"to": ["Must be after from."]})
         if end - start > datetime.timedelta(days=MAX_GAP_DAYS):

@@ -1,9 +1,30 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from governance import dates
 from staffing.models import RotaTemplate, Shift
 from staffing.roles import Capability
+
+
+class BoundedUsernameMixin:
+    """Refuse a user name longer than the user model allows, as a form error.
+
+    ``AuthenticationForm`` sets the field's ``max_length`` after building it,
+    which adds no validator: an overlong name reached ``authenticate()``, and
+    the record of the failed sign-in could not store it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class SignInForm(BoundedUsernameMixin, AuthenticationForm):
+    """The sign-in page's form."""
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -17,12 +38,12 @@ class ShiftForm(forms.Form):
     """A shift to add on the coverage page; the service checks overlaps."""
 
     responder = forms.ModelChoiceField(label=_("Responder"), queryset=None)
-    starts_at = forms.DateTimeField(
+    starts_at = dates.DateTimeField(
         label=_("Starts"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = dates.DateTimeField(
         label=_("Ends"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

@@ -1,5 +1,6 @@
 """The coverage page: who is on shift this week, and when nobody is."""
 
+import contextlib
 import datetime
 import zoneinfo
 from urllib.parse import urlencode
@@ -11,11 +12,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from governance import dates
 from staffing import selectors, services
 from staffing.coverage import longest as longest_gap
 from staffing.forms import RotaForm, ShiftForm
@@ -29,9 +30,19 @@ def _planner(request):
     return request.user
 
 
+def _week(params):
+    """Return the day named by the ``week`` parameter, else today; raise
+    ``InvalidDate`` for a bad one."""
+    raw = params.get("week", "")
+    return dates.parse_day(raw) if raw else timezone.localdate()
+
+
 def _week_and_calendar(params):
     zone = zoneinfo.ZoneInfo(timezone.get_current_timezone_name())
-    day = parse_date(params.get("week", "") or "") or timezone.localdate()
+    try:
+        day = _week(params)
+    except dates.InvalidDate:  # the page says so (see ``coverage``)
+        day = timezone.localdate()
     monday = selectors.week_of(day)
     slug = params.get("calendar")
     if slug:
@@ -51,6 +62,11 @@ def _week_and_calendar(params):
 def coverage(request):
     """Show the week: one row per responder, gaps in red."""
     _planner(request)
+    try:
+        _week(request.GET)
+    except dates.InvalidDate as exc:
+        messages.error(request, _("Week: %(error)s") % {"error": exc})
+        return _render(request, request.GET, status=400)
     return _render(request, request.GET)
 
 
@@ -97,9 +113,10 @@ def _day_start(day, zone, offset=0):
 def _back(request):
     """Redirect to the coverage page of the week and calendar being edited."""
     params = {}
-    week = parse_date(request.POST.get("week", "") or "")
-    if week:
-        params["week"] = week.isoformat()
+    # A bad week goes back to this week (the form that sent it said why).
+    with contextlib.suppress(dates.InvalidDate):
+        if request.POST.get("week"):
+            params["week"] = _week(request.POST).isoformat()
     if BusinessCalendar.objects.filter(slug=request.POST.get("calendar", "")).exists():
         params["calendar"] = request.POST["calendar"]
     url = reverse("staffing:coverage")
@@ -141,7 +158,11 @@ def rota_generate(request):
     if not form.is_valid():
         messages.error(request, _("Choose a rota and a number of weeks from 1 to 26."))
         return _back(request)
-    monday = parse_date(request.POST.get("week", "") or "") or timezone.localdate()
+    try:
+        monday = _week(request.POST)
+    except dates.InvalidDate as exc:
+        messages.error(request, _("Week: %(error)s") % {"error": exc})
+        return _back(request)
     created, skipped = services.rota_generate(
         actor=actor,
         template=form.cleaned_data["template"],

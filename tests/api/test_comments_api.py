@@ -55,6 +55,9 @@ def test_ingest_then_duplicate(client_for):
         ({"posted_at": "yesterday"}, "posted_at"),
         ({"url": "not a url"}, "url"),
         ({"language": "de"}, "language"),
+        # Far enough out that computing the due time would overflow.
+        ({"posted_at": "9999-12-31T23:00:00Z"}, "posted_at"),
+        ({"posted_at": "0001-01-01T00:00:00+05:00"}, "posted_at"),
     ],
 )
 def test_ingest_rejects_bad_input_with_nothing_written(client_for, change, field):

@@ -53,6 +53,10 @@ def test_due_time_on_the_24_7_calendar(reader):
         ({"from": "2026-11-27T16:00:00Z", "minutes": "ten"}, "minutes"),
         ({"from": "2026-11-27T16:00:00Z", "minutes": "99999999"}, "minutes"),
         ({"from": "2026-11-27T16:00:00Z", "minutes": 5, "extra": 1}, "extra"),
+        # Out of the range dates are computed on: 400, not an overflow.
+        ({"from": "9999-12-31T00:00:00Z", "minutes": 10}, "from"),
+        ({"from": "9999-12-31T23:59:00", "minutes": 1000}, "from"),
+        ({"from": "0001-01-01T00:00:00Z", "minutes": 10}, "from"),
     ],
 )
 def test_due_time_bad_input(reader, query, field):
@@ -119,6 +123,9 @@ def test_coverage_gaps(api_client, personas):
         ({"calendar": "mars"}, "calendar"),
         ({"from": "soon"}, "from"),
         ({"team": "x"}, "team"),
+        ({"from": "9999-12-31T00:00:00Z"}, "from"),
+        ({"from": "0001-01-01T00:00:00Z", "to": "0001-01-02T00:00:00Z"}, "from"),
+        ({"to": "9999-12-31T00:00:00+05:00"}, "to"),
     ],
 )
 def test_coverage_gaps_bad_input(api_client, personas, query, field):

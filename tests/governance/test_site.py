@@ -59,6 +59,42 @@ def test_login_rejects_a_wrong_password_with_a_form_error(client, personas):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize("length", [151, 256, 10_000])
+def test_an_overlong_user_name_is_a_form_error(client, personas, path, length):
+    from axes.models import AccessAttempt
+
+    response = client.post(path, {"username": "x" * length, "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "Assurez-vous que cette valeur comporte au plus 150 caractères "
+        f"(actuellement {length})."
+    ]
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_query_string_with_a_nul_is_refused_naming_the_parameter(
+    client, api_client, personas
+):
+    client.force_login(personas["manager"])
+    api_client.force_authenticate(personas["manager"])
+    for path, name in [
+        ("/inbox/?channel=a%00b", "channel"),
+        ("/coverage/?calendar=a%00b", "calendar"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 400
+        assert response.text.startswith(f"{name}: ")
+    for path, name in [
+        ("/api/v1/coverage/gaps/?calendar=a%00b", "calendar"),
+        ("/api/v1/comments/?channel=fb&ordering=due%00", "ordering"),
+    ]:
+        response = api_client.get(path)
+        assert response.status_code == 400
+        assert list(response.json()) == [name]
+
+
 # What each persona sees in the navigation bar. Pages of later apps (inbox,
 # approvals, coverage) join the bar when their URLs exist.
 NAV_EXPECTATIONS = {

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from moderation.models import Channel, Comment, Event, WebhookDelivery
 from moderation.webhooks import sign
@@ -49,6 +50,24 @@ def test_bulk_ingest_saves_valid_items_and_reports_the_others(ingester):
     assert Comment.objects.count() == 1
 
 
+def test_a_bulk_item_out_of_range_is_invalid_and_the_others_are_stored(ingester):
+    items = [
+        {**ITEM, "external_id": "far", "posted_at": "9999-12-31T23:00:00Z"},
+        {**ITEM, "external_id": "fine"},
+    ]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["invalid"]) == (1, 1)
+    assert body["results"][0] == {
+        "index": 0,
+        "result": "invalid",
+        "errors": {"posted_at": ["Saisissez une date du 1970-01-01 au 2100-12-31."]},
+    }
+    assert body["results"][1]["result"] == "created"
+    assert list(Comment.objects.values_list("external_id", flat=True)) == ["fine"]
+
+
 def test_bulk_ingest_stores_a_batch_in_a_few_queries_not_one_per_comment(
     ingester, django_assert_max_num_queries
 ):
@@ -67,9 +86,14 @@ def test_bulk_ingest_refuses_inactive_channels_and_odd_items(ingester, channel):
         slug="retired", platform="x", handle="old", calendar=channel.calendar,
         active=False,
     )  # fmt: skip
-    items = [{**ITEM, "external_id": "a", "channel": "retired"}, "text", {**ITEM}]
+    items = [
+        {**ITEM, "external_id": "a", "channel": "retired"},
+        "text",
+        {**ITEM},
+        None,
+    ]
     body = ingester.post("/api/v1/comments/bulk/", items, format="json").json()
-    assert [r["result"] for r in body["results"]] == ["invalid", "invalid", "invalid"]
+    assert [r["result"] for r in body["results"]] == ["invalid"] * 4
     assert body["results"][0]["errors"] == {
         "channel": ["L’objet avec slug=retired n’existe pas."]
     }
@@ -77,7 +101,84 @@ def test_bulk_ingest_refuses_inactive_channels_and_odd_items(ingester, channel):
     assert body["results"][2]["errors"] == {
         "external_id": ["Ce champ est obligatoire."]
     }
+    assert body["results"][3]["errors"] == {
+        "non_field_errors": ["Ce champ ne peut être nul."]
+    }
     assert not Comment.objects.exists()
+
+
+def test_a_bulk_of_the_documented_maximum_is_accepted(ingester):
+    # 500 comments of 20,000 characters, written as json.dumps writes them
+    # (every "é" a six-byte escape): about 60 MB.
+    items = [
+        {**ITEM, "external_id": f"max-{i}", "text": "é" * 20_000} for i in range(500)
+    ]
+    body = json.dumps(items)
+    assert len(body) > 60_000_000
+    response = ingester.post(
+        "/api/v1/comments/bulk/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["created"] == 500
+    assert Comment.objects.count() == 500
+    assert {len(text) for text in Comment.objects.values_list("text", flat=True)} == {
+        20_000
+    }
+
+
+def test_a_bulk_body_over_its_limit_is_a_json_413(ingester, monkeypatch):
+    from moderation.api import BulkIngestView
+
+    monkeypatch.setattr(BulkIngestView, "max_body_bytes", 1_000)
+    items = [{**ITEM, "external_id": f"x-{i}"} for i in range(20)]
+    response = ingester.post("/api/v1/comments/bulk/", items, format="json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Le corps de la requête est trop volumineux."}
+    assert not Comment.objects.exists()
+
+
+def test_other_endpoints_keep_the_default_body_limit(ingester, settings):
+    single = {**ITEM, "external_id": "big", "text": "x", "padding": "x" * 2_700_000}
+    response = ingester.post("/api/v1/comments/", single, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert not Comment.objects.exists()
+
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/comments/", "/api/v1/comments/bulk/", "/api/v1/classify/"]
+)
+@pytest.mark.parametrize(
+    "body",
+    [NESTED, '{"text": ' + "[" * 40 + "]" * 40 + "}", "[" * 100_000],
+    ids=["100000-arrays", "40-in-a-field", "unclosed"],
+)
+def test_json_nested_too_deeply_is_a_400(ingester, path, body):
+    response = ingester.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON imbriqué trop profondément."}
+    assert not Comment.objects.exists()
+
+
+def test_a_body_that_is_not_utf8_is_a_400(ingester):
+    response = ingester.post(
+        "/api/v1/comments/", data=b'{"text": "\xff"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Erreur d’analyse du JSON")
+
+
+def test_brackets_inside_a_comment_text_are_only_text(ingester):
+    text = '"\\"' + "[" * 9_990 + "]" * 4
+    response = ingester.post(
+        "/api/v1/comments/", {**ITEM, "external_id": "brackets", "text": text},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert Comment.objects.get().text == text
 
 
 @pytest.mark.parametrize("payload", [{}, [], [ITEM] * 501])
@@ -145,6 +246,144 @@ def test_a_replayed_request_is_refused(client, channel):
     assert replay.status_code == 401
     assert replay.json()["detail"] == "replayed request"
     assert Comment.objects.count() == 1
+
+
+def signed(channel, payload):
+    """Return one signed request (body and headers), to send more than once."""
+    body = json.dumps(payload).encode()
+    timestamp = int(time.time())
+    return {
+        "path": f"/api/v1/channels/{channel.slug}/webhook/",
+        "data": body,
+        "content_type": "application/json",
+        "headers": {
+            "X-Governance-Timestamp": str(timestamp),
+            "X-Governance-Signature": sign(channel.webhook_secret, timestamp, body),
+        },
+    }
+
+
+def test_a_retry_after_no_published_version_is_accepted(client, channel, monkeypatch):
+    from moderation import services
+    from policies.classify import NoPublishedVersion
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-409"})
+    classify = services.classify_text
+
+    def unpublished(**kwargs):
+        raise NoPublishedVersion
+
+    monkeypatch.setattr(services, "classify_text", unpublished)
+    assert client.post(**request).status_code == 409
+    assert not WebhookDelivery.objects.exists()
+    monkeypatch.setattr(services, "classify_text", classify)  # published now
+    assert client.post(**request).status_code == 201
+    assert Comment.objects.get().external_id == "w-409"
+    assert WebhookDelivery.objects.count() == 1
+    assert client.post(**request).status_code == 401  # now it is a replay
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        (OperationalError("the database system is shutting down"), 503),
+        (RuntimeError("a bug"), 500),
+    ],
+)
+def test_a_retry_after_a_failed_ingest_stores_the_comment_once(
+    client, channel, monkeypatch, failure, status
+):
+    from moderation import services
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-retry"})
+    insert = services._insert_comments
+    calls = []
+
+    def fail_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise failure
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_insert_comments", fail_once)
+    client.raise_request_exception = False
+    assert client.post(**request).status_code == status
+    assert not Comment.objects.exists()
+    assert not WebhookDelivery.objects.exists()
+    retry = client.post(**request)
+    assert retry.status_code == 201
+    assert Comment.objects.get().external_id == "w-retry"
+    assert Event.objects.filter(action="ingested").count() == 1
+    assert client.post(**request).status_code == 401
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copies_of_one_request_at_once_store_one_comment(channel):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-race"})
+    barrier = threading.Barrier(4)
+    statuses, errors = [], []
+
+    def deliver():
+        try:
+            barrier.wait()
+            statuses.append(Client().post(**request).status_code)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == [201, 401, 401, 401]
+    assert Comment.objects.filter(external_id="w-race").count() == 1
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_old_deliveries_are_purged_and_recent_ones_kept(channel):
+    import datetime
+
+    from django.utils import timezone
+
+    from moderation import tasks, webhooks
+
+    now = timezone.now()
+    old = WebhookDelivery.objects.create(
+        channel=channel,
+        signature="a" * 64,
+        received_at=now - webhooks.REPLAY_WINDOW - datetime.timedelta(seconds=1),
+    )
+    recent = WebhookDelivery.objects.create(
+        channel=channel,
+        signature="b" * 64,
+        received_at=now - webhooks.REPLAY_WINDOW + datetime.timedelta(minutes=1),
+    )
+    assert tasks.purge_webhook_deliveries.delay().get() == 1
+    assert list(WebhookDelivery.objects.all()) == [recent]
+    assert not WebhookDelivery.objects.filter(pk=old.pk).exists()
+
+
+def test_the_purge_runs_from_beat():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "moderation.tasks.purge_webhook_deliveries" in tasks
+
+
+def test_the_replay_window_outlasts_the_signature_window():
+    from moderation import webhooks
+
+    assert webhooks.REPLAY_WINDOW.total_seconds() >= 2 * webhooks.TOLERANCE_SECONDS
 
 
 def test_webhook_for_an_unknown_channel_is_404(client, channel):

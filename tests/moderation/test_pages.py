@@ -149,6 +149,27 @@ def test_comment_page_highlights_and_escapes(client, personas, channel):
     assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
 
 
+def test_two_rules_on_the_same_span_are_highlighted_together(client, personas, channel):
+    from moderation.models import RuleMatch
+
+    comment = ingest(channel, "c-same", text="Mon NAS : 046 454 286")
+    start = comment.text.index("046")
+    for rule in ("information-about-employees", "confidential-information"):
+        RuleMatch.objects.create(
+            comment=comment, policy_version=comment.policy_version, rule=rule,
+            category="confidential_info", severity="high", pattern="sin",
+            start=start, end=start + 11, excerpt="046 454 286",
+        )  # fmt: skip
+    client.force_login(personas["manager"])
+    response = client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert response.status_code == 200
+    [highlighted] = [found for piece, found in response.context["pieces"] if found]
+    assert {m.rule for m in highlighted} >= {
+        "information-about-employees",
+        "confidential-information",
+    }
+
+
 def test_claim_answer_and_approve_through_the_pages(client, personas, channel):
     comment = ingest(channel, "c-1", text="Votre service est le pire")
     client.force_login(personas["responder"])
@@ -184,6 +205,64 @@ def test_errors_come_back_as_messages(client, personas, channel):
         follow=True,
     )
     assert "Indiquez pourquoi" in empty.content.decode()
+
+
+def page_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_page_forms_apply_the_apis_limits(client, personas, channel):
+    comment = ingest(channel, "c-long")
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    client.force_login(personas["responder"])
+    events = Event.objects.count()
+    for verb in ("escalate", "hide", "close"):
+        response = client.post(
+            reverse(f"moderation:comment-{verb}", args=[comment.pk]),
+            {"reason": "x" * 2_001},
+            follow=True,
+        )
+        assert page_messages(response) == [
+            "Motif\u00a0: Assurez-vous que cette valeur comporte au plus 2000 "
+            "caractères (actuellement 2001)."
+        ]
+    response = client.post(
+        reverse("moderation:comment-answer", args=[comment.pk]),
+        {"body": "x" * 2_000_000},
+        follow=True,
+    )
+    assert page_messages(response) == [
+        "Votre réponse\u00a0: Assurez-vous que cette valeur comporte au plus 8000 "
+        "caractères (actuellement 2000000)."
+    ]
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.ASSIGNED
+    assert not Answer.objects.exists()
+    assert Event.objects.count() == events
+    # At the limit, the reason is kept whole.
+    client.post(
+        reverse("moderation:comment-escalate", args=[comment.pk]),
+        {"reason": "x" * 2_000},
+    )
+    assert Event.objects.get(action="escalated").reason == "x" * 2_000
+
+
+def test_a_rejection_reason_over_the_limit_is_a_form_error(client, personas, channel):
+    comment = ingest(channel, "c-reject", text="Votre service est le pire")
+    services.comment_claim(comment=comment, actor=personas["responder"])
+    answer = services.answer_submit(
+        comment=comment, actor=personas["responder"], body="Désolés."
+    )
+    assert answer.status == Answer.Status.PENDING_APPROVAL
+    client.force_login(personas["approver"])
+    response = client.post(
+        reverse("moderation:answer-reject", args=[answer.pk]),
+        {"reason": "x" * 2_001},
+        follow=True,
+    )
+    assert page_messages(response)[0].startswith("Motif\u00a0: Assurez-vous")
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.PENDING_APPROVAL
 
 
 def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(

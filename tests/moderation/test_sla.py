@@ -459,6 +459,10 @@ def test_the_report_splits_weekdays_weekends_and_holidays(wall, personas, api_cl
         ({"from": "2024-01-01", "to": "2026-01-01"}, "non_field_errors"),
         ({"channel": "nowhere"}, "channel"),
         ({"form": "2026-11-01"}, "form"),
+        ({"from": "9999-01-01"}, "from"),
+        ({"from": "0001-01-01"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"from": "2026-02-30"}, "from"),
     ],
 )
 def test_the_report_refuses_bad_parameters(api_client, personas, channel, query, field):
@@ -477,6 +481,32 @@ def test_the_report_is_for_managers_and_approvers(
 ):
     api_client.force_authenticate(personas[persona])
     assert api_client.get("/api/v1/sla/report/").status_code == code
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "9999-01-01"},
+        {"from": "0001-01-01"},
+        {"to": "9999-12-31"},
+        {"from": "9999-12-31", "to": "9999-12-31"},
+    ],
+)
+def test_the_dashboard_and_its_csv_refuse_dates_out_of_range(
+    client, personas, channel, query
+):
+    client.force_login(personas["manager"])
+    page = client.get(reverse("moderation:sla"), query)
+    assert page.status_code == 200
+    field = "start" if "from" in query else "end"
+    # The page speaks French (the site's default language).
+    assert page.context["form"].errors[field] == [
+        "Saisissez une date du 1970-01-01 au 2100-12-31."
+    ]
+    export = client.get(reverse("moderation:sla-export"), {**query, "rows": "coverage"})
+    assert export.status_code == 400
+    name = "from" if "from" in query else "to"
+    assert f"{name}: Saisissez une date du 1970-01-01" in export.content.decode()
 
 
 def test_the_dashboard_and_its_csv(client, wall, personas):

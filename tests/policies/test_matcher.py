@@ -415,6 +415,18 @@ def test_segments_for_highlighting(matcher):
     assert [piece for piece, found in pieces if found] == ["crétin", "je vais te tuer"]
 
 
+def test_segments_of_two_rules_on_the_same_span():
+    from policies.matcher import Match
+
+    text = "NAS 046 454 286 ici"
+    found = [
+        Match(rule, "confidential", "high", "sin", "detector", 4, 15, "046 454 286")
+        for rule in ("employee-information", "confidential-information")
+    ]
+    pieces = segments(text, found)
+    assert pieces == [("NAS ", []), ("046 454 286", found), (" ici", [])]
+
+
 def test_an_empty_rulebook_matches_nothing():
     assert Matcher([]).classify("crétin").matches == []
 

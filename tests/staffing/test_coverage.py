@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from staffing import coverage, selectors, services
 from staffing.models import (
@@ -235,6 +236,52 @@ def test_coverage_page_shows_rows_and_gaps(client, team, django_assert_max_num_q
         )
     with django_assert_max_num_queries(14):
         client.get(url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("week", ["9999-12-27", "9999-12-31", "0001-01-01", "soon"])
+def test_coverage_page_refuses_a_week_out_of_range(client, team, week):
+    client.force_login(team["manager"])
+    page = client.get(reverse("staffing:coverage"), {"week": week})
+    assert page.status_code == 400
+    assert [str(m) for m in page.context["messages"]] == [
+        "Semaine\u00a0: Saisissez une date du 1970-01-01 au 2100-12-31."
+        if week != "soon"
+        else "Semaine\u00a0: Saisissez une date au format AAAA-MM-JJ."
+    ]
+    assert page.context["monday"] == selectors.week_of(timezone.localdate())
+
+
+@pytest.mark.django_db
+def test_a_shift_or_rota_out_of_range_is_refused(client, team):
+    client.force_login(team["manager"])
+    response = client.post(
+        reverse("staffing:shift-add"),
+        {
+            "responder": team["responder"].pk,
+            "starts_at": "9999-12-31T17:00",
+            "ends_at": "9999-12-31T19:00",
+            "role": "primary",
+            "week": "9999-12-27",
+        },
+    )
+    assert response.status_code == 400
+    assert "starts_at" in response.context["shift_form"].errors
+    assert not Shift.objects.exists()
+    template = RotaTemplate.objects.create(name="Weekend")
+    RotaSlot.objects.create(
+        template=template,
+        responder=team["responder"],
+        weekday=5,
+        starts=datetime.time(9),
+        duration_minutes=60,
+    )
+    rota = client.post(
+        reverse("staffing:rota-generate"),
+        {"template": template.pk, "week": "9999-12-27", "weeks": 4},
+    )
+    assert rota.status_code == 302
+    assert not Shift.objects.exists()
 
 
 @pytest.mark.django_db
