@@ -471,7 +471,11 @@ def segments(text, matches):
     Pieces covered by no match come with an empty list; overlapping matches are
     merged into one highlighted piece that lists them all.
     """
-    spans = sorted((m.start, m.end, m) for m in matches if m.end > m.start)
+    # By offsets only: two matches on the same span do not compare.
+    spans = sorted(
+        ((m.start, m.end, m) for m in matches if m.end > m.start),
+        key=lambda span: span[:2],
+    )
     pieces, position, index = [], 0, 0
     while index < len(spans):
         start, end, match = spans[index]
