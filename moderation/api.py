@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api import StrictQueryParametersMixin, capability_permission
-from moderation import reports, services, webhooks
+from moderation import masking, reports, selectors, services, webhooks
 from moderation.forms import ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
@@ -29,10 +29,23 @@ MAX_TEXT = 20_000
 ID_PATTERN = r"[0-9]{1,18}"
 
 
+def _user(serializer):
+    request = serializer.context.get("request")
+    return request.user if request else None
+
+
 class RuleMatchSerializer(serializers.ModelSerializer):
+    excerpt = serializers.SerializerMethodField(
+        help_text="Personal data is masked for those who need not see it."
+    )
+
     class Meta:
         model = RuleMatch
         fields = ["rule", "category", "severity", "pattern", "start", "end", "excerpt"]
+
+    def get_excerpt(self, match) -> str:
+        # ``match.comment`` is the prefetching comment: no query per match.
+        return masking.visible_excerpt(match, match.comment, _user(self))
 
 
 class IngestSerializer(serializers.Serializer):
@@ -82,10 +95,7 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
     def get_text(self, comment) -> str:
-        request = self.context.get("request")
-        if request and comment.personal_data_visible_to(request.user):
-            return comment.text
-        return comment.masked_text()
+        return masking.visible_text(comment, _user(self))
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -174,7 +184,8 @@ class CommentViewSet(
 
     def get_queryset(self):
         return (
-            Comment.objects.select_related("channel", "assignee")
+            selectors.comments_visible_to(self.request.user)
+            .select_related("channel", "assignee")
             .prefetch_related("matches")
             .order_by("first_response_due_at", "-priority", "pk")
         )
@@ -195,14 +206,17 @@ class CommentViewSet(
                 status=status.HTTP_409_CONFLICT,
             )
         body = IngestResultSerializer(
-            Comment.objects.prefetch_related("matches").get(pk=comment.pk)
+            Comment.objects.select_related("channel")
+            .prefetch_related("matches")
+            .get(pk=comment.pk),
+            context={"request": request},
         ).data
         return Response(
             body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
     def _act(self, request, pk, service, **arguments):
-        comment = get_object_or_404(Comment, pk=pk)
+        comment = get_object_or_404(self.get_queryset(), pk=pk)
         try:
             result = service(comment=comment, actor=request.user, **arguments)
         except services.Conflict as exc:
@@ -383,8 +397,11 @@ class WebhookView(APIView):
                 {"detail": "No policy version is published yet."},
                 status=status.HTTP_409_CONFLICT,
             )
+        # No user: the platform gets the excerpts masked.
         body = IngestResultSerializer(
-            Comment.objects.prefetch_related("matches").get(pk=comment.pk)
+            Comment.objects.select_related("channel")
+            .prefetch_related("matches")
+            .get(pk=comment.pk)
         ).data
         return Response(
             body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -449,12 +466,16 @@ class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AnswerSerializer
     permission_classes = [capability_permission(Capability.TRIAGE)]
-    queryset = Answer.objects.select_related("author", "approver").order_by(
-        "-created_at"
-    )
+
+    def get_queryset(self):
+        return (
+            selectors.answers_visible_to(self.request.user)
+            .select_related("author", "approver")
+            .order_by("-created_at")
+        )
 
     def _decide(self, request, pk, service, **arguments):
-        answer = get_object_or_404(Answer, pk=pk)
+        answer = get_object_or_404(self.get_queryset(), pk=pk)
         try:
             answer = service(answer=answer, actor=request.user, **arguments)
         except services.Conflict as exc:

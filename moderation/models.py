@@ -14,9 +14,6 @@ from simple_history.models import HistoricalRecords
 from policies.models import Platform, Severity, localized
 from staffing.models import BusinessCalendar
 
-# Detectors whose findings are personal or confidential (not URLs).
-PERSONAL_DETECTORS = frozenset({"email", "phone", "sin", "card", "iban"})
-
 
 def new_webhook_secret():
     return secrets.token_urlsafe(32)
@@ -327,26 +324,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.channel.slug}/{self.external_id}"
 
-    def masked_text(self):
-        """Return the text with personal data found by detectors blotted out.
-
-        Same length, so that match offsets stay valid. Reads ``matches``, which
-        list pages prefetch.
-        """
-        text = self.text
-        for match in self.matches.all():
-            if match.pattern in PERSONAL_DETECTORS:
-                text = (
-                    text[: match.start]
-                    + "•" * (match.end - match.start)
-                    + text[match.end :]
-                )
-        return text
-
-    def personal_data_visible_to(self, user):
-        """Return whether ``user`` sees personal data: its assignee, approvers."""
-        return self.assignee_id == user.pk or user.can("approve")
-
 
 class RuleMatch(models.Model):
     """Why a comment was flagged: which rule, which words, where."""
@@ -361,6 +338,7 @@ class RuleMatch(models.Model):
     pattern = models.CharField(max_length=500)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # As found, personal data included: shown only through moderation.masking.
     excerpt = models.CharField(max_length=200)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.transactions import after_commit
-from moderation import connectors, sla, webhooks
+from moderation import access, connectors, masking, sla, webhooks
 from moderation.models import (
     Answer,
     Comment,
@@ -227,10 +227,21 @@ def _queue_routing(comment_ids, critical_ids):
         alert_critical.delay(comment_id)
 
 
+def _require_scope(actor, comment):
+    """Refuse an action on a comment outside the actor's channels.
+
+    Pages and the API do not find such a comment (404); this is the second
+    line, for every other caller.
+    """
+    if not access.in_scope(actor, comment):
+        raise PermissionDenied(_("This comment is outside your channels."))
+
+
 def comment_claim(*, comment, actor, now=None):
     """Assign a new comment to ``actor``; exactly one of several claimants wins."""
     if not actor.can(Capability.TRIAGE):
         raise PermissionDenied(_("Only responders claim comments."))
+    _require_scope(actor, comment)
     now = now or timezone.now()
     with transaction.atomic():
         won = Comment.objects.filter(
@@ -343,6 +354,7 @@ def _require(actor, capability, message):
 def comment_escalate(*, comment, actor, reason, now=None):
     """Send the comment to managers or counsel; a reason is required."""
     _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
+    _require_scope(actor, comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the comment is escalated.")})
     return _transition(
@@ -359,6 +371,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
 def comment_hide(*, comment, actor, reason="", now=None):
     """Hide the comment on the platform (it breaks the netiquette)."""
     _require(actor, Capability.TRIAGE, _("Only responders hide comments."))
+    _require_scope(actor, comment)
     return _transition(
         comment,
         actor=actor,
@@ -373,6 +386,7 @@ def comment_hide(*, comment, actor, reason="", now=None):
 def comment_close(*, comment, actor, reason="", now=None):
     """Close the comment: it needs no action."""
     _require(actor, Capability.TRIAGE, _("Only responders close comments."))
+    _require_scope(actor, comment)
     return _transition(
         comment,
         actor=actor,
@@ -390,6 +404,7 @@ def comment_release(*, comment, actor, now=None):
         _require(
             actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
         )
+    _require_scope(actor, comment)
     return _transition(
         comment,
         actor=actor,
@@ -407,6 +422,10 @@ def comment_reassign(*, comment, actor, to, now=None):
     if not to.can(Capability.TRIAGE):
         raise ValidationError(
             {"to": _("%(user)s does not answer comments.") % {"user": to}}
+        )
+    if not access.in_scope(to, comment):
+        raise ValidationError(
+            {"to": _("%(user)s does not serve this channel.") % {"user": to}}
         )
     return _transition(
         comment,
@@ -488,6 +507,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
         raise ValidationError({"body": _("Write the answer.")})
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    _require_scope(actor, comment)
     if comment.assignee_id != actor.pk:
         raise Conflict(_("Claim the comment before answering it."))
     reasons = approval_reasons(comment=comment, actor=actor, now=now)
@@ -572,6 +592,7 @@ def _queue_send(message_id):
 def answer_approve(*, answer, actor, now=None):
     """Publish a pending answer; its author may not approve it."""
     _require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    _require_scope(actor, answer.comment)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
             _("An answer is approved by someone other than its author.")
@@ -606,6 +627,7 @@ def answer_approve(*, answer, actor, now=None):
 def answer_reject(*, answer, actor, reason, now=None):
     """Send a pending answer back to its author with the reason."""
     _require(actor, Capability.APPROVE, _("Only approvers reject answers."))
+    _require_scope(actor, answer.comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what to change.")})
     now = now or timezone.now()
@@ -792,8 +814,13 @@ def comments_alert_waiting(*, now=None, limit=100):
 
 
 def _alert(comment, now):
-    """Record and e-mail the alert to the people on shift, else the managers."""
-    people = [p for p in selectors.on_shift(now) if p.can(Capability.TRIAGE)]
+    """Record and e-mail the alert to the people on shift who may see the
+    comment, else the managers; the text goes masked (several recipients)."""
+    people = [
+        p
+        for p in selectors.on_shift(now)
+        if p.can(Capability.TRIAGE) and access.in_scope(p, comment)
+    ]
     if not people:
         people = list(
             get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
@@ -818,7 +845,7 @@ def _alert(comment, now):
             ) % {
                 "author": comment.author,
                 "rules": rules,
-                "text": comment.text[:2000],
+                "text": masking.masked_text(comment)[:2000],
                 "path": reverse("moderation:comment", args=[comment.pk]),
             }
         send_mail(subject, body, None, recipients)
@@ -895,6 +922,8 @@ def outbox_send_due(*, now=None, limit=200):
 def outbox_retry(*, message, actor, now=None):
     """Put a failed message back in line with a fresh set of attempts."""
     _require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
+    if message.answer_id:
+        _require_scope(actor, message.answer.comment)
     now = now or timezone.now()
     retried = OutboxMessage.objects.filter(
         pk=message.pk, status=OutboxMessage.Status.FAILED

@@ -18,11 +18,10 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import pagination
-from moderation import reports, selectors, services
+from moderation import masking, reports, selectors, services
 from moderation.forms import BulkForm, ReportForm
 from moderation.models import (
     Answer,
-    Channel,
     Comment,
     Event,
     OutboxMessage,
@@ -101,7 +100,7 @@ def inbox(request):
         response = render(request, "moderation/_inbox_live.html", context)
     else:
         context |= {
-            "channels": Channel.objects.order_by("slug"),
+            "channels": selectors.channels_visible_to(request.user).order_by("slug"),
             "statuses": Comment.Status.choices,
             "categories": Category.choices,
             "bulk": BulkForm(user=request.user),
@@ -169,23 +168,28 @@ def comment_page(request, pk):
     """One comment: the highlighted evidence, guidance, templates, answer, history."""
     _require(request.user, Capability.TRIAGE)
     try:
-        comment = selectors.comment_detail(pk)
+        comment = selectors.comment_detail(pk, user=request.user)
     except Comment.DoesNotExist:
         raise Http404 from None
+    view = masking.comment_view_for(request.user, comment)
     matches = [
-        Match(m.rule, m.category, m.severity, m.pattern, "", m.start, m.end, m.excerpt)
+        Match(
+            m.rule,
+            m.category,
+            m.severity,
+            m.pattern,
+            "",
+            m.start,
+            m.end,
+            view.excerpts[m.pk],
+        )
         for m in comment.matches.all()
     ]
-    text = (
-        comment.text
-        if comment.personal_data_visible_to(request.user)
-        else comment.masked_text()
-    )
     context = {
         "comment": comment,
-        "pieces": segments(text, matches),
+        "pieces": segments(view.text, matches),
         "rules": selectors.rules_of(comment),
-        "others": selectors.other_comments(comment),
+        "others": selectors.other_comments(comment, user=request.user),
         "now": timezone.now(),
         "can_answer": comment.assignee_id == request.user.pk
         and comment.status == Comment.Status.ASSIGNED,
@@ -194,8 +198,13 @@ def comment_page(request, pk):
     return render(request, "moderation/comment.html", context)
 
 
+def _visible_comment(request, pk):
+    """Return the comment ``pk`` if the signed-in person may see it, else 404."""
+    return get_object_or_404(selectors.comments_visible_to(request.user), pk=pk)
+
+
 def _act(request, pk, service, success, **arguments):
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _visible_comment(request, pk)
     try:
         service(comment=comment, actor=request.user, **arguments)
     except (services.Conflict, ValidationError) as exc:
@@ -236,7 +245,7 @@ def close(request, pk):
 @require_POST
 def answer(request, pk):
     body = request.POST.get("body", "")
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _visible_comment(request, pk)
     try:
         result = services.answer_submit(comment=comment, actor=request.user, body=body)
     except (services.Conflict, ValidationError) as exc:
@@ -256,7 +265,10 @@ def approvals(request):
     return render(
         request,
         "moderation/approvals.html",
-        {"answers": selectors.pending_answers(), "now": timezone.now()},
+        {
+            "answers": selectors.pending_answers(user=request.user),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -264,7 +276,7 @@ def approvals(request):
 @require_POST
 def decide(request, pk, decision):
     _require(request.user, Capability.APPROVE)
-    answer_obj = get_object_or_404(Answer, pk=pk)
+    answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
             services.answer_approve(answer=answer_obj, actor=request.user)
@@ -285,7 +297,11 @@ def decide(request, pk, decision):
 @require_POST
 def retry_delivery(request, pk):
     _require(request.user, Capability.APPROVE)
-    message = get_object_or_404(OutboxMessage, pk=pk, answer__isnull=False)
+    message = get_object_or_404(
+        OutboxMessage,
+        pk=pk,
+        answer__in=selectors.answers_visible_to(request.user),
+    )
     if services.outbox_retry(message=message, actor=request.user):
         messages.success(request, _("The delivery is back in line."))
     else:
@@ -303,7 +319,16 @@ def backtest(request, version_pk):
     except ValueError:
         days = 7
     checked, changes = selectors.backtest(version=version, days=days)
-    context = {"version": version, "days": days, "checked": checked, "changes": changes}
+    context = {
+        "version": version,
+        "days": days,
+        "checked": checked,
+        "changes": changes,
+        "rows": [
+            (comment, masking.visible_text(comment, request.user), added, removed)
+            for comment, added, removed in changes
+        ],
+    }
     return render(request, "moderation/backtest.html", context)
 
 
