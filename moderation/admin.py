@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from moderation import services
+from moderation import masking, services
 from moderation.models import (
     Channel,
     Comment,
@@ -45,9 +45,26 @@ class RuleMatchInline(admin.TabularInline):
         "pattern",
         "start",
         "end",
-        "excerpt",
+        "shown_excerpt",
     )
     fields = readonly_fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines are made anew for each request: keeping the viewer is safe.
+        self.viewer = request.user
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("comment__channel")
+            .prefetch_related("comment__matches")
+        )
+
+    @admin.display(description=_("excerpt"))
+    def shown_excerpt(self, match):
+        return masking.visible_excerpt(match, match.comment, self.viewer)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -79,9 +96,27 @@ class CommentAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "severity", "channel")
     list_select_related = ("channel", "assignee")
+    # Managers only (the admin site's rule), who see personal data anyway.
     search_fields = ("external_id", "author", "text")
-    readonly_fields = [field.name for field in Comment._meta.fields]
     inlines = [RuleMatchInline, EventInline]
+
+    readonly_fields = [
+        "shown_text" if field.name == "text" else field.name
+        for field in Comment._meta.fields
+    ]
+
+    def get_object(self, request, object_id, from_field=None):
+        comment = super().get_object(request, object_id, from_field)
+        if comment is not None:
+            comment.viewer = request.user  # for shown_text, on this request only
+        return comment
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("matches")
+
+    @admin.display(description=_("text"))
+    def shown_text(self, comment):
+        return masking.visible_text(comment, getattr(comment, "viewer", None))
 
     def has_add_permission(self, request):
         return False

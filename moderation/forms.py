@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import dates
+from moderation import selectors
 from moderation.models import Channel, Comment
 from staffing.roles import Capability
 
@@ -58,6 +59,10 @@ class BulkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # A comment outside the person's channels is not a valid choice.
+        self.fields["comments"].queryset = selectors.comments_visible_to(
+            user
+        ).select_related("channel")
         # Managers assign to any responder; others take comments for themselves.
         if user.can(Capability.PLAN_COVERAGE):
             people = get_user_model().objects.with_capability(Capability.TRIAGE)

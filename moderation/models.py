@@ -16,9 +16,6 @@ from core import outbound
 from policies.models import Platform, Severity, localized
 from staffing.models import BusinessCalendar
 
-# Detectors whose findings are personal or confidential (not URLs).
-PERSONAL_DETECTORS = frozenset({"email", "phone", "sin", "card", "iban"})
-
 
 def new_webhook_secret():
     return secrets.token_urlsafe(32)
@@ -364,34 +361,9 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.channel.slug}/{self.external_id}"
 
-    def masked_text(self):
-        """Return the text with personal data found by detectors blotted out.
-
-        Same length, so that match offsets stay valid. Reads ``matches``, which
-        list pages prefetch.
-        """
-        text = self.text
-        for match in self.matches.all():
-            if match.pattern in PERSONAL_DETECTORS:
-                text = (
-                    text[: match.start]
-                    + "•" * (match.end - match.start)
-                    + text[match.end :]
-                )
-        return text
-
     def escalated_to_user(self, user):
         """Return whether the comment is escalated, to ``user``, right now."""
         return self.status == self.Status.ESCALATED and self.escalated_to_id == user.pk
-
-    def personal_data_visible_to(self, user):
-        """Return whether ``user`` sees personal data: its assignee, the person
-        it is escalated to, approvers."""
-        return (
-            self.assignee_id == user.pk
-            or self.escalated_to_user(user)
-            or user.can("approve")
-        )
 
 
 class RuleMatch(models.Model):
@@ -407,6 +379,7 @@ class RuleMatch(models.Model):
     pattern = models.CharField(max_length=500)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # As found, personal data included: shown only through moderation.masking.
     excerpt = models.CharField(max_length=200)
 
     class Meta:

@@ -9,11 +9,58 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.models import Answer, Comment, Event, OutboxMessage, RuleMatch
+from moderation import access, masking
+from moderation.models import (
+    Answer,
+    Channel,
+    Comment,
+    Event,
+    OutboxMessage,
+    RuleMatch,
+)
 from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
 from staffing.roles import Capability, roles_granting
+
+
+def _scoped(queryset, user, prefix=""):
+    """Narrow ``queryset`` to the channels ``user`` may see (``prefix`` leads
+    from its model to the comment); nothing for an account switched off."""
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    scope = access.channel_scope(user)
+    if scope is None:
+        return queryset
+    return queryset.filter(**{f"{prefix}channel__slug__in": sorted(scope)})
+
+
+def comments_visible_to(user):
+    """Return the comments ``user`` may see and act on: those of their
+    channels, every channel for managers.
+
+    Those who do not triage (counsel) see only what is escalated to them or
+    what they hold. Every page, endpoint and form that finds a comment by id
+    starts here, so that a comment one may not see is not found (404).
+    """
+    comments = _scoped(Comment.objects.all(), user)
+    if user.is_authenticated and not user.can(Capability.TRIAGE):
+        comments = comments.filter(Q(escalated_to=user) | Q(assignee=user))
+    return comments
+
+
+def answers_visible_to(user):
+    """Return the answers to the comments ``user`` may see."""
+    return _scoped(Answer.objects.all(), user, prefix="comment__")
+
+
+def channels_visible_to(user):
+    """Return the channels whose comments ``user`` may see."""
+    if not (user.is_authenticated and user.is_active):
+        return Channel.objects.none()
+    scope = access.channel_scope(user)
+    channels = Channel.objects.all()
+    return channels if scope is None else channels.filter(slug__in=sorted(scope))
 
 
 def inbox(
@@ -26,16 +73,12 @@ def inbox(
     unassigned=False,
     escalated_to_me=False,
 ):
-    """Return open comments, most urgent first (the partial due-time index).
-
-    Those who do not triage (counsel) see only what is escalated to them or
-    what they hold.
-    """
-    comments = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
+    """Return open comments, most urgent first (the partial due-time index)."""
+    comments = comments_visible_to(user)
     if status:
-        comments = Comment.objects.filter(status=status)
-    if not user.can(Capability.TRIAGE):
-        comments = comments.filter(Q(escalated_to=user) | Q(assignee=user))
+        comments = comments.filter(status=status)
+    else:
+        comments = comments.filter(status__in=Comment.OPEN_STATUSES)
     if escalated_to_me:
         comments = comments.filter(status=Comment.Status.ESCALATED, escalated_to=user)
     if channel:
@@ -84,13 +127,14 @@ EXCERPT_LENGTH = 160
 
 
 def inbox_rows(comments, *, now):
-    """Return an ``InboxRow`` per comment; personal data is always masked."""
+    """Return an ``InboxRow`` per comment; personal data is always masked, in
+    a list seen over shoulders as on the assignee's screen."""
     severities = dict(Severity.choices)
     statuses = dict(Comment.Status.choices)
     categories = dict(Category.choices)
     rows = []
     for comment in comments:
-        text = comment.masked_text()
+        text = masking.masked_text(comment)
         if len(text) > EXCERPT_LENGTH:
             text = text[: EXCERPT_LENGTH - 1] + "…"
         due = comment.first_response_due_at
@@ -120,16 +164,6 @@ def _holder(comment):
     return comment.assignee.get_username() if comment.assignee else ""
 
 
-def comment_visible_to(comment, user):
-    """Return whether ``user`` may open ``comment``: those who triage, and
-    counsel for what is escalated to them or what they hold."""
-    return (
-        user.can(Capability.TRIAGE)
-        or comment.escalated_to_id == user.pk
-        or comment.assignee_id == user.pk
-    )
-
-
 def escalatees():
     """Return who an escalated comment may be given to: counsel and managers."""
     User = get_user_model()
@@ -143,10 +177,12 @@ def escalatees():
     )
 
 
-def comment_detail(pk):
-    """Return a comment with what its page shows, in a fixed number of queries."""
+def comment_detail(pk, *, user):
+    """Return a comment ``user`` may see with what its page shows, in a fixed
+    number of queries; raise ``Comment.DoesNotExist`` otherwise."""
     return (
-        Comment.objects.select_related("channel", "assignee", "escalated_to")
+        comments_visible_to(user)
+        .select_related("channel", "assignee", "escalated_to")
         .prefetch_related(
             Prefetch("matches", queryset=RuleMatch.objects.order_by("start")),
             Prefetch(
@@ -180,21 +216,39 @@ def rules_of(comment):
     )
 
 
-def pending_answers():
-    return (
-        Answer.objects.filter(status=Answer.Status.PENDING_APPROVAL)
+@dataclass(frozen=True)
+class Shown:
+    """A comment with its text as the person reading the page may see it."""
+
+    comment: Comment
+    text: str
+
+
+def pending_answers(*, user):
+    """Return the answers waiting for approval that ``user`` may see, oldest
+    first, each with its comment's text as ``user`` may see it."""
+    answers = (
+        answers_visible_to(user)
+        .filter(status=Answer.Status.PENDING_APPROVAL)
         .select_related("comment__channel", "author")
+        .prefetch_related("comment__matches")
         .order_by("created_at")
     )
+    return [(answer, masking.visible_text(answer.comment, user)) for answer in answers]
 
 
-def other_comments(comment, limit=10):
-    """Return the author's other comments on the same channel, newest first."""
-    return (
-        Comment.objects.filter(channel_id=comment.channel_id, author=comment.author)
+def other_comments(comment, *, user, limit=10):
+    """Return the author's other comments on the same channel, newest first,
+    as ``Shown`` (text as ``user`` may see it)."""
+    others = (
+        comments_visible_to(user)
+        .filter(channel_id=comment.channel_id, author=comment.author)
         .exclude(pk=comment.pk)
+        .select_related("channel")
+        .prefetch_related("matches")
         .order_by("-posted_at")[:limit]
     )
+    return [Shown(other, masking.visible_text(other, user)) for other in others]
 
 
 def backtest(*, version, days=7, now=None, limit=5000):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.transactions import after_commit
-from moderation import connectors, sla, webhooks
+from moderation import access, connectors, masking, sla, webhooks
 from moderation.models import (
     Answer,
     Comment,
@@ -228,10 +228,21 @@ def _queue_routing(comment_ids, critical_ids):
         alert_critical.delay(comment_id)
 
 
+def _require_scope(actor, comment):
+    """Refuse an action on a comment outside the actor's channels.
+
+    Pages and the API do not find such a comment (404); this is the second
+    line, for every other caller.
+    """
+    if not access.in_scope(actor, comment):
+        raise PermissionDenied(_("This comment is outside your channels."))
+
+
 def comment_claim(*, comment, actor, now=None):
     """Assign a new comment to ``actor``; exactly one of several claimants wins."""
     if not actor.can(Capability.TRIAGE):
         raise PermissionDenied(_("Only responders claim comments."))
+    _require_scope(actor, comment)
     now = now or timezone.now()
     with transaction.atomic():
         won = Comment.objects.filter(
@@ -447,6 +458,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
     _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
     now = now or timezone.now()
     comment = _current(comment)
+    _require_scope(actor, comment)
     if comment.status in (S.NEW, S.ASSIGNED):  # else a conflict, below
         _check_may_act(comment, actor, _("escalate"))
     _require_reason(reason, _("Say why the comment is escalated."))
@@ -561,6 +573,7 @@ def comment_take(*, comment, actor, now=None):
     _require_worker(actor, _("Only responders, counsel and managers take comments."))
     now = now or timezone.now()
     comment = _current(comment)
+    _require_scope(actor, comment)
     if comment.status == S.ESCALATED:
         _check_escalatee(comment, actor, _("take"))
     return _transition(
@@ -584,6 +597,7 @@ def comment_send_back(*, comment, actor, reason, now=None):
     )
     now = now or timezone.now()
     comment = _current(comment)
+    _require_scope(actor, comment)
     if comment.status == S.ESCALATED:
         _check_escalatee(comment, actor, _("send back"))
     _require_reason(reason, _("Say why the comment goes back to the queue."))
@@ -612,6 +626,7 @@ def comment_hide(*, comment, actor, reason="", now=None):
     _require_worker(actor, _("Only responders hide comments."))
     now = now or timezone.now()
     comment = _current(comment)
+    _require_scope(actor, comment)
     if comment.status in SETTLEABLE:  # else a conflict, below
         _check_may_act(comment, actor, _("hide"))
     _require_reason(reason, _("Say why the comment is hidden."))
@@ -633,6 +648,7 @@ def comment_close(*, comment, actor, reason="", now=None):
     _require_worker(actor, _("Only responders close comments."))
     now = now or timezone.now()
     comment = _current(comment)
+    _require_scope(actor, comment)
     if comment.status in SETTLEABLE:  # else a conflict, below
         _check_may_act(comment, actor, _("close"))
     _require_reason(reason, _("Say why the comment needs no action."))
@@ -654,6 +670,7 @@ def comment_release(*, comment, actor, now=None):
         _require(
             actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
         )
+    _require_scope(actor, comment)
     return _transition(
         comment,
         actor=actor,
@@ -692,6 +709,10 @@ def comment_reassign(*, comment, actor, to, now=None):
     if not to.can(Capability.TRIAGE):
         raise ValidationError(
             {"to": _("%(user)s does not answer comments.") % {"user": to}}
+        )
+    if not access.in_scope(to, comment):
+        raise ValidationError(
+            {"to": _("%(user)s does not serve this channel.") % {"user": to}}
         )
     return _transition(
         comment,
@@ -777,6 +798,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
         raise ValidationError({"body": _("Write the answer.")})
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    _require_scope(actor, comment)
     # The person a comment is escalated to answers it straight away: taking
     # it comes first, in the same transaction.
     taking = comment.escalated_to_user(actor)
@@ -866,6 +888,7 @@ def _queue_send(message_id):
 def answer_approve(*, answer, actor, now=None):
     """Publish a pending answer; its author may not approve it."""
     _require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    _require_scope(actor, answer.comment)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
             _("An answer is approved by someone other than its author.")
@@ -900,6 +923,7 @@ def answer_approve(*, answer, actor, now=None):
 def answer_reject(*, answer, actor, reason, now=None):
     """Send a pending answer back to its author with the reason."""
     _require(actor, Capability.APPROVE, _("Only approvers reject answers."))
+    _require_scope(actor, answer.comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what to change.")})
     now = now or timezone.now()
@@ -1086,8 +1110,13 @@ def comments_alert_waiting(*, now=None, limit=100):
 
 
 def _alert(comment, now):
-    """Record and e-mail the alert to the people on shift, else the managers."""
-    people = [p for p in selectors.on_shift(now) if p.can(Capability.TRIAGE)]
+    """Record and e-mail the alert to the people on shift who may see the
+    comment, else the managers; the text goes masked (several recipients)."""
+    people = [
+        p
+        for p in selectors.on_shift(now)
+        if p.can(Capability.TRIAGE) and access.in_scope(p, comment)
+    ]
     if not people:
         people = list(
             get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
@@ -1112,7 +1141,7 @@ def _alert(comment, now):
             ) % {
                 "author": comment.author,
                 "rules": rules,
-                "text": comment.text[:2000],
+                "text": masking.masked_text(comment)[:2000],
                 "path": reverse("moderation:comment", args=[comment.pk]),
             }
         send_mail(subject, body, None, recipients)
@@ -1199,6 +1228,8 @@ def outbox_send_due(*, now=None, limit=200):
 def outbox_retry(*, message, actor, now=None):
     """Put a failed message back in line with a fresh set of attempts."""
     _require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
+    if message.answer_id:
+        _require_scope(actor, message.answer.comment)
     now = now or timezone.now()
     retried = OutboxMessage.objects.filter(
         pk=message.pk, status=OutboxMessage.Status.FAILED

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from governance.transactions import after_commit
+from moderation import access, masking
 from moderation.models import (
     Answer,
     Channel,
@@ -462,7 +463,9 @@ def approvals_sweep(*, now=None, people=None):
                 ).update(approval_escalated_at=now)
                 if not won:
                     continue
-                answer = Answer.objects.select_related("comment").get(pk=answer_id)
+                answer = Answer.objects.select_related("comment__channel").get(
+                    pk=answer_id
+                )
                 _escalate_approval(answer, now, people())
                 total += 1
     return total
@@ -478,7 +481,11 @@ def _escalate_approval(answer, now, people):
         reason=str(answer.pk),
         at=now,
     )
-    others = [p for p in people.approvers if p.pk != answer.author_id]
+    others = [
+        p
+        for p in people.approvers
+        if p.pk != answer.author_id and access.in_scope(p, comment)
+    ]
     on_shift = [p for p in others if p.pk in people.on_shift]
     Notification.objects.bulk_create(
         [
@@ -540,6 +547,8 @@ ESCALATION_KINDS = (
 
 
 def _send(notification):
+    # The text goes masked: an e-mail is forwarded, kept and read on phones,
+    # and its recipient may not be the one who needs the personal data.
     comment = notification.comment
     with translation.override(settings.LANGUAGE_CODE):
         subject = {
@@ -563,7 +572,7 @@ def _send(notification):
         )
         body = _("%(author)s wrote:\n\n%(text)s\n\nDue: %(due)s\nOpen it: %(path)s") % {
             "author": comment.author,
-            "text": comment.text[:2000],
+            "text": masking.masked_text(comment)[:2000],
             "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
             "path": reverse("moderation:comment", args=[comment.pk]),
         }

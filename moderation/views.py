@@ -18,11 +18,10 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import pagination
-from moderation import reports, selectors, services
+from moderation import masking, reports, selectors, services
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
-    Channel,
     Comment,
     Event,
     OutboxMessage,
@@ -108,7 +107,7 @@ def inbox(request):
         response = render(request, "moderation/_inbox_live.html", context)
     else:
         context |= {
-            "channels": Channel.objects.order_by("slug"),
+            "channels": selectors.channels_visible_to(request.user).order_by("slug"),
             "statuses": Comment.Status.choices,
             "categories": Category.choices,
             "bulk": BulkForm(user=request.user),
@@ -176,28 +175,31 @@ def comment_page(request, pk):
     """One comment: the highlighted evidence, guidance, templates, answer, history."""
     _require_worker(request.user)
     try:
-        comment = selectors.comment_detail(pk)
+        comment = selectors.comment_detail(pk, user=request.user)
     except Comment.DoesNotExist:
         raise Http404 from None
     user = request.user
-    if not selectors.comment_visible_to(comment, user):
-        raise PermissionDenied
     escalated = comment.status == Comment.Status.ESCALATED
     handles = comment.escalated_to_user(user) or user.can(Capability.PLAN_COVERAGE)
+    view = masking.comment_view_for(user, comment)
     matches = [
-        Match(m.rule, m.category, m.severity, m.pattern, "", m.start, m.end, m.excerpt)
+        Match(
+            m.rule,
+            m.category,
+            m.severity,
+            m.pattern,
+            "",
+            m.start,
+            m.end,
+            view.excerpts[m.pk],
+        )
         for m in comment.matches.all()
     ]
-    text = (
-        comment.text
-        if comment.personal_data_visible_to(request.user)
-        else comment.masked_text()
-    )
     context = {
         "comment": comment,
-        "pieces": segments(text, matches),
+        "pieces": segments(view.text, matches),
         "rules": selectors.rules_of(comment),
-        "others": selectors.other_comments(comment),
+        "others": selectors.other_comments(comment, user=request.user),
         "now": timezone.now(),
         "can_answer": (
             comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
@@ -237,8 +239,13 @@ def _reason(request):
     return form.cleaned_data["reason"]
 
 
+def _visible_comment(request, pk):
+    """Return the comment ``pk`` if the signed-in person may see it, else 404."""
+    return get_object_or_404(selectors.comments_visible_to(request.user), pk=pk)
+
+
 def _act(request, pk, service, success, **arguments):
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _visible_comment(request, pk)
     if "reason" in arguments and arguments["reason"] is None:
         return redirect("moderation:comment", pk=pk)
     try:
@@ -313,7 +320,7 @@ def reassign(request, pk):
 @login_required
 @require_POST
 def answer(request, pk):
-    comment = get_object_or_404(Comment, pk=pk)
+    comment = _visible_comment(request, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -338,7 +345,10 @@ def approvals(request):
     return render(
         request,
         "moderation/approvals.html",
-        {"answers": selectors.pending_answers(), "now": timezone.now()},
+        {
+            "answers": selectors.pending_answers(user=request.user),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -346,7 +356,7 @@ def approvals(request):
 @require_POST
 def decide(request, pk, decision):
     _require(request.user, Capability.APPROVE)
-    answer_obj = get_object_or_404(Answer, pk=pk)
+    answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
             services.answer_approve(answer=answer_obj, actor=request.user)
@@ -366,7 +376,11 @@ def decide(request, pk, decision):
 @require_POST
 def retry_delivery(request, pk):
     _require(request.user, Capability.APPROVE)
-    message = get_object_or_404(OutboxMessage, pk=pk, answer__isnull=False)
+    message = get_object_or_404(
+        OutboxMessage,
+        pk=pk,
+        answer__in=selectors.answers_visible_to(request.user),
+    )
     if services.outbox_retry(message=message, actor=request.user):
         messages.success(request, _("The delivery is back in line."))
     else:
@@ -384,7 +398,16 @@ def backtest(request, version_pk):
     except ValueError:
         days = 7
     checked, changes = selectors.backtest(version=version, days=days)
-    context = {"version": version, "days": days, "checked": checked, "changes": changes}
+    context = {
+        "version": version,
+        "days": days,
+        "checked": checked,
+        "changes": changes,
+        "rows": [
+            (comment, masking.visible_text(comment, request.user), added, removed)
+            for comment, added, removed in changes
+        ],
+    }
     return render(request, "moderation/backtest.html", context)
 
 

@@ -7,6 +7,13 @@ for anyone signed in, a capability, a tuple of capabilities (any of them), or
 the holders of a capability. The expected answer follows from the roles'
 capabilities, so a capability moved from one role to another moves the
 matrix with it.
+
+Two more personas: an account switched off (``inactive``, a responder whose
+session outlived it), treated as nobody; and a responder scoped to another
+channel (``scoped_responder``), to whom the comments of this one do not exist
+(404). Counsel sees only what is escalated to them: other comments do not exist
+for them either. The comment holds a phone number: nobody but approvers and
+managers (it has no assignee) ever gets it, allowed or not.
 """
 
 import datetime
@@ -16,20 +23,33 @@ import pytest
 
 from moderation import services
 from policies.models import PolicyVersion
-from staffing.roles import Capability
+from staffing.roles import Capability, Role
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "anonymous",
+    "inactive",
     "outsider",
     "api_reader",
     "responder",
+    "scoped_responder",
     "approver",
     "counsel",
     "manager",
 ]
+# Treated as nobody: the sign-in page, or 401.
+SIGNED_OUT = {"anonymous", "inactive"}
 SECRET = "Texte confidentiel du commentaire"
+PERSONAL = "514-555-0199"
+# Who needs to see the comment's personal data (moderation.access).
+SEES_PERSONAL = {"approver", "manager"}
+# Addresses naming a comment (or an answer to one) of the channel, which the
+# scoped responder does not serve; all but the escalated one are hidden from
+# counsel too.
+OUT_OF_SCOPE = ("{comment}", "{claimed}", "{answer}", "{escalated}")
+NOT_ESCALATED = ("{comment}", "{claimed}", "{answer}")
 # Responders, counsel (on what is escalated to them) and managers.
 WORKERS = services.WORKERS
 
@@ -75,12 +95,24 @@ API = [
 
 
 @pytest.fixture
+def personas(personas):
+    """The shared personas, an account switched off and a scoped responder."""
+    return {
+        **personas,
+        "inactive": make_user("inactive", [Role.RESPONDER], is_active=False),
+        "scoped_responder": make_user(
+            "scoped", [Role.RESPONDER], channels=["x-elsewhere"]
+        ),
+    }
+
+
+@pytest.fixture
 def world(personas, channel):
     comment, _ = services.comment_ingest(
         channel=channel,
         external_id="m-1",
         author="someone",
-        text=SECRET,
+        text=f"{SECRET}, appelez-la au {PERSONAL}",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
     # Defamation: its rule sends the escalation to counsel.
@@ -104,7 +136,7 @@ def world(personas, channel):
 def allowed(personas, persona, needs):
     if needs is None:
         return True
-    if persona == "anonymous":
+    if persona in SIGNED_OUT:
         return False
     if needs == "authenticated":
         return True
@@ -116,9 +148,35 @@ def allowed(personas, persona, needs):
     return user.can(needs)
 
 
+def out_of_scope(persona, path, data=None):
+    """Return whether the address names an object ``persona`` may not see."""
+    named = path + repr(data)
+    hidden = {"scoped_responder": OUT_OF_SCOPE, "counsel": NOT_ESCALATED}
+    return any(key in named for key in hidden.get(persona, ()))
+
+
 def sign_in(client, personas, persona):
+    # A session, for the account switched off too: it must not outlive it.
     if persona != "anonymous":
         client.force_login(personas[persona])
+
+
+def sign_in_api(api_client, personas, persona):
+    if persona == "inactive":
+        api_client.force_login(personas[persona])
+    elif persona != "anonymous":
+        api_client.force_authenticate(personas[persona])
+
+
+def assert_nothing_personal(persona, path, body):
+    if persona not in SEES_PERSONAL:
+        assert PERSONAL not in body, (persona, path)
+
+
+def refused_status(persona, path, data=None):
+    """Return the answer to a refused persona: 403, or 404 where the object is
+    one they may not see (it is looked up among those they may)."""
+    return 404 if out_of_scope(persona, path, data) else 403
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -127,29 +185,41 @@ def test_pages(client, personas, world, persona, path, needs):
     sign_in(client, personas, persona)
     response = client.get(path.format(**world))
     body = response.content.decode(errors="replace")
+    assert_nothing_personal(persona, path, body)
+    if persona == "scoped_responder":
+        assert SECRET not in body, (persona, path)
+    if allowed(personas, persona, needs) and out_of_scope(persona, path):
+        assert response.status_code == 404, (persona, path, response.status_code)
+        return
     if allowed(personas, persona, needs):
         assert response.status_code == 200, (persona, path, response.status_code)
         return
-    if persona == "anonymous" or path == "/admin/":
+    if persona in SIGNED_OUT or path == "/admin/":
         # To the sign-in page (the admin has its own).
         assert response.status_code == 302, (persona, path, response.status_code)
         assert "login" in response["Location"]
     else:
-        assert response.status_code == 403, (persona, path, response.status_code)
+        expected = refused_status(persona, path)
+        assert response.status_code == expected, (persona, path, response.status_code)
     assert SECRET not in body
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("path", "needs"), API)
 def test_api(api_client, personas, world, persona, path, needs):
-    if persona != "anonymous":
-        api_client.force_authenticate(personas[persona])
+    sign_in_api(api_client, personas, persona)
     response = api_client.get(path.format(**world))
     body = response.content.decode(errors="replace")
+    assert_nothing_personal(persona, path, body)
+    if persona == "scoped_responder":
+        assert SECRET not in body, (persona, path)
+    if allowed(personas, persona, needs) and out_of_scope(persona, path):
+        assert response.status_code == 404, (persona, path, response.status_code)
+        return
     if allowed(personas, persona, needs):
         assert response.status_code == 200, (persona, path, response.status_code)
         return
-    expected = 401 if persona == "anonymous" else 403
+    expected = 401 if persona in SIGNED_OUT else refused_status(persona, path)
     assert response.status_code == expected, (persona, path, response.status_code)
     assert SECRET not in body
     assert set(response.json()) == {"detail"}
@@ -349,30 +419,49 @@ def test_page_writes(client, personas, writable, persona, path, data, needs):
     refused_to_sign_in = response.status_code == 302 and "login" in response.get(
         "Location", ""
     )
+    if allowed(personas, persona, needs) and out_of_scope(persona, path, data):
+        # Not found; the bulk form refuses the comment and says so.
+        expected = 302 if path == "/inbox/bulk/" else 404
+        assert response.status_code == expected, (persona, path, response.status_code)
+        assert state() == before, (persona, path)
+        return
     if allowed(personas, persona, needs):
         assert response.status_code < 500, (persona, path, response.status_code)
         assert response.status_code != 403 and not refused_to_sign_in, (persona, path)
         return
-    if persona == "anonymous":
+    if persona in SIGNED_OUT:
         assert refused_to_sign_in, (persona, path, response.status_code)
     else:
-        assert response.status_code == 403, (persona, path, response.status_code)
+        assert response.status_code in (403, refused_status(persona, path, data)), (
+            persona,
+            path,
+            response.status_code,
+        )
     assert state() == before, (persona, path)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("method", "path", "data", "needs"), API_WRITES)
 def test_api_writes(api_client, personas, writable, persona, method, path, data, needs):
-    if persona != "anonymous":
-        api_client.force_authenticate(personas[persona])
+    sign_in_api(api_client, personas, persona)
     before = state()
     send = getattr(api_client, method)
     response = send(path.format(**writable), fill(data, writable), format="json")
+    if not (path.endswith(("/claim/", "/take/")) and response.status_code == 200):
+        # Who claims the comment becomes its assignee, and needs to see it.
+        assert_nothing_personal(persona, path, response.content.decode())
+    if allowed(personas, persona, needs) and out_of_scope(persona, path):
+        assert response.status_code == 404, (persona, path, response.status_code)
+        assert state() == before, (persona, path)
+        return
     if allowed(personas, persona, needs):
         assert response.status_code < 500, (persona, path, response.status_code)
         assert response.status_code not in (401, 403), (persona, path, response.json())
         return
-    expected = 401 if persona == "anonymous" else 403
-    assert response.status_code == expected, (persona, path, response.status_code)
+    # Refused by capability before the object is looked up (403), or not found
+    # among the objects one may see (404).
+    refused = {403, refused_status(persona, path)}
+    expected = {401} if persona in SIGNED_OUT else refused
+    assert response.status_code in expected, (persona, path, response.status_code)
     assert set(response.json()) == {"detail"}
     assert state() == before, (persona, path)
