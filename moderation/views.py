@@ -240,7 +240,9 @@ def _reason(request):
 
 
 def _visible_comment(request, pk):
-    """Return the comment ``pk`` if the signed-in person may see it, else 404."""
+    """Return the comment ``pk`` if the signed-in person may see it, else 404
+    (403 for those who do not work on comments at all)."""
+    _require_worker(request.user)
     return get_object_or_404(selectors.comments_visible_to(request.user), pk=pk)
 
 

@@ -177,7 +177,7 @@ def test_reject_needs_a_reason(client_for):
         ("approver", 200),
         ("manager", 200),
         ("api_reader", 403),
-        ("counsel", 403),  # not escalated to them
+        ("counsel", 404),  # not escalated to them: not one they see
         ("outsider", 403),
     ],
 )
@@ -301,10 +301,11 @@ def test_an_escalation_through_the_api(client_for, personas, api_client):
     )
     assert moved.json()["escalated_to"] == "counsel2"
     assert Comment.objects.get().escalated_to == other
-    # Sending back needs a reason, and the person it is escalated to.
+    # Sending back needs a reason, and the person it is escalated to: to the
+    # counsel it left, the comment is no longer one they see.
     assert (
         client_for("counsel").post(f"{url}/send-back/", {"reason": "x"}).status_code
-        == 403
+        == 404
     )
     api_client.force_authenticate(other)
     back = api_client

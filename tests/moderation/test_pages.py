@@ -507,10 +507,10 @@ def test_counsel_works_on_what_is_escalated_to_them_from_the_pages(
     client.force_login(personas["counsel"])
     inbox = client.get(reverse("moderation:inbox"), {"assigned": "escalated"})
     assert [row.comment.pk for row in inbox.context["rows"]] == [escalated.pk]
-    # Counsel's inbox holds only what is theirs; other comments are refused.
+    # Counsel's inbox holds only what is theirs; other comments are not found.
     everything = client.get(reverse("moderation:inbox"))
     assert [row.comment.pk for row in everything.context["rows"]] == [escalated.pk]
-    assert client.get(reverse("moderation:comment", args=[other.pk])).status_code == 403
+    assert client.get(reverse("moderation:comment", args=[other.pk])).status_code == 404
     page = client.get(reverse("moderation:comment", args=[escalated.pk]))
     html = page.content.decode()
     assert "Transmis à counsel" in html
