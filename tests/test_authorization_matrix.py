@@ -32,6 +32,7 @@ PAGES = [
     ("/dashboard/", Capability.VIEW_DASHBOARD),
     ("/backtest/{version}/", Capability.EDIT_POLICIES),
     ("/admin/", Capability.EDIT_POLICIES),
+    ("/account/tokens/", "authenticated"),
 ]
 
 API = [
@@ -139,6 +140,7 @@ PAGE_WRITES = [
         Capability.PLAN_COVERAGE,
     ),
     ("/coverage/shifts/{shift}/delete/", {}, Capability.PLAN_COVERAGE),
+    ("/account/tokens/", {"name": "script", "days": "30"}, "authenticated"),
 ]
 API_WRITES = [
     ("post", "/api/v1/comments/", ITEM, Capability.INGEST),
@@ -220,7 +222,7 @@ def writable(world, personas, channel):
 def state():
     """Everything a write could change."""
     from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
-    from staffing.models import Shift
+    from staffing.models import ApiToken, Shift
 
     return (
         list(Comment.objects.order_by("pk").values_list("pk", "status", "assignee")),
@@ -229,6 +231,7 @@ def state():
         list(Shift.objects.order_by("pk").values_list("pk", "starts_at")),
         list(Channel.objects.order_by("pk").values_list("slug", "active")),
         Event.objects.count(),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 

@@ -1,0 +1,46 @@
+"""API authentication by ``Authorization: Token <secret>``, against hashed tokens."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from staffing import services
+from staffing.models import ApiToken
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """Authenticate a request by the digest of its token's secret."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        words = authentication.get_authorization_header(request).split()
+        if not words or words[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(words) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: send “Token <secret>”.")
+            )
+        try:
+            secret = words[1].decode("ascii")
+        except UnicodeDecodeError:
+            secret = ""
+        now = timezone.now()
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=services.api_token_digest(secret))
+            .first()
+            if secret
+            else None
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This token was revoked."))
+        if token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("This token has expired."))
+        services.api_token_touch(token=token, now=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
