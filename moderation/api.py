@@ -167,6 +167,10 @@ class CommentViewSet(
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
 
+    @property
+    def throttle_scope(self):
+        return "ingest" if self.action == "create" else None
+
     def get_permissions(self):
         if self.action == "create":
             return [capability_permission(Capability.INGEST)()]
@@ -285,6 +289,7 @@ class BulkIngestView(APIView):
     """Ingest up to 500 comments; each item gets its own result or errors."""
 
     permission_classes = [capability_permission(Capability.INGEST)]
+    throttle_scope = "ingest"
 
     @extend_schema(
         request=IngestSerializer(many=True), responses={200: OpenApiTypes.OBJECT}
@@ -352,6 +357,7 @@ class WebhookView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "ingest"
 
     @extend_schema(
         request=WebhookIngestSerializer,

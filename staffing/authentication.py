@@ -4,12 +4,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from governance.throttling import FailedAuthentication
 from staffing import services
 from staffing.models import ApiToken
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """Authenticate a request by the digest of its token's secret."""
+    """Authenticate a request by the digest of its token's secret.
+
+    Every failure counts against the client's address; an address that failed
+    too often gets 429 for every token until its window ends.
+    """
 
     keyword = "Token"
 
@@ -17,7 +22,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         words = authentication.get_authorization_header(request).split()
         if not words or words[0].lower() != self.keyword.lower().encode():
             return None
+        failures = FailedAuthentication(request)
+        failures.refuse_if_exceeded()
         if len(words) != 2:
+            failures.record()
             raise exceptions.AuthenticationFailed(
                 _("Invalid token header: send “Token <secret>”.")
             )
@@ -34,10 +42,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             else None
         )
         if token is None or not token.user.is_active:
+            failures.record()
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
+            failures.record()
             raise exceptions.AuthenticationFailed(_("This token was revoked."))
         if token.expires_at <= now:
+            failures.record()
             raise exceptions.AuthenticationFailed(_("This token has expired."))
         services.api_token_touch(token=token, now=now)
         return token.user, token

@@ -33,6 +33,14 @@ def make_token(user, name="tests", days=30):
     return api_token_create(user=user, name=name, days=days)[1]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with no request counted against any rate limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db):
     """Return a dict of users keyed by persona name."""
