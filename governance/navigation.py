@@ -26,7 +26,6 @@ NAV_ITEMS = (
     NavItem("moderation:sla", _("Response times"), Capability.VIEW_DASHBOARD),
     NavItem("dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
     NavItem("admin:index", _("Administration"), Capability.EDIT_POLICIES),
-    NavItem("staffing:api-tokens", _("API tokens"), Capability.READ_API),
 )
 
 
