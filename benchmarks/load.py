@@ -53,11 +53,11 @@ def prepare(comments):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
 
     from benchmarks.inbox import fill
     from staffing.models import User
     from staffing.roles import Role
+    from staffing.services import api_token_create
 
     responder = fill(comments)
     session = SessionStore()
@@ -67,8 +67,8 @@ def prepare(comments):
     session.create()
     connector = User.objects.create(username="connector")
     connector.groups.add(Group.objects.get(name=Role.API_READER))
-    token = Token.objects.create(user=connector)
-    return session.session_key, token.key, "channel-1"
+    _token, secret = api_token_create(user=connector, name="load", days=1)
+    return session.session_key, secret, "channel-1"
 
 
 def free_port():
@@ -261,6 +261,10 @@ def main():
         "DATABASE_URL": url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "governance.settings",
+        # Capacity is measured, not the rate limits: one token plays every
+        # connector, from one address.
+        "API_RATE_INGEST": "1000000/min",
+        "API_RATE_INGEST_ADDRESS": "1000000/min",
     }
     server = subprocess.Popen(  # noqa: S603 (our own executable)
         [

@@ -6,6 +6,7 @@ the value it could not use, so a bad deployment fails at start-up with one line.
 
 import math
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -154,6 +155,50 @@ def env_email(name, default, *, environ=os.environ):
             EMAIL_USE_SSL=parts.scheme == "smtps",
         )
     return config
+
+
+_RATE = re.compile(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def env_rate(name, default, *, environ=os.environ):
+    """Return a request rate such as ``100/min`` (per s, min, hour or day)."""
+    value = env_str(name, default, environ=environ)
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: write it as 100/min (s, min, hour, day)."
+        )
+    return value
+
+
+def env_cache(name, default, *, environ=os.environ):
+    """Return a Django CACHES entry parsed from a URL.
+
+    Supported schemes: ``redis`` / ``rediss`` (shared by every process),
+    ``file`` (a folder, shared by the processes of one machine) and ``locmem``
+    (one process only).
+    """
+    from urllib.parse import urlsplit
+
+    url = env_str(name, default, environ=environ)
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "governance",
+            # An unreachable cache costs a request one second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    if parts.scheme == "file" and parts.path:
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parts.path,
+        }
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"{name}={url!r}: use redis://host:port/db, file:///path or locmem://."
+    )
 
 
 def persistent_secret(path: Path) -> str:

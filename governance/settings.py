@@ -16,11 +16,13 @@ from kombu import Queue
 
 from governance.env import (
     env_bool,
+    env_cache,
     env_database,
     env_email,
     env_float,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
     env_url_list,
@@ -57,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -234,10 +235,27 @@ SESSION_COOKIE_HTTPONLY = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated client gets 401 with a
-        # WWW-Authenticate header rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # WWW-Authenticate header rather than 403. Tokens are stored hashed.
+        "staffing.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Views opt in with ``throttle_scope``: counted per token and per address.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "governance.throttling.TokenRateThrottle",
+        "governance.throttling.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "ingest": env_rate("API_RATE_INGEST", "600/min"),
+        "ingest_address": env_rate("API_RATE_INGEST_ADDRESS", "1200/min"),
+        "classify": env_rate("API_RATE_CLASSIFY", "120/min"),
+        "classify_address": env_rate("API_RATE_CLASSIFY_ADDRESS", "240/min"),
+        # Failed token authentications per address, after which every token
+        # from that address gets 429 until the window ends.
+        "auth_failure": env_rate("API_RATE_AUTH_FAILURES", "20/min"),
+    },
+    # Proxies in front of the server whose X-Forwarded-For is trusted for the
+    # client's address; 0 uses the connection's address, which no client forges.
+    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0, minimum=0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies of a bounded size (per view) and nesting.
     "DEFAULT_PARSER_CLASSES": [
@@ -289,6 +307,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_SOCKET_TIMEOUT,
     "retry_on_timeout": False,
     "socket_keepalive": True,
+}
+# The cache holds the API's rate-limit counters, which every web worker must
+# share: the broker's Redis when there is one, else a folder under var/.
+CACHES = {
+    "default": env_cache(
+        "CACHE_URL",
+        CELERY_BROKER_URL
+        if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+        else f"file://{(VAR_DIR / 'cache').as_posix()}",
+    )
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(CELERY_BROKER_URL.removeprefix("filesystem://"))

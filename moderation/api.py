@@ -200,6 +200,10 @@ class CommentViewSet(
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
 
+    @property
+    def throttle_scope(self):
+        return "ingest" if self.action == "create" else None
+
     def get_permissions(self):
         if self.action == "create":
             return [capability_permission(Capability.INGEST)()]
@@ -381,6 +385,7 @@ class BulkIngestView(APIView):
 
     permission_classes = [capability_permission(Capability.INGEST)]
     max_body_bytes = BULK_MAX_BYTES
+    throttle_scope = "ingest"
 
     @extend_schema(
         request=IngestSerializer(many=True),
@@ -457,6 +462,7 @@ class WebhookView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "ingest"
 
     @extend_schema(
         request=WebhookIngestSerializer,

@@ -286,6 +286,8 @@ class ClassifyResponseSerializer(serializers.Serializer):
 class ClassifyView(StrictQueryParametersMixin, APIView):
     """Check a text against the published rulebook; nothing is stored."""
 
+    throttle_scope = "classify"
+
     @extend_schema(
         request=ClassifyRequestSerializer,
         responses={200: ClassifyResponseSerializer, 409: OpenApiTypes.OBJECT},

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from governance import dates
 from staffing.models import RotaTemplate, Shift
@@ -73,3 +74,28 @@ class RotaForm(forms.Form):
         label=_("Rota"), queryset=RotaTemplate.objects.order_by("name")
     )
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=26, initial=4)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for and how long it lives."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the connector that uses it."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[],
+        initial=90,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from staffing.services import TOKEN_LIFETIME_DAYS
+
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in TOKEN_LIFETIME_DAYS
+        ]

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from staffing import businesstime, coverage
-from staffing.models import BusinessCalendar, Shift
+from staffing.models import ApiToken, BusinessCalendar, Shift
 from staffing.publicholidays import statutory_holidays
 from staffing.roles import Capability
 
@@ -133,3 +133,8 @@ def on_shift(at):
         .distinct()
         .prefetch_related("groups", "grants", "accreditations")
     )
+
+
+def api_tokens_of(user):
+    """Return ``user``'s API tokens, newest first (index ``staffing_token_user``)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

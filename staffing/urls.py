@@ -9,4 +9,10 @@ urlpatterns = [
     path("coverage/shifts/", views.shift_add, name="shift-add"),
     path("coverage/shifts/<int:pk>/delete/", views.shift_delete, name="shift-delete"),
     path("coverage/rota/", views.rota_generate, name="rota-generate"),
+    path("account/tokens/", views.api_tokens, name="api-tokens"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        views.api_token_revoke,
+        name="api-token-revoke",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The coverage page: who is on shift this week, and when nobody is."""
+"""The coverage page (who is on shift this week, and when nobody is) and the
+API tokens page (each signed-in user's own tokens)."""
 
 import contextlib
 import datetime
@@ -14,13 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from governance import dates
 from staffing import selectors, services
 from staffing.coverage import longest as longest_gap
-from staffing.forms import RotaForm, ShiftForm
-from staffing.models import BusinessCalendar, Shift
+from staffing.forms import ApiTokenForm, RotaForm, ShiftForm
+from staffing.models import ApiToken, BusinessCalendar, Shift
 from staffing.roles import Capability
 
 
@@ -179,3 +181,44 @@ def rota_generate(request):
         % {"created": created, "skipped": skipped},
     )
     return _back(request)
+
+
+@login_required
+@never_cache
+def api_tokens(request):
+    """List the user's tokens; create one and show its secret this once."""
+    form = ApiTokenForm(request.POST or None)
+    secret, created, status = None, None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created, secret = services.api_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form = ApiTokenForm()
+        if secret is None:
+            status = 400
+    context = {
+        "form": form,
+        "secret": secret,
+        "created": created,
+        "tokens": selectors.api_tokens_of(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "staffing/api_tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    """Revoke one of the user's own tokens; others' are 404 here."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if services.api_token_revoke(actor=request.user, token=token):
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("staffing:api-tokens")

@@ -27,6 +27,21 @@ def make_user(username, roles, **extra):
     return user
 
 
+def make_token(user, name="tests", days=30):
+    """Create an API token for ``user``; return its secret."""
+    from staffing.services import api_token_create
+
+    return api_token_create(user=user, name=name, days=days)[1]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with no request counted against any rate limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db):
     """Return a dict of users keyed by persona name."""

@@ -34,3 +34,14 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "localhost", "testserver"]  # noqa: F405
 # The receivers tests post to listen on loopback; the tests of the refusal
 # turn this off again.
 OUTBOUND_ALLOW_PRIVATE_ADDRESSES = True
+# Each test process counts requests in its own memory, emptied before every
+# test (tests/conftest.py); rates are high enough that only the tests of
+# throttling, which set their own, meet them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+        REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # noqa: F405
+        "100000/min",
+    ),
+}

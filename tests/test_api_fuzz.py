@@ -8,12 +8,13 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
+
+from tests.conftest import make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def keep_the_test_connection():
 
 @pytest.fixture
 def token(personas, channel):
-    return Token.objects.create(user=personas["manager"]).key
+    return make_token(personas["manager"])
 
 
 @schema.parametrize()

@@ -75,6 +75,7 @@ PAGES = [
     ("/dashboard/", Capability.VIEW_DASHBOARD),
     ("/backtest/{version}/", Capability.EDIT_POLICIES),
     ("/admin/", Capability.EDIT_POLICIES),
+    ("/account/tokens/", "authenticated"),
 ]
 
 API = [
@@ -274,6 +275,7 @@ PAGE_WRITES = [
         Capability.PLAN_COVERAGE,
     ),
     ("/coverage/shifts/{shift}/delete/", {}, Capability.PLAN_COVERAGE),
+    ("/account/tokens/", {"name": "script", "days": "30"}, "authenticated"),
 ]
 API_WRITES = [
     ("post", "/api/v1/comments/", ITEM, Capability.INGEST),
@@ -384,7 +386,7 @@ def writable(world, personas, channel):
 def state():
     """Everything a write could change."""
     from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
-    from staffing.models import Shift
+    from staffing.models import ApiToken, Shift
 
     return (
         list(
@@ -397,6 +399,7 @@ def state():
         list(Shift.objects.order_by("pk").values_list("pk", "starts_at")),
         list(Channel.objects.order_by("pk").values_list("slug", "active")),
         Event.objects.count(),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 

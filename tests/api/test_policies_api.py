@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from policies.models import Disclosure, Notice, PolicyVersion
 from policies.services import policy_version_create_draft, policy_version_publish
+from tests.conftest import make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,8 @@ def test_the_policy_api_is_read_only(api_client, framework, manager, method):
 
 
 def test_token_authentication(api_client, framework, personas):
-    token = Token.objects.create(user=personas["api_reader"])
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    secret = make_token(personas["api_reader"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     assert api_client.get("/api/v1/rules/").status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert api_client.get("/api/v1/rules/").status_code == 401

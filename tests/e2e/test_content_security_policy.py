@@ -45,6 +45,8 @@ def test_pages_run_under_the_policy(
         "/admin/",
         f"/admin/policies/rule/{rule.pk}/change/",
         "/admin/moderation/comment/",
+        "/account/tokens/",
+        "/admin/staffing/apitoken/",
         "/api/docs/",
     ]:
         page.goto(live_server.url + path)

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from governance.celery import app
 from governance.models import Heartbeat
@@ -34,6 +33,7 @@ from moderation.models import (
     SlaPolicy,
 )
 from staffing.models import Shift
+from tests.conftest import make_token
 from tests.processes import (
     Gunicorn,
     SilentServer,
@@ -308,7 +308,7 @@ def web_backends():
 def test_gunicorn_recovers_when_postgresql_drops_its_connections(
     channel, personas, folder
 ):
-    token = Token.objects.create(user=personas["api_reader"]).key
+    token = make_token(personas["api_reader"])
     auth = {"Authorization": f"Token {token}"}
     web = Gunicorn(folder, workers=2)
     try:
@@ -367,7 +367,7 @@ def test_ingest_goes_on_while_the_broker_is_away_and_routing_catches_up(
         starts_at=now - datetime.timedelta(hours=1),
         ends_at=now + datetime.timedelta(hours=1),
     )
-    token = Token.objects.create(user=personas["api_reader"]).key
+    token = make_token(personas["api_reader"])
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     worker = Worker(folder, CELERY_BROKER_URL=url)
     web = Gunicorn(folder, workers=1, CELERY_BROKER_URL=url)
