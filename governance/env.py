@@ -186,8 +186,9 @@ def env_cache(name, default, *, environ=os.environ):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "governance",
-            # An unreachable cache costs a request one second, not a worker.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A cache that hangs costs a request half a second, not a worker
+            # (and the rate limits then pause; see governance.throttling).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     if parts.scheme == "file" and parts.path:
         return {

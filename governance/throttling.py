@@ -12,6 +12,9 @@ on Redis, every gunicorn worker shares them. A window allows at most twice its
 rate across its boundary, the price of one counter per window instead of one
 timestamp per request. When the cache cannot be reached, requests are let
 through and the failure is logged: a rate limit must not take the API down.
+After a failure the process leaves the cache alone for ``CACHE_PAUSE_SECONDS``,
+so that a Redis that accepts connections and never answers costs one timeout
+per pause rather than several per request.
 """
 
 import logging
@@ -27,6 +30,19 @@ from rest_framework.throttling import BaseThrottle
 logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+CACHE_PAUSE_SECONDS = 5.0
+# Until when (time.monotonic()) this process does not ask the cache.
+_cache_paused_until = 0.0
+
+
+def _cache_paused():
+    return time.monotonic() < _cache_paused_until
+
+
+def _cache_failed():
+    global _cache_paused_until
+    _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+    logger.warning("Throttle cache unavailable; not counting", exc_info=True)
 
 
 def parse_rate(rate):
@@ -65,14 +81,18 @@ class Window:
 
     def count(self):
         """Return how many requests the window holds; 0 if the cache is away."""
+        if _cache_paused():
+            return 0
         try:
             return cache.get(self.key, 0)
         except Exception:  # any cache backend's connection error
-            logger.warning("Throttle cache unavailable; not counting", exc_info=True)
+            _cache_failed()
             return 0
 
     def add(self):
         """Count one more request; return the new count (0 if the cache is away)."""
+        if _cache_paused():
+            return 0
         try:
             # Outlives the window a little so that a late increment finds it.
             cache.add(self.key, 0, timeout=self.seconds + 60)
@@ -81,7 +101,7 @@ class Window:
             cache.set(self.key, 1, timeout=self.seconds + 60)
             return 1
         except Exception:  # any cache backend's connection error
-            logger.warning("Throttle cache unavailable; not counting", exc_info=True)
+            _cache_failed()
             return 0
 
 

@@ -4,6 +4,7 @@ the cache, which may go away without taking the API with it."""
 
 import datetime
 import secrets
+import time
 
 import pytest
 import time_machine
@@ -189,6 +190,27 @@ def test_the_api_answers_when_the_cache_is_away(
     assert [ingest(api_client, secret, n).status_code for n in range(7)] == [201] * 7
     api_client.credentials(HTTP_AUTHORIZATION="Token wrong")
     assert api_client.get("/api/v1/rules/").status_code == 401
+
+
+def test_a_cache_that_never_answers_costs_one_timeout_per_pause(
+    api_client, personas, channel, settings, monkeypatch
+):
+    """A Redis that accepts connections and never answers: the first request
+    waits for one read timeout, the next ones do not ask it at all."""
+    from tests.processes import SilentServer
+
+    silent = SilentServer()
+    settings.CACHES = {"default": env.env_cache("CACHE_URL", silent.url())}
+    monkeypatch.setattr(throttling, "_cache_paused_until", 0.0)
+    secret = make_token(personas["api_reader"])
+    timings = []
+    for number in range(6):
+        began = time.monotonic()
+        assert ingest(api_client, secret, number).status_code == 201
+        timings.append(time.monotonic() - began)
+    assert timings[0] < 1.5, timings  # one read timeout (0.5 s)
+    assert max(timings[1:]) < 0.4, timings  # paused: the cache is not asked
+    assert silent.accepted >= 1
 
 
 @pytest.mark.parametrize("rate", ["100/min", "5/s", "1/hour", "20/day", "3/m"])
