@@ -424,7 +424,7 @@ def test_a_broker_that_never_answers_holds_neither_ingest_nor_healthz(
     """Two sync workers, six clients polling /healthz and one posting comments,
     all against a Redis broker that accepts connections and never answers."""
     broker = SilentServer()
-    token = Token.objects.create(user=personas["api_reader"]).key
+    token = make_token(personas["api_reader"])
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     web = Gunicorn(folder, workers=2, CELERY_BROKER_URL=broker.url())
     polls, stop = [], threading.Event()
