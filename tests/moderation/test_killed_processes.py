@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from governance.celery import app
-from governance.models import Heartbeat
+from governance.models import Heartbeat, OutgoingMail
 from moderation import connectors, services
 from moderation.models import (
     Channel,
@@ -166,6 +166,7 @@ def sweep_settled(receiver, count=3):
         and len(receiver.received) == 2 * count
         and notifications.exists()
         and not notifications.filter(sent_at__isnull=True).exists()
+        and not OutgoingMail.objects.exclude(status="sent").exists()
     )
 
 

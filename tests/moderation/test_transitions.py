@@ -198,3 +198,24 @@ def test_answering_needs_the_claim(channel, personas):
     comment = new_comment(channel)
     with pytest.raises(services.Conflict, match="Claim the comment"):
         services.answer_submit(comment=comment, actor=personas["responder"], body="Hi")
+
+
+def test_every_audit_action_written_anywhere_has_a_translated_label():
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    written = set()
+    for app in ("moderation", "policies", "staffing", "governance"):
+        for path in Path(app).rglob("*.py"):
+            written |= set(re.findall(r'action="([a-z_]+)"', path.read_text()))
+    written -= {"store_true", "store_false"}  # management commands' arguments
+    assert written <= set(Event.Action.values)
+    with translation.override("en"):
+        english = {value: str(label) for value, label in Event.Action.choices}
+    with translation.override("fr"):
+        french = {value: str(label) for value, label in Event.Action.choices}
+        assert Event(action="sla_breached").action_label == french["sla_breached"]
+    assert [value for value in english if french[value] == english[value]] == []
+    assert Event(action="some_future_action").action_label == "some_future_action"
