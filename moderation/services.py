@@ -286,18 +286,39 @@ def webhook_accept(*, channel, timestamp, signature, body, now=None):
 S = Comment.Status
 
 
-def _transition(comment, *, actor, action, allowed_from, to, reason="", now, **changes):
+def _transition(
+    comment,
+    *,
+    actor,
+    action,
+    allowed_from,
+    to,
+    reason="",
+    now,
+    held_by=None,
+    **changes,
+):
     """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
 
-    The conditional update makes concurrent transitions safe: only one of two
-    racing actions finds the comment still in a status it may leave. Any
-    transition ends a wait for routing: the next gap is a new one.
+    The row is locked before its status is read, so that the event records the
+    status the comment really left, and the conditional update makes racing
+    actions safe: only one finds the comment still in a status it may leave
+    (and, with ``held_by``, still assigned to that person). Any transition
+    ends a wait for routing: the next gap is a new one.
     """
     with transaction.atomic():
-        current = Comment.objects.filter(pk=comment.pk).values("status").first()
-        updated = Comment.objects.filter(pk=comment.pk, status__in=allowed_from).update(
-            status=to, routing_gap_since=None, **changes
+        current = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values("status", "assignee_id")
+            .first()
         )
+        held = {} if held_by is None else {"assignee": held_by}
+        if held_by is not None and current["assignee_id"] != held_by.pk:
+            raise Conflict(_("Claim the comment before answering it."))
+        updated = Comment.objects.filter(
+            pk=comment.pk, status__in=allowed_from, **held
+        ).update(status=to, routing_gap_since=None, **changes)
         if not updated:
             raise Conflict(
                 _("This comment is %(status)s: it cannot be %(action)s.")
@@ -504,6 +525,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 actor=actor,
                 action="answer_submitted",
                 allowed_from=(S.ASSIGNED,),
+                held_by=actor,
                 to=S.PENDING_APPROVAL,
                 reason=answer.needs_approval_because,
                 now=now,
@@ -523,6 +545,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 actor=actor,
                 action="answered",
                 allowed_from=(S.ASSIGNED,),
+                held_by=actor,
                 to=S.ANSWERED,
                 first_responded_at=now,
                 now=now,
