@@ -438,6 +438,40 @@ def comment_reassign(*, comment, actor, to, now=None):
     )
 
 
+def comments_release_held(*, user, now=None):
+    """Give the comments ``user`` holds back to the queue, each with its
+    ``released`` event, and route them again after commit; return their ids.
+
+    Called when the user's account is deleted, in the deletion's transaction:
+    without it, their comments would stay assigned to nobody.
+    """
+    now = now or timezone.now()
+    held = list(
+        Comment.objects.filter(assignee=user, status=S.ASSIGNED).values_list(
+            "pk", flat=True
+        )
+    )
+    released = []
+    for pk in held:
+        try:
+            _transition(
+                Comment(pk=pk),
+                actor=None,
+                action="released",
+                allowed_from=(S.ASSIGNED,),
+                to=S.NEW,
+                assignee=None,
+                reason="the assignee's account was deleted",
+                now=now,
+            )
+        except Conflict:  # moved on meanwhile: not held any more
+            continue
+        released.append(pk)
+    if released:
+        after_commit(_queue_routing, released, [])
+    return released
+
+
 BULK_ACTIONS = ("close", "hide", "escalate", "assign")
 
 

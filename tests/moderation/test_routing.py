@@ -268,3 +268,36 @@ def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, persona
     assert services.comment_route(comment=comment) == personas["responder"]
     comment.refresh_from_db()
     assert comment.routing_gap_since is None
+
+
+def test_deleting_a_user_returns_their_comments_to_the_queue(
+    channel, personas, django_capture_on_commit_callbacks
+):
+    leaving = make_user("leaving", [Role.RESPONDER])
+    on_shift(leaving)
+    comment = ingest(channel, "c-1")
+    closed = ingest(channel, "c-2")
+    assert services.comment_route(comment=comment) == leaving
+    assert services.comment_route(comment=closed) == leaving
+    services.comment_close(comment=closed, actor=personas["manager"])
+    staying = make_user("staying", [Role.RESPONDER])
+    on_shift(staying)
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
+    comment.refresh_from_db()
+    # Back in the queue with its event, then routed again after commit.
+    assert (comment.status, comment.assignee) == ("assigned", staying)
+    assert list(comment.events.values_list("action", "before", "after")) == [
+        ("ingested", "", "new"),
+        ("routed", "new", "assigned"),
+        ("released", "assigned", "new"),
+        ("routed", "new", "assigned"),
+    ]
+    released = comment.events.get(action="released")
+    assert (released.actor, released.reason) == (
+        None,
+        "the assignee's account was deleted",
+    )
+    closed.refresh_from_db()
+    assert (closed.status, closed.assignee) == ("closed", None)
+    assert not closed.events.filter(action="released").exists()
