@@ -270,6 +270,18 @@ def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, persona
     assert comment.routing_gap_since is None
 
 
+def test_the_people_on_shift_answer_what_they_may_do_without_a_query(
+    channel, django_assert_num_queries
+):
+    from staffing.selectors import on_shift as people_on_shift
+
+    for name in ("alice", "bob", "carl"):
+        on_shift(make_user(name, [Role.RESPONDER]))
+    people = people_on_shift(timezone.now())
+    with django_assert_num_queries(0):
+        assert [person.can("triage") for person in people] == [True] * 3
+
+
 def test_deleting_a_user_returns_their_comments_to_the_queue(
     channel, personas, django_capture_on_commit_callbacks
 ):
