@@ -59,6 +59,12 @@ class OutgoingMail(models.Model):
                 name="governance_mail_due_idx",
                 condition=models.Q(status="pending"),
             ),
+            # The dashboard counts the failed ones, which wait for a manager.
+            models.Index(
+                fields=["created_at"],
+                name="governance_mail_failed_idx",
+                condition=models.Q(status="failed"),
+            ),
         ]
 
     def __str__(self):

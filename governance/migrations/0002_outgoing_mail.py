@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'outgoing e-mail',
                 'verbose_name_plural': 'outgoing e-mails',
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='governance_mail_due_idx')],
+                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='governance_mail_due_idx'), models.Index(condition=models.Q(('status', 'failed')), fields=['created_at'], name='governance_mail_failed_idx')],
             },
         ),
     ]

@@ -214,3 +214,17 @@ def test_staffing_and_policies_mails_are_sent_after_commit(
     ]
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_failed_and_waiting_mails(client, personas):
+    failed, _waiting = queue(), queue()
+    OutgoingMail.objects.filter(pk=failed.pk).update(status="failed")
+    client.force_login(personas["manager"])
+    page = client.get("/dashboard/").content.decode()
+    assert "1 en échec, 1 en attente" in page
+    assert "/admin/governance/outgoingmail/?status__exact=failed" in page
+    client.force_login(personas["approver"])  # reads the dashboard, not the admin
+    page = client.get("/dashboard/").content.decode()
+    assert "1 en échec, 1 en attente" in page
+    assert "/admin/governance/outgoingmail/" not in page
