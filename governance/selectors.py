@@ -9,7 +9,7 @@ from governance.celery import (
     broker_paused,
 )
 from governance.celery import app as celery_app
-from governance.models import Heartbeat
+from governance.models import Heartbeat, OutgoingMail
 
 # The worker beats every minute; allow one missed beat before calling it late.
 HEARTBEAT_STALE_AFTER_SECONDS = 150
@@ -78,3 +78,15 @@ def worker_status(*, now=None):
         and (now - seen_at).total_seconds() <= HEARTBEAT_STALE_AFTER_SECONDS
     )
     return {"ok": recent, "last_seen": seen_at}
+
+
+def mail_status():
+    """Return how many e-mails failed (waiting for a manager) and are waiting."""
+    try:
+        failed = OutgoingMail.objects.filter(status=OutgoingMail.Status.FAILED).count()
+        waiting = OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.PENDING
+        ).count()
+    except Exception:  # the database is down: its own row says so
+        return {"ok": False, "failed": None, "waiting": None}
+    return {"ok": failed == 0, "failed": failed, "waiting": waiting}

@@ -1,8 +1,18 @@
 """Site-wide state changes."""
 
-from django.utils import timezone
+import datetime
+import logging
 
-from governance.models import Heartbeat
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import Heartbeat, OutgoingMail
+from governance.transactions import after_commit
+
+logger = logging.getLogger(__name__)
 
 
 def heartbeat_record(*, name, now=None):
@@ -10,3 +20,127 @@ def heartbeat_record(*, name, now=None):
     now = now or timezone.now()
     Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
     return now
+
+
+# -- outgoing e-mail ------------------------------------------------------------
+
+# Attempts before a mail is marked failed and waits for someone to retry it;
+# waits between attempts double from one minute up to an hour (about 4 h in all),
+# as for the outbox of the platforms.
+MAIL_MAX_ATTEMPTS = 10
+MAIL_FIRST_WAIT = datetime.timedelta(minutes=1)
+MAIL_LONGEST_WAIT = datetime.timedelta(hours=1)
+# How long an attempt holds a mail: longer than the SMTP timeout, so that two
+# senders never send it at once, short enough that a killed worker's mail is
+# picked up again by the next sweep.
+MAIL_LEASE = datetime.timedelta(minutes=2)
+SUBJECT_LENGTH = OutgoingMail._meta.get_field("subject").max_length
+
+
+def mail_queue(*, kind, recipients, subject, body, now=None):
+    """Write an e-mail to send once the current transaction commits; return it.
+
+    Call it inside the transaction that decides the e-mail: if that rolls
+    back, no mail leaves; if it commits, the mail is sent by a task, never
+    inside the transaction. Without recipients, nothing is written (None).
+    """
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return None
+    now = now or timezone.now()
+    # A line break in a subject is refused by the mail library: flatten it.
+    subject = " ".join(str(subject).split())[:SUBJECT_LENGTH]
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        recipients=recipients,
+        subject=subject,
+        body=str(body),
+        created_at=now,
+        # Due at once by the clock the sender reads, whatever ``now`` said.
+        next_attempt_at=timezone.now(),
+    )
+    after_commit(_queue_send, mail.pk)
+    return mail
+
+
+def _queue_send(mail_id):
+    # Imported here: the tasks module imports this one.
+    from governance.tasks import deliver_mail
+
+    deliver_mail.delay(mail_id)
+
+
+def mail_backoff(attempts):
+    """Return the wait after the ``attempts``-th failed attempt."""
+    return min(MAIL_LONGEST_WAIT, MAIL_FIRST_WAIT * 2 ** (attempts - 1))
+
+
+def mail_send(*, mail_id, now=None, connection=None):
+    """Make one attempt at sending a pending mail that is due.
+
+    Return its status afterwards, or ``None`` when another sender holds it or
+    it is not due. The attempt is counted and the mail leased (a conditional
+    update, committed on its own) before the mail server is called, so two
+    senders cannot both send it and a sender killed mid-send leaves it due
+    again once the lease ends.
+    """
+    now = now or timezone.now()
+    S = OutgoingMail.Status
+    leased = OutgoingMail.objects.filter(
+        pk=mail_id, status=S.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + MAIL_LEASE, attempts=F("attempts") + 1)
+    if not leased:
+        return None
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    message = EmailMessage(
+        mail.subject, mail.body, None, mail.recipients, connection=connection
+    )
+    try:
+        message.send()
+    except Exception as exc:  # SMTP, socket, refused address: all retried
+        gave_up = mail.attempts >= MAIL_MAX_ATTEMPTS
+        mail.status = S.FAILED if gave_up else S.PENDING
+        mail.next_attempt_at = now + mail_backoff(mail.attempts)
+        mail.last_error = f"{exc.__class__.__name__}: {exc}"[:500]
+        logger.warning(
+            "E-mail %s not sent (attempt %d): %s", mail.pk, mail.attempts, exc
+        )
+    else:
+        mail.status = S.SENT
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+    mail.save(update_fields=["status", "next_attempt_at", "last_error", "sent_at"])
+    return mail.status
+
+
+def mails_send_due(*, now=None, limit=200):
+    """Queue an attempt for each mail due (the minute sweep); return how many."""
+    from governance.tasks import deliver_mail
+
+    now = now or timezone.now()
+    due = list(
+        OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for mail_id in due:
+        deliver_mail.delay(mail_id)
+    return len(due)
+
+
+def mail_retry(*, mail, actor, now=None):
+    """Put a failed mail back in line with a fresh set of attempts (managers)."""
+    # Imported here: roles name capabilities only, and import nothing back.
+    from staffing.roles import Capability
+
+    if not actor.can(Capability.PLAN_COVERAGE):
+        raise PermissionDenied(_("Only managers retry e-mails."))
+    now = now or timezone.now()
+    retried = OutgoingMail.objects.filter(
+        pk=mail.pk, status=OutgoingMail.Status.FAILED
+    ).update(status=OutgoingMail.Status.PENDING, attempts=0, next_attempt_at=now)
+    if retried:
+        after_commit(_queue_send, mail.pk)
+    return bool(retried)

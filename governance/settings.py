@@ -372,6 +372,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.heartbeat",
         "schedule": crontab(minute="*"),
     },
+    "governance-send-mail": {
+        "task": "governance.tasks.deliver_mails_due",
+        "schedule": crontab(minute="*"),
+    },
     "moderation-route-waiting": {
         "task": "moderation.tasks.route_waiting",
         "schedule": crontab(minute="*"),

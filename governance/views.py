@@ -35,6 +35,7 @@ def dashboard(request):
         "database": selectors.database_status(),
         "broker": selectors.broker_status(),
         "worker": selectors.worker_status(),
+        "mail": selectors.mail_status(),
     }
     return render(request, "governance/dashboard.html", context)
 

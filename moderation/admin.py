@@ -236,11 +236,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "comment",
         "deliver_after",
         "sent_at",
-        "attempts",
-        "last_error",
+        "mail_status",
     )
     list_filter = ("kind",)
-    list_select_related = ("recipient", "comment__channel")
+    list_select_related = ("recipient", "comment__channel", "mail")
     readonly_fields = [field.name for field in Notification._meta.fields]
     date_hierarchy = "created_at"
 
@@ -249,3 +248,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("e-mail"))
+    def mail_status(self, notification):
+        """The state of its e-mail (sent, retrying, failed), if one was written."""
+        mail = notification.mail
+        return mail.get_status_display() if mail else "—"

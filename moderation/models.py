@@ -236,6 +236,9 @@ class Comment(models.Model):
     # When the on-duty people were alerted of a critical comment, so that the
     # alert goes out once.
     alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Since when nobody on shift may answer this new comment: the gap is
+    # recorded once per wait, and the wait ends when it is routed or claimed.
+    routing_gap_since = models.DateTimeField(null=True, blank=True, editable=False)
     # The SLA clock: the policy (and its version) the due time came from, when
     # the warning falls, and when the sweep marked the warning and the breach,
     # each once.
@@ -404,26 +407,30 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One line of the append-only audit trail: who did what, when, from what."""
 
-    ACTIONS = {
-        "ingested": _("received"),
-        "routed": _("routed"),
-        "routing_gap": _("nobody on shift to route to"),
-        "alerted": _("on-duty people alerted"),
-        "claimed": _("claimed"),
-        "released": _("released"),
-        "reassigned": _("reassigned"),
-        "escalated": _("escalated"),
-        "taken": _("escalation taken"),
-        "sent_back": _("sent back to the queue"),
-        "escalation_reassigned": _("escalation reassigned"),
-        "escalation_overdue": _("escalation overdue"),
-        "hidden": _("hidden"),
-        "closed": _("closed"),
-        "answered": _("answered"),
-        "answer_submitted": _("answer sent for approval"),
-        "answer_approved": _("answer approved"),
-        "answer_rejected": _("answer sent back"),
-    }
+    class Action(models.TextChoices):
+        """Every action the audit trail records; the values are stored."""
+
+        INGESTED = "ingested", _("received")
+        ROUTED = "routed", _("routed")
+        ROUTING_GAP = "routing_gap", _("nobody on shift to route to")
+        ALERTED = "alerted", _("on-duty people alerted")
+        CLAIMED = "claimed", _("claimed")
+        RELEASED = "released", _("released")
+        REASSIGNED = "reassigned", _("reassigned")
+        ESCALATED = "escalated", _("escalated")
+        TAKEN = "taken", _("escalation taken")
+        SENT_BACK = "sent_back", _("sent back to the queue")
+        ESCALATION_REASSIGNED = "escalation_reassigned", _("escalation reassigned")
+        ESCALATION_OVERDUE = "escalation_overdue", _("escalation overdue")
+        HIDDEN = "hidden", _("hidden")
+        CLOSED = "closed", _("closed")
+        ANSWERED = "answered", _("answered")
+        ANSWER_SUBMITTED = "answer_submitted", _("answer sent for approval")
+        ANSWER_APPROVED = "answer_approved", _("answer approved")
+        ANSWER_REJECTED = "answer_rejected", _("answer sent back")
+        SLA_WARNED = "sla_warned", _("response due soon: people told")
+        SLA_BREACHED = "sla_breached", _("response overdue: people told")
+        APPROVAL_OVERDUE = "approval_overdue", _("approval overdue: approvers told")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.PROTECT, related_name="events"
@@ -435,7 +442,7 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     before = models.CharField(_("before"), max_length=40, blank=True)
     after = models.CharField(_("after"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -465,7 +472,9 @@ class Event(models.Model):
 
     @property
     def action_label(self):
-        return self.ACTIONS.get(self.action, self.action)
+        if self.action in self.Action.values:
+            return self.Action(self.action).label
+        return self.action
 
     @property
     def before_label(self):
@@ -618,7 +627,8 @@ def _status_label(value):
 class Notification(models.Model):
     """An e-mail owed to someone about a comment: an SLA warning or breach, an
     overdue approval, an escalation or an overdue one. One per person, kind
-    and comment (a constraint), sent when the person can act on it."""
+    and comment (a constraint), written to the outgoing mail once, when the
+    person can act on it."""
 
     class Kind(models.TextChoices):
         SLA_WARNING = "sla_warning", _("Response due soon")
@@ -642,10 +652,17 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     deliver_after = models.DateTimeField(_("send from"), default=timezone.now)
-    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When its e-mail was written to the outgoing mail, which sends and retries
+    # it; ``mail`` is empty when the recipient has no address.
+    sent_at = models.DateTimeField(_("e-mail written at"), null=True, blank=True)
+    mail = models.ForeignKey(
+        "governance.OutgoingMail",
+        verbose_name=_("e-mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("notification")

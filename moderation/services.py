@@ -6,14 +6,14 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from governance.services import mail_queue
 from governance.transactions import after_commit
 from moderation import access, connectors, masking, sla, webhooks
 from moderation.models import (
@@ -247,7 +247,7 @@ def comment_claim(*, comment, actor, now=None):
     with transaction.atomic():
         won = Comment.objects.filter(
             pk=comment.pk, status=Comment.Status.NEW, assignee__isnull=True
-        ).update(status=Comment.Status.ASSIGNED, assignee=actor)
+        ).update(status=Comment.Status.ASSIGNED, assignee=actor, routing_gap_since=None)
         if not won:
             current = Comment.objects.select_related("assignee").get(pk=comment.pk)
             if current.assignee_id == actor.pk:
@@ -324,28 +324,48 @@ S = Comment.Status
 
 
 def _transition(
-    comment, *, actor, action, allowed_from, to, reason="", now, where=None, **changes
+    comment,
+    *,
+    actor,
+    action,
+    allowed_from,
+    to,
+    reason="",
+    now,
+    where=None,
+    held_by=None,
+    **changes,
 ):
     """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
 
-    The conditional update makes concurrent transitions safe: only one of two
-    racing actions finds the comment still in a status it may leave. ``where``
-    (a ``Q``) adds what must still hold, such as who holds the comment, so that
-    a claim or an escalation landing between the check and the update wins.
+    The row is locked before its status is read, so that the event records the
+    status the comment really left, and the conditional update makes racing
+    actions safe: only one finds the comment still in a status it may leave.
+    ``where`` (a ``Q``) adds what must still hold, such as who holds the
+    comment, so that a claim or an escalation landing between the check and
+    the update wins; ``held_by``: the comment is still assigned to that person
+    (who answers it). Any transition ends a wait for routing: the next gap is a
+    new one.
     """
     with transaction.atomic():
         current = (
-            Comment.objects.filter(pk=comment.pk)
-            .values_list("status", flat=True)
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values("status", "assignee_id")
             .first()
         )
+        if held_by is not None and current["assignee_id"] != held_by.pk:
+            raise Conflict(_("Claim the comment before answering it."))
+        condition = where or Q()
+        if held_by is not None:
+            condition &= Q(assignee=held_by)
         updated = (
             Comment.objects.filter(pk=comment.pk, status__in=allowed_from)
-            .filter(where or Q())
-            .update(status=to, **changes)
+            .filter(condition)
+            .update(status=to, routing_gap_since=None, **changes)
         )
         if not updated:
-            if current in allowed_from and where is not None:
+            if current["status"] in allowed_from and where is not None:
                 raise Conflict(
                     _("This comment changed hands meanwhile: it cannot be %(action)s.")
                     % {"action": _ACTION_LABELS[action]}
@@ -353,7 +373,7 @@ def _transition(
             raise Conflict(
                 _("This comment is %(status)s: it cannot be %(action)s.")
                 % {
-                    "status": Comment.Status(current).label,
+                    "status": Comment.Status(current["status"]).label,
                     "action": _ACTION_LABELS[action],
                 }
             )
@@ -361,7 +381,7 @@ def _transition(
             comment,
             actor=actor,
             action=action,
-            before=current,
+            before=current["status"],
             after=to,
             reason=reason,
             now=now,
@@ -726,6 +746,40 @@ def comment_reassign(*, comment, actor, to, now=None):
     )
 
 
+def comments_release_held(*, user, now=None):
+    """Give the comments ``user`` holds back to the queue, each with its
+    ``released`` event, and route them again after commit; return their ids.
+
+    Called when the user's account is deleted, in the deletion's transaction:
+    without it, their comments would stay assigned to nobody.
+    """
+    now = now or timezone.now()
+    held = list(
+        Comment.objects.filter(assignee=user, status=S.ASSIGNED).values_list(
+            "pk", flat=True
+        )
+    )
+    released = []
+    for pk in held:
+        try:
+            _transition(
+                Comment(pk=pk),
+                actor=None,
+                action="released",
+                allowed_from=(S.ASSIGNED,),
+                to=S.NEW,
+                assignee=None,
+                reason="the assignee's account was deleted",
+                now=now,
+            )
+        except Conflict:  # moved on meanwhile: not held any more
+            continue
+        released.append(pk)
+    if released:
+        after_commit(_queue_routing, released, [])
+    return released
+
+
 BULK_ACTIONS = ("close", "hide", "escalate", "assign")
 
 
@@ -823,6 +877,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 actor=actor,
                 action="answer_submitted",
                 allowed_from=(S.ASSIGNED,),
+                held_by=actor,
                 to=S.PENDING_APPROVAL,
                 reason=answer.needs_approval_because,
                 now=now,
@@ -842,6 +897,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 actor=actor,
                 action="answered",
                 allowed_from=(S.ASSIGNED,),
+                held_by=actor,
                 to=S.ANSWERED,
                 first_responded_at=now,
                 now=now,
@@ -995,7 +1051,7 @@ def comment_route(*, comment, now=None, on_shift=None):
     with transaction.atomic():
         won = Comment.objects.filter(
             pk=comment.pk, status=S.NEW, assignee__isnull=True
-        ).update(status=S.ASSIGNED, assignee=chosen)
+        ).update(status=S.ASSIGNED, assignee=chosen, routing_gap_since=None)
         if not won:
             return None  # claimed meanwhile: the person who claimed it keeps it
         _event(
@@ -1011,29 +1067,45 @@ def comment_route(*, comment, now=None, on_shift=None):
 
 
 def _record_routing_gaps(comment_ids, now):
-    """Record that nobody on shift may answer these comments; not again for
-    a comment whose last event already says so, since the minute sweep tries
-    every waiting comment again, all weekend long if need be."""
-    last_action = Subquery(
-        Event.objects.filter(comment=OuterRef("pk"))
-        .order_by("-at", "-pk")
-        .values("action")[:1]
-    )
-    starting = (
-        Comment.objects.filter(pk__in=comment_ids)
-        .annotate(last_action=last_action)
-        .exclude(last_action="routing_gap")
-    )
-    Event.objects.bulk_create(
-        Event(
-            comment=comment,
-            action="routing_gap",
-            after=comment.status,
-            reason="nobody on shift may answer this comment",
-            at=now,
+    """Record that nobody on shift may answer these comments, once per wait:
+    the minute sweep tries every waiting comment again, all weekend long if
+    need be. The wait is the comment's ``routing_gap_since``, set here and
+    cleared when it is routed, claimed or changes status; whatever else the
+    audit trail records meanwhile does not start a new one."""
+    # No savepoint: the mark and the events commit together, in the caller's
+    # transaction if there is one; the sweep's cost stays at two statements.
+    with transaction.atomic(savepoint=False):
+        starting = _start_routing_gaps(comment_ids, now)
+        Event.objects.bulk_create(
+            Event(
+                comment_id=pk,
+                action=Event.Action.ROUTING_GAP,
+                after=S.NEW,
+                reason="nobody on shift may answer this comment",
+                at=now,
+            )
+            for pk in starting
         )
-        for comment in starting
+
+
+def _start_routing_gaps(comment_ids, now):
+    """Set ``routing_gap_since`` on the new comments of ``comment_ids`` not
+    waiting yet; return the ids this call set (and no concurrent one did)."""
+    if not comment_ids:
+        return []
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    ids_sql = ", ".join(["%s"] * len(comment_ids))
+    sql = (
+        f"UPDATE {table} SET routing_gap_since = %s "  # noqa: S608 (names, not input)
+        f"WHERE id IN ({ids_sql}) AND routing_gap_since IS NULL AND status = %s "
+        "RETURNING id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [connection.ops.adapt_datetimefield_value(now), *comment_ids, S.NEW],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def comments_route_waiting(*, now=None, limit=500):
@@ -1070,10 +1142,9 @@ def comment_alert_critical(*, comment, now=None):
     """E-mail the people on duty, at any hour, about a critical comment; once.
 
     Without anyone on shift, the managers get it. Return the recipients.
-    The comment is marked alerted in the same transaction as the e-mail is
-    sent: if the mail server fails, the mark is undone and the alert is tried
-    again (by the task's retries, else by the minute sweep); two senders at
-    once wait for each other and only one sends.
+    The comment is marked alerted in the same transaction as its event and
+    its e-mail are written, so two alerts at once write one; the outgoing
+    mail sends it after commit and retries it if the mail server fails.
     """
 
     now = now or timezone.now()
@@ -1090,9 +1161,9 @@ def comment_alert_critical(*, comment, now=None):
 
 
 def comments_alert_waiting(*, now=None, limit=100):
-    """Send the critical alerts that could not be sent when their comment came
-    in, for open comments of the last 24 hours (the minute sweep); return how
-    many were e-mailed."""
+    """Write the critical alerts whose task never ran (the broker was away when
+    their comment came in), for open comments of the last 24 hours (the minute
+    sweep); return how many were alerted."""
     now = now or timezone.now()
     waiting = Comment.objects.filter(
         severity="critical",
@@ -1100,13 +1171,9 @@ def comments_alert_waiting(*, now=None, limit=100):
         status__in=Comment.OPEN_STATUSES,
         received_at__gte=now - ALERT_CATCH_UP,
     ).order_by("received_at")[:limit]
-    alerted = 0
-    for comment in waiting:
-        try:
-            alerted += bool(comment_alert_critical(comment=comment, now=now))
-        except OSError:
-            logger.warning("Critical alert for comment %s not sent", comment.pk)
-    return alerted
+    return sum(
+        bool(comment_alert_critical(comment=comment, now=now)) for comment in waiting
+    )
 
 
 def _alert(comment, now):
@@ -1144,7 +1211,13 @@ def _alert(comment, now):
                 "text": masking.masked_text(comment)[:2000],
                 "path": reverse("moderation:comment", args=[comment.pk]),
             }
-        send_mail(subject, body, None, recipients)
+        mail_queue(
+            kind="critical_alert",
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            now=now,
+        )
     return recipients
 
 

@@ -1,8 +1,10 @@
 """When a manager changes an SLA policy, a channel's clock or a calendar, the
-open comments it governs get new due times, in Celery batches after commit."""
+open comments it governs get new due times, in Celery batches after commit.
+When a user is deleted, the comments they hold go back to the queue."""
 
+from django.conf import settings
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 
 from governance.transactions import after_commit
@@ -60,3 +62,11 @@ def _calendar_changed(sender, instance, raw=False, **kwargs):
     )
     if channel_ids:
         after_commit(_recompute, channel_ids=channel_ids)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _user_deleted(sender, instance, **kwargs):
+    # Before the assignee column is emptied, in the deletion's transaction.
+    from moderation.services import comments_release_held
+
+    comments_release_held(user=instance)

@@ -8,7 +8,8 @@ transaction (audit events, notifications, webhook messages). Two sweeps at
 once, a worker killed mid-sweep (nothing committed, the next sweep does it) or
 a broker down for an hour (the next sweep catches up, in batches) cannot mark,
 or notify, anything twice. Notifications are unique per person, kind and
-comment, and e-mailed by their own task with a lease, like the outbox.
+comment, and their e-mails are written to the outgoing mail once each, in
+the transaction that marks them (sent after commit, with bounded retries).
 """
 
 import datetime
@@ -18,13 +19,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from governance.services import mail_queue
 from governance.transactions import after_commit
 from moderation import access, masking
 from moderation.models import (
@@ -57,7 +57,6 @@ DEFAULT_ESCALATION_MINUTES = 240
 
 OPEN = tuple(Comment.OPEN_STATUSES)
 SWEEP_BATCH = 1000
-NOTIFICATION_LEASE = datetime.timedelta(minutes=2)
 # How far ahead a notification may wait for its recipient's next shift.
 WAIT_FOR_SHIFT = datetime.timedelta(days=14)
 
@@ -170,11 +169,11 @@ def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
 
 _MARKS = {
     # kind: (mark column, clock column, audit action)
-    Notification.Kind.SLA_WARNING: ("warned_at", "warn_at", "sla_warned"),
+    Notification.Kind.SLA_WARNING: ("warned_at", "warn_at", Event.Action.SLA_WARNED),
     Notification.Kind.SLA_BREACH: (
         "breached_at",
         "first_response_due_at",
-        "sla_breached",
+        Event.Action.SLA_BREACHED,
     ),
 }
 
@@ -475,7 +474,7 @@ def _escalate_approval(answer, now, people):
     comment = answer.comment
     Event.objects.create(
         comment=comment,
-        action="approval_overdue",
+        action=Event.Action.APPROVAL_OVERDUE,
         before=comment.status,
         after=comment.status,
         reason=str(answer.pk),
@@ -506,38 +505,35 @@ def _escalate_approval(answer, now, people):
 
 
 def notifications_send(*, now=None, limit=200):
-    """E-mail the notifications whose time has come; return how many left.
+    """Write the e-mails of the notifications whose time has come; return how
+    many notifications were done.
 
-    Each is leased with a conditional update before sending, so that two
-    senders never send it twice; a failure is retried after the lease.
+    Each is marked with a conditional update in the transaction that writes
+    its e-mail, so that two runs never write it twice; the outgoing mail sends
+    it after commit, with its own retries.
     """
     now = now or timezone.now()
     due = list(
         Notification.objects.filter(sent_at__isnull=True, deliver_after__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
         .order_by("deliver_after")
         .values_list("pk", flat=True)[:limit]
     )
-    sent = 0
+    done = 0
     for pk in due:
-        leased = (
-            Notification.objects.filter(pk=pk, sent_at__isnull=True)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-            .update(lease_until=now + NOTIFICATION_LEASE, attempts=F("attempts") + 1)
-        )
-        if not leased:
-            continue
-        notification = Notification.objects.select_related(
-            "recipient", "comment__channel"
-        ).get(pk=pk)
-        try:
-            _send(notification)
-        except OSError as exc:  # SMTP and socket errors
-            Notification.objects.filter(pk=pk).update(last_error=str(exc)[:500])
-            continue
-        Notification.objects.filter(pk=pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+        with transaction.atomic():
+            won = Notification.objects.filter(pk=pk, sent_at__isnull=True).update(
+                sent_at=now
+            )
+            if not won:
+                continue
+            notification = Notification.objects.select_related(
+                "recipient", "comment__channel"
+            ).get(pk=pk)
+            mail = _queue_mail(notification, now)
+            if mail is not None:
+                Notification.objects.filter(pk=pk).update(mail=mail)
+        done += 1
+    return done
 
 
 ESCALATION_KINDS = (
@@ -546,7 +542,7 @@ ESCALATION_KINDS = (
 )
 
 
-def _send(notification):
+def _queue_mail(notification, now):
     # The text goes masked: an e-mail is forwarded, kept and read on phones,
     # and its recipient may not be the one who needs the personal data.
     comment = notification.comment
@@ -576,8 +572,13 @@ def _send(notification):
             "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
             "path": reverse("moderation:comment", args=[comment.pk]),
         }
-    if notification.recipient.email:
-        send_mail(subject, body, None, [notification.recipient.email])
+    return mail_queue(
+        kind=notification.kind,
+        recipients=[notification.recipient.email],
+        subject=subject,
+        body=body,
+        now=now,
+    )
 
 
 # -- outcomes -------------------------------------------------------------------

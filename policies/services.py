@@ -5,7 +5,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.dispatch import Signal
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from governance.services import mail_queue
 from policies.models import (
     AnswerTemplate,
     LegalReference,
@@ -223,8 +223,9 @@ def disclosures_set_published(*, disclosures, published, actor):
 def legal_references_notify_overdue(*, today=None):
     """Tell managers, once per reference and due date, which reviews are overdue.
 
-    Each reference is claimed with a conditional update before the e-mail leaves,
-    so overlapping runs never notify the same reference twice.
+    Each reference is claimed with a conditional update in the transaction
+    that writes the e-mail, so overlapping runs never notify the same
+    reference twice; the e-mail is sent after commit.
     """
     today = today or timezone.localdate()
     candidates = LegalReference.objects.filter(next_review_due__lte=today).exclude(
@@ -243,11 +244,11 @@ def legal_references_notify_overdue(*, today=None):
             if updated:
                 claimed.append(reference)
         if claimed:
-            transaction.on_commit(lambda: _send_overdue_mail(claimed, today))
+            _queue_overdue_mail(claimed, today)
     return claimed
 
 
-def _send_overdue_mail(references, today):
+def _queue_overdue_mail(references, today):
     recipients = list(
         get_user_model()
         .objects.with_capability(EDIT_POLICIES)
@@ -275,11 +276,11 @@ def _send_overdue_mail(references, today):
         body = _(
             "These legal references are due for review by counsel (as of %(today)s):"
         ) % {"today": today.isoformat()}
-    send_mail(
+    mail_queue(
+        kind="legal_reviews_overdue",
+        recipients=recipients,
         subject=subject,
-        message=body + "\n\n" + "\n".join(lines),
-        from_email=None,
-        recipient_list=recipients,
+        body=body + "\n\n" + "\n".join(lines),
     )
 
 

@@ -125,7 +125,9 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self):
-        return frozenset(self.groups.values_list("name", flat=True))
+        # Through ``all()``, so that a list that prefetched the groups (people
+        # on shift) reads them without a query per person.
+        return frozenset(group.name for group in self.groups.all())
 
     @cached_property
     def capabilities(self):

@@ -10,14 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from governance.transactions import after_commit
+from governance.services import mail_queue
 from staffing import selectors
 from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
@@ -32,7 +31,7 @@ from staffing.models import (
 from staffing.roles import Capability, Role
 
 # Apps whose models managers edit in the admin.
-MANAGED_APPS = ("policies", "staffing", "moderation", "axes")
+MANAGED_APPS = ("governance", "policies", "staffing", "moderation", "axes")
 
 
 def roles_sync(*, using="default"):
@@ -340,17 +339,19 @@ def accreditations_warn_expiring(*, now=None):
             **{f"{field}__isnull": True},
         ).select_related("responder__manager", "program")
         for accreditation in due:
-            claimed = Accreditation.objects.filter(
-                pk=accreditation.pk, **{f"{field}__isnull": True}
-            ).update(**{field: now})
-            if claimed:
-                sent.append((days, accreditation))
-    for days, accreditation in sent:
-        after_commit(_send_expiry_warning, accreditation, days)
+            # The mark and the e-mail in one transaction: a warning is written
+            # once, and sent after commit.
+            with transaction.atomic():
+                claimed = Accreditation.objects.filter(
+                    pk=accreditation.pk, **{f"{field}__isnull": True}
+                ).update(**{field: now})
+                if claimed:
+                    _queue_expiry_warning(accreditation, days, now)
+                    sent.append((days, accreditation))
     return sent
 
 
-def _send_expiry_warning(accreditation, days):
+def _queue_expiry_warning(accreditation, days, now):
     responder = accreditation.responder
     recipients = [responder.email] if responder.email else []
     if responder.manager and responder.manager.email:
@@ -380,7 +381,13 @@ def _send_expiry_warning(accreditation, days):
                 "%Y-%m-%d %H:%M"
             ),
         }
-    send_mail(subject, body, None, sorted(set(recipients)))
+    mail_queue(
+        kind="accreditation_expiring",
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        now=now,
+    )
 
 
 def coverage_gaps_alert(*, now=None, days=14):
@@ -388,24 +395,27 @@ def coverage_gaps_alert(*, now=None, days=14):
     now = now or timezone.now()
     end = now + datetime.timedelta(days=days)
     new = []
-    for calendar_obj in BusinessCalendar.objects.filter(always_open=True):
-        for start, stop in selectors.coverage_gaps(
-            calendar=calendar_obj, start=now, end=end
-        ):
-            _alert, created = CoverageGapAlert.objects.get_or_create(
-                calendar=calendar_obj,
-                starts_at=start,
-                ends_at=stop,
-                defaults={"notified_at": now},
-            )
-            if created:
-                new.append((calendar_obj, start, stop))
-    if new:
-        after_commit(_send_gap_alert, new)
+    # The gaps recorded and their e-mail in one transaction: each gap is
+    # alerted once, and the e-mail sent after commit.
+    with transaction.atomic():
+        for calendar_obj in BusinessCalendar.objects.filter(always_open=True):
+            for start, stop in selectors.coverage_gaps(
+                calendar=calendar_obj, start=now, end=end
+            ):
+                _alert, created = CoverageGapAlert.objects.get_or_create(
+                    calendar=calendar_obj,
+                    starts_at=start,
+                    ends_at=stop,
+                    defaults={"notified_at": now},
+                )
+                if created:
+                    new.append((calendar_obj, start, stop))
+        if new:
+            _queue_gap_alert(new, now)
     return new
 
 
-def _send_gap_alert(gaps):
+def _queue_gap_alert(gaps, now):
     recipients = list(
         get_user_model()
         .objects.with_capability(Capability.PLAN_COVERAGE)
@@ -433,7 +443,13 @@ def _send_gap_alert(gaps):
         body = (
             _("Nobody who may answer is on shift during:") + "\n\n" + "\n".join(lines)
         )
-    send_mail(subject, body, None, recipients)
+    mail_queue(
+        kind="coverage_gaps",
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        now=now,
+    )
 
 
 # -- API tokens ----------------------------------------------------------------

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from governance import celery
 from governance.celery import app
+from governance.models import OutgoingMail
+from governance.services import mail_send
 from moderation import services
 from moderation.models import Comment
 from staffing.models import Shift
@@ -79,11 +81,17 @@ def test_ingest_succeeds_with_the_broker_down_and_routing_and_alerts_catch_up(
     assert bulk.json()["created"] == 3
     assert Comment.objects.count() == 4
     assert not Comment.objects.filter(assignee__isnull=False).exists()
-    # No alert could be queued for these threats; the minute sweep sends them,
-    # once each.
+    # No alert could be queued for these threats; the minute sweep writes
+    # them, once each, and their e-mails wait for a worker to send them.
     assert mail.outbox == []
     assert services.comments_alert_waiting() == 4
     assert services.comments_alert_waiting() == 0
+    waiting = OutgoingMail.objects.filter(kind="critical_alert", status="pending")
+    assert waiting.count() == 4
+    assert mail.outbox == []
+    for mail_id in list(waiting.values_list("pk", flat=True)):  # the worker's part
+        assert mail_send(mail_id=mail_id) == "sent"
+        assert mail_send(mail_id=mail_id) is None
     assert len(mail.outbox) == 4
 
 

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.celery import app
-from governance.models import Heartbeat
+from governance.models import Heartbeat, OutgoingMail
 from moderation import connectors, services
 from moderation.models import (
     Channel,
@@ -170,6 +170,7 @@ def sweep_settled(receiver, count=3):
         and len(receiver.received) == 2 * count
         and notifications.exists()
         and not notifications.filter(sent_at__isnull=True).exists()
+        and not OutgoingMail.objects.exclude(status="sent").exists()
     )
 
 

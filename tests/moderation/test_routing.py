@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from moderation import services
@@ -170,11 +171,15 @@ def test_a_critical_comment_alerts_the_people_on_duty_once(
     assert Event.objects.filter(comment=comment, action="alerted").count() == 1
 
 
-def test_without_anyone_on_shift_managers_are_alerted(channel, personas):
+def test_without_anyone_on_shift_managers_are_alerted(
+    channel, personas, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     comment = ingest(channel, "c-1", text="Je vais te tuer")
-    assert services.comment_alert_critical(comment=comment) == ["manager@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        recipients = services.comment_alert_critical(comment=comment)
+    assert recipients == ["manager@example.org"]
     assert mail.outbox[0].to == ["manager@example.org"]
 
 
@@ -184,28 +189,38 @@ def test_other_comments_alert_nobody(channel, personas):
 
 
 def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
-    channel, personas, monkeypatch
+    channel, personas, settings, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
+    from governance.models import OutgoingMail
+    from governance.services import mails_send_due
+
     comment = ingest(channel, "c-1", text="Je vais te tuer")
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(services, "send_mail", refuse)
-        with pytest.raises(ConnectionRefusedError):
-            services.comment_alert_critical(comment=comment)
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.comment_alert_critical(comment=comment) == [
+            "manager@example.org"
+        ]
+    # The alert is recorded once; its e-mail waits for its next attempt.
     comment.refresh_from_db()
-    assert comment.alerted_at is None
-    assert not Event.objects.filter(comment=comment, action="alerted").exists()
-    assert services.comment_alert_critical(comment=comment) == ["manager@example.org"]
-    assert len(mail.outbox) == 1
+    assert comment.alerted_at is not None
+    assert Event.objects.filter(comment=comment, action="alerted").count() == 1
+    alert = OutgoingMail.objects.get(kind="critical_alert")
+    assert (alert.status, alert.attempts) == ("pending", 1)
+    assert "mail server down" in alert.last_error
+    assert services.comment_alert_critical(comment=comment) == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert mails_send_due() == 0  # not before its backoff ends
+    with time_machine.travel(alert.next_attempt_at, tick=False):
+        assert mails_send_due() == 1
+    alert.refresh_from_db()
+    assert (alert.status, alert.attempts) == ("sent", 2)
+    assert [m.to for m in mail.outbox] == [["manager@example.org"]]
 
 
-def test_the_minute_sweep_sends_the_alerts_that_could_not_be_sent(
-    channel, personas, monkeypatch
+def test_the_minute_sweep_writes_the_alerts_whose_task_never_ran(
+    channel, personas, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
@@ -225,14 +240,78 @@ def test_the_minute_sweep_sends_the_alerts_that_could_not_be_sent(
     services.comment_alert_critical(comment=other)  # its task did run
     mail.outbox.clear()
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(services, "send_mail", refuse)
-        assert services.comments_alert_waiting() == 0  # logged, tried again later
-    assert services.comments_alert_waiting() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.comments_alert_waiting() == 1
     assert services.comments_alert_waiting() == 0
     assert [m.to for m in mail.outbox] == [["manager@example.org"]]
     alerted = Comment.objects.filter(alerted_at__isnull=False)
     assert set(alerted.values_list("pk", flat=True)) == {waiting.pk, other.pk}
+
+
+def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, personas):
+    comment = ingest(channel, "c-1", text="Je vais te tuer")
+    services.comments_route_waiting()
+    # Something else happens to the comment while it waits: its alert, and
+    # the SLA sweep's warning and breach.
+    services.comment_alert_critical(comment=comment)
+    services.comments_route_waiting()
+    from moderation import sla
+
+    sla.sla_sweep(now=timezone.now() + datetime.timedelta(hours=2))
+    services.comments_route_waiting()
+    services.comment_route(comment=comment)
+    actions = list(comment.events.values_list("action", flat=True))
+    assert actions.count("routing_gap") == 1
+    assert "alerted" in actions and "sla_breached" in actions
+    comment.refresh_from_db()
+    assert comment.routing_gap_since is not None
+    # Routed at last: the wait is over.
+    on_shift(personas["responder"])
+    assert services.comment_route(comment=comment) == personas["responder"]
+    comment.refresh_from_db()
+    assert comment.routing_gap_since is None
+
+
+def test_the_people_on_shift_answer_what_they_may_do_without_a_query(
+    channel, django_assert_num_queries
+):
+    from staffing.selectors import on_shift as people_on_shift
+
+    for name in ("alice", "bob", "carl"):
+        on_shift(make_user(name, [Role.RESPONDER]))
+    people = people_on_shift(timezone.now())
+    with django_assert_num_queries(0):
+        assert [person.can("triage") for person in people] == [True] * 3
+
+
+def test_deleting_a_user_returns_their_comments_to_the_queue(
+    channel, personas, django_capture_on_commit_callbacks
+):
+    leaving = make_user("leaving", [Role.RESPONDER])
+    on_shift(leaving)
+    comment = ingest(channel, "c-1")
+    closed = ingest(channel, "c-2")
+    assert services.comment_route(comment=comment) == leaving
+    assert services.comment_route(comment=closed) == leaving
+    services.comment_close(comment=closed, actor=personas["manager"])
+    staying = make_user("staying", [Role.RESPONDER])
+    on_shift(staying)
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
+    comment.refresh_from_db()
+    # Back in the queue with its event, then routed again after commit.
+    assert (comment.status, comment.assignee) == ("assigned", staying)
+    assert list(comment.events.values_list("action", "before", "after")) == [
+        ("ingested", "", "new"),
+        ("routed", "new", "assigned"),
+        ("released", "assigned", "new"),
+        ("routed", "new", "assigned"),
+    ]
+    released = comment.events.get(action="released")
+    assert (released.actor, released.reason) == (
+        None,
+        "the assignee's account was deleted",
+    )
+    closed.refresh_from_db()
+    assert (closed.status, closed.assignee) == ("closed", None)
+    assert not closed.events.filter(action="released").exists()

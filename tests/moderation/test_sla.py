@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from governance.services import mails_send_due
 from moderation import reports, services, sla
 from moderation.models import Event, Notification, SlaPolicy
 from staffing.models import BusinessCalendar, Shift
@@ -185,6 +186,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     with time_machine.travel(saturday + datetime.timedelta(hours=3), tick=False):
         assert sla.notifications_send() >= 2
         assert sla.notifications_send() == 0
+        mails_send_due()  # the outgoing mail's minute sweep
     subjects = sorted(m.subject for m in mail.outbox if responder.email in m.to)
     assert subjects == [
         "Réponse bientôt due sur Facebook @organisation",
@@ -192,6 +194,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     ]
     with time_machine.travel(monday_shift.starts_at, tick=False):
         assert sla.notifications_send() >= 2
+        mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if responder.email in m.to]
     assert subjects.count("Réponse en retard sur Facebook @organisation") == 2
     assert subjects.count("Réponse bientôt due sur Facebook @organisation") == 2

@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from governance.celery import app
+from governance.models import OutgoingMail
 from moderation import services
 from moderation.models import Event, Notification, SlaPolicy
 from tests.processes import wait_for
@@ -61,6 +62,7 @@ def test_beat_and_a_worker_notify_a_breach_exactly_once(channel, personas):
                         ).count()
                         == Notification.objects.filter(kind="sla_breach").count()
                         > 0
+                        and not OutgoingMail.objects.exclude(status="sent").exists()
                     )
                 )
                 # Let beat send a few more sweeps: nothing more may happen.

@@ -1,9 +1,11 @@
 """Every transition: who may do it, what it changes, the audit row it writes."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from moderation import services
@@ -12,6 +14,7 @@ from staffing.models import TrainingProgram
 from staffing.roles import Role
 from staffing.services import accreditation_grant, grant_create
 from tests.conftest import make_user
+from tests.processes import needs_postgresql, wait_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -461,3 +464,103 @@ def test_bulk_actions_go_through_the_same_checks(channel, personas):
         (held, True)
     ]
     assert Comment.objects.get(pk=held.pk).status == "assigned"
+
+
+def test_the_loser_of_a_reassignment_race_cannot_answer(
+    channel, delegated, personas, monkeypatch
+):
+    comment = new_comment(channel)
+    services.comment_claim(comment=comment, actor=delegated)
+    approval_reasons = services.approval_reasons
+
+    def reassigned_meanwhile(**kwargs):
+        # A manager gives the comment to someone else after the responder's
+        # check of the claim, before their answer is written.
+        services.comment_reassign(
+            comment=comment, actor=personas["manager"], to=personas["approver"]
+        )
+        return approval_reasons(**kwargs)
+
+    monkeypatch.setattr(services, "approval_reasons", reassigned_meanwhile)
+    with pytest.raises(services.Conflict, match="Claim the comment"):
+        services.answer_submit(comment=comment, actor=delegated, body="Bonjour")
+    comment.refresh_from_db()
+    assert (comment.status, comment.assignee) == ("assigned", personas["approver"])
+    assert not Answer.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_transition_records_the_status_it_really_left(channel, personas):
+    comment = new_comment(channel)
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+
+    def reassign_slowly():
+        # Another request holds the row, mid-transaction, having assigned it.
+        try:
+            with transaction.atomic():
+                Comment.objects.filter(pk=comment.pk).update(
+                    status="assigned", assignee=personas["responder"]
+                )
+                holding.set()
+                release.wait(timeout=30)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            services.comment_close(
+                comment=comment, actor=personas["manager"], reason="Rien à faire"
+            )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=reassign_slowly)
+    first.start()
+    assert holding.wait(timeout=30)
+    second = threading.Thread(target=close)
+    second.start()
+    wait_for(lambda: lock_waiters() > 0)
+    release.set()
+    first.join()
+    second.join()
+    assert errors == []
+    closed = Event.objects.get(comment=comment, action="closed")
+    assert (closed.before, closed.after) == ("assigned", "closed")
+
+
+def lock_waiters():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_every_audit_action_written_anywhere_has_a_translated_label():
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    written = set()
+    for app in ("moderation", "policies", "staffing", "governance"):
+        for path in Path(app).rglob("*.py"):
+            written |= set(re.findall(r'action="([a-z_]+)"', path.read_text()))
+    written -= {"store_true", "store_false"}  # management commands' arguments
+    assert written <= set(Event.Action.values)
+    with translation.override("en"):
+        english = {value: str(label) for value, label in Event.Action.choices}
+    with translation.override("fr"):
+        french = {value: str(label) for value, label in Event.Action.choices}
+        assert Event(action="sla_breached").action_label == french["sla_breached"]
+    assert [value for value in english if french[value] == english[value]] == []
+    assert Event(action="some_future_action").action_label == "some_future_action"
