@@ -559,9 +559,7 @@ def _tell_escalatee(comment, person, now):
             "created_at": now,
             "deliver_after": now,
             "sent_at": None,
-            "lease_until": None,
-            "attempts": 0,
-            "last_error": "",
+            "mail": None,
         },
     )
     after_commit(_queue_notifications)

@@ -141,6 +141,11 @@ def test_ingest_answers_within_a_second_when_the_broker_never_answers(
     assert not Comment.objects.filter(assignee__isnull=False).exists()
     # The sweeps that run every minute do what the broker did not carry.
     assert services.comments_alert_waiting() == 9
+    # Their e-mails wait in the outgoing mail until a worker can send them.
+    waiting = OutgoingMail.objects.filter(kind="critical_alert", status="pending")
+    assert waiting.count() == 9
+    for mail_id in waiting.values_list("pk", flat=True):
+        assert mail_send(mail_id=mail_id) == "sent"
     assert len(mail.outbox) == 9
 
 

@@ -238,7 +238,9 @@ def test_api_excerpts_of_personal_matches_are_masked(api_client, world, persona)
         assert excerpts["je vais te tuer"] == "Je vais te tuer"  # not personal
 
 
-def test_critical_alert_mail_is_masked_and_goes_to_those_who_may_see_it(world):
+def test_critical_alert_mail_is_masked_and_goes_to_those_who_may_see_it(
+    world, django_capture_on_commit_callbacks
+):
     people = world["people"]
     for persona in ("assignee", "other_responder", "scoped_responder"):
         Shift.objects.create(
@@ -249,7 +251,8 @@ def test_critical_alert_mail_is_masked_and_goes_to_those_who_may_see_it(world):
     comment = world["comment"]
     Comment.objects.filter(pk=comment.pk).update(alerted_at=None)
     mail.outbox.clear()
-    recipients = services.comment_alert_critical(comment=comment, now=POSTED)
+    with django_capture_on_commit_callbacks(execute=True):  # the outgoing mail
+        recipients = services.comment_alert_critical(comment=comment, now=POSTED)
     assert recipients == sorted(
         [people["assignee"].email, people["other_responder"].email]
     )
@@ -260,7 +263,9 @@ def test_critical_alert_mail_is_masked_and_goes_to_those_who_may_see_it(world):
 
 
 @pytest.mark.parametrize("persona", ["assignee", "approver", "manager"])
-def test_sla_mails_are_masked_for_every_recipient(world, persona):
+def test_sla_mails_are_masked_for_every_recipient(
+    world, persona, django_capture_on_commit_callbacks
+):
     Notification.objects.create(
         recipient=world["people"][persona],
         kind=Notification.Kind.SLA_BREACH,
@@ -268,7 +273,8 @@ def test_sla_mails_are_masked_for_every_recipient(world, persona):
         deliver_after=POSTED,
     )
     mail.outbox.clear()
-    assert sla.notifications_send(now=POSTED) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outgoing mail
+        assert sla.notifications_send(now=POSTED) == 1
     [message] = mail.outbox
     for value in PERSONAL:
         assert value not in message.body

@@ -293,7 +293,7 @@ def test_deleting_a_user_returns_their_comments_to_the_queue(
     closed = ingest(channel, "c-2")
     assert services.comment_route(comment=comment) == leaving
     assert services.comment_route(comment=closed) == leaving
-    services.comment_close(comment=closed, actor=personas["manager"])
+    services.comment_close(comment=closed, actor=personas["manager"], reason="Rien")
     staying = make_user("staying", [Role.RESPONDER])
     on_shift(staying)
     with django_capture_on_commit_callbacks(execute=True):

@@ -638,6 +638,7 @@ def test_an_escalation_has_its_own_clock_and_is_overdue_once(wall, personas):
         "manager",
     }
     sla.notifications_send(now=due)
+    mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if m.to == ["counsel@example.org"]]
     assert subjects == [
         "Un commentaire sur Facebook @organisation vous est transmis",
