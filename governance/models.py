@@ -36,7 +36,21 @@ class OutgoingMail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, retry by hand")
 
-    kind = models.CharField(_("kind"), max_length=40)
+    class Kind(models.TextChoices):
+        """What an e-mail is about; every app's e-mails are named here, so that
+        the admin shows them in words."""
+
+        CRITICAL_ALERT = "critical_alert", _("Critical comment")
+        SLA_WARNING = "sla_warning", _("Response due soon")
+        SLA_BREACH = "sla_breach", _("Response overdue")
+        APPROVAL_OVERDUE = "approval_overdue", _("Approval overdue")
+        ESCALATED = "escalated", _("Escalation")
+        ESCALATION_OVERDUE = "escalation_overdue", _("Escalation overdue")
+        LEGAL_REVIEWS_OVERDUE = "legal_reviews_overdue", _("Legal reviews overdue")
+        ACCREDITATION_EXPIRING = "accreditation_expiring", _("Accreditation expiring")
+        COVERAGE_GAPS = "coverage_gaps", _("Coverage gaps")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))

@@ -44,6 +44,7 @@ def mail_queue(*, kind, recipients, subject, body, now=None):
     back, no mail leaves; if it commits, the mail is sent by a task, never
     inside the transaction. Without recipients, nothing is written (None).
     """
+    kind = OutgoingMail.Kind(kind)  # an unknown kind is a programming error
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return None

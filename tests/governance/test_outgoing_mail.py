@@ -31,7 +31,7 @@ OUTSIDE_TRANSACTIONS = "tests.mailbackends.OutsideTransactionsBackend"
 
 def queue(**extra):
     return services.mail_queue(
-        kind="test",
+        kind="coverage_gaps",
         recipients=["b@example.org", "a@example.org", ""],
         subject="Hello\nthere",
         body="Body",
@@ -228,3 +228,22 @@ def test_the_dashboard_counts_failed_and_waiting_mails(client, personas):
     page = client.get("/dashboard/").content.decode()
     assert "1 en échec, 1 en attente" in page
     assert "/admin/governance/outgoingmail/" not in page
+
+
+def test_every_notification_kind_is_an_outgoing_mail_kind_in_words():
+    from governance.models import OutgoingMail
+    from moderation.models import Notification
+
+    assert set(Notification.Kind.values) <= set(OutgoingMail.Kind.values)
+    assert all(label != value for value, label in OutgoingMail.Kind.choices)
+
+
+def test_an_unknown_kind_of_mail_is_refused(db):
+    from governance.models import OutgoingMail
+    from governance.services import mail_queue
+
+    with pytest.raises(ValueError):
+        mail_queue(
+            kind="newsletter", recipients=["a@example.org"], subject="x", body="y"
+        )
+    assert not OutgoingMail.objects.exists()
