@@ -1,6 +1,5 @@
 """Site-wide state changes."""
 
-import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import retry
 from governance.models import Heartbeat, OutgoingMail
 from governance.transactions import after_commit
 
@@ -24,16 +24,8 @@ def heartbeat_record(*, name, now=None):
 
 # -- outgoing e-mail ------------------------------------------------------------
 
-# Attempts before a mail is marked failed and waits for someone to retry it;
-# waits between attempts double from one minute up to an hour (about 4 h in all),
-# as for the outbox of the platforms.
-MAIL_MAX_ATTEMPTS = 10
-MAIL_FIRST_WAIT = datetime.timedelta(minutes=1)
-MAIL_LONGEST_WAIT = datetime.timedelta(hours=1)
-# How long an attempt holds a mail: longer than the SMTP timeout, so that two
-# senders never send it at once, short enough that a killed worker's mail is
-# picked up again by the next sweep.
-MAIL_LEASE = datetime.timedelta(minutes=2)
+# Attempts, waits and lease: the one policy of core.retry (the lease outlasts
+# the SMTP timeout, EMAIL_TIMEOUT).
 SUBJECT_LENGTH = OutgoingMail._meta.get_field("subject").max_length
 
 
@@ -71,11 +63,6 @@ def _queue_send(mail_id):
     deliver_mail.delay(mail_id)
 
 
-def mail_backoff(attempts):
-    """Return the wait after the ``attempts``-th failed attempt."""
-    return min(MAIL_LONGEST_WAIT, MAIL_FIRST_WAIT * 2 ** (attempts - 1))
-
-
 def mail_send(*, mail_id, now=None, connection=None):
     """Make one attempt at sending a pending mail that is due.
 
@@ -89,7 +76,7 @@ def mail_send(*, mail_id, now=None, connection=None):
     S = OutgoingMail.Status
     leased = OutgoingMail.objects.filter(
         pk=mail_id, status=S.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + MAIL_LEASE, attempts=F("attempts") + 1)
+    ).update(next_attempt_at=now + retry.LEASE, attempts=F("attempts") + 1)
     if not leased:
         return None
     mail = OutgoingMail.objects.get(pk=mail_id)
@@ -99,9 +86,9 @@ def mail_send(*, mail_id, now=None, connection=None):
     try:
         message.send()
     except Exception as exc:  # SMTP, socket, refused address: all retried
-        gave_up = mail.attempts >= MAIL_MAX_ATTEMPTS
+        gave_up = retry.gave_up(mail.attempts)
         mail.status = S.FAILED if gave_up else S.PENDING
-        mail.next_attempt_at = now + mail_backoff(mail.attempts)
+        mail.next_attempt_at = now + retry.backoff(mail.attempts)
         mail.last_error = f"{exc.__class__.__name__}: {exc}"[:500]
         logger.warning(
             "E-mail %s not sent (attempt %d): %s", mail.pk, mail.attempts, exc

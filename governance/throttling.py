@@ -17,6 +17,7 @@ so that a Redis that accepts connections and never answers costs one timeout
 per pause rather than several per request.
 """
 
+import abc
 import logging
 import math
 import time
@@ -110,12 +111,15 @@ def client_address(request):
     return BaseThrottle().get_ident(request)
 
 
-class _ScopedThrottle(BaseThrottle):
+class _ScopedThrottle(abc.ABC, BaseThrottle):
+    """Count a view's ``throttle_scope`` per what ``ident`` names."""
+
     def scope(self, view):
         return getattr(view, "throttle_scope", None)
 
+    @abc.abstractmethod
     def ident(self, request):
-        raise NotImplementedError
+        """Return what the requests are counted by."""
 
     def allow_request(self, request, view):
         scope = self.scope(view)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import retry
 from governance.services import mail_queue
 from governance.transactions import after_commit
 from moderation import access, connectors, masking, sla, webhooks
@@ -1221,21 +1222,8 @@ def _alert(comment, now):
 
 # -- outbox delivery -----------------------------------------------------------
 
-# Attempts before a message is marked failed and waits for someone to retry it;
-# waits between attempts double from one minute up to an hour (about 4 h in all).
-OUTBOX_MAX_ATTEMPTS = 10
-OUTBOX_FIRST_WAIT = datetime.timedelta(minutes=1)
-OUTBOX_LONGEST_WAIT = datetime.timedelta(hours=1)
-# How long an attempt holds a message: longer than an outbound call's total
-# deadline (outbound.TOTAL_TIMEOUT, seconds), so that two senders never post it
-# at once, short enough that a killed worker's message is picked up again by
-# the next sweep.
-OUTBOX_LEASE = datetime.timedelta(minutes=2)
-
-
-def outbox_backoff(attempts):
-    """Return the wait after the ``attempts``-th failed attempt."""
-    return min(OUTBOX_LONGEST_WAIT, OUTBOX_FIRST_WAIT * 2 ** (attempts - 1))
+# Attempts, waits and lease: the one policy of core.retry, as for e-mail (the
+# lease outlasts an outbound call's total deadline, outbound.TOTAL_TIMEOUT).
 
 
 def outbox_send(*, message_id, now=None, post=None):
@@ -1251,16 +1239,16 @@ def outbox_send(*, message_id, now=None, post=None):
     S_ = OutboxMessage.Status
     leased = OutboxMessage.objects.filter(
         pk=message_id, status=S_.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + OUTBOX_LEASE, attempts=F("attempts") + 1)
+    ).update(next_attempt_at=now + retry.LEASE, attempts=F("attempts") + 1)
     if not leased:
         return None
     message = OutboxMessage.objects.select_related("channel").get(pk=message_id)
     try:
         post(message, now=now)
     except connectors.DeliveryFailed as exc:
-        gave_up = message.attempts >= OUTBOX_MAX_ATTEMPTS
+        gave_up = retry.gave_up(message.attempts)
         message.status = S_.FAILED if gave_up else S_.PENDING
-        message.next_attempt_at = now + outbox_backoff(message.attempts)
+        message.next_attempt_at = now + retry.backoff(message.attempts)
         # People see a generic message; what the other side said stays in
         # the log, or the page would show an internal server's reply.
         message.last_error = exc.public

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core import retry
 from governance import services
 from governance.models import OutgoingMail
 from moderation import services as moderation
@@ -45,7 +46,7 @@ def test_a_failing_mail_is_retried_with_backoff_then_marked_failed(settings):
     message = queue()
     assert message.recipients == ["a@example.org", "b@example.org"]
     assert message.subject == "Hello there"  # no header injection
-    for attempt in range(1, services.MAIL_MAX_ATTEMPTS + 1):
+    for attempt in range(1, retry.MAX_ATTEMPTS + 1):
         message.refresh_from_db()
         with time_machine.travel(message.next_attempt_at, tick=False):
             status = services.mail_send(mail_id=message.pk)
@@ -54,13 +55,13 @@ def test_a_failing_mail_is_retried_with_backoff_then_marked_failed(settings):
         message.refresh_from_db()
         assert message.attempts == attempt
         assert message.last_error == "ConnectionRefusedError: mail server down"
-        expected = "failed" if attempt == services.MAIL_MAX_ATTEMPTS else "pending"
+        expected = "failed" if attempt == retry.MAX_ATTEMPTS else "pending"
         assert status == expected
     # Ten attempts, then it stays failed: the sweep leaves it alone.
     with time_machine.travel(message.next_attempt_at + datetime.timedelta(days=1)):
         assert services.mails_send_due() == 0
         assert services.mail_send(mail_id=message.pk) is None
-    assert [services.mail_backoff(n) for n in (1, 2, 3, 7, 10)] == [
+    assert [retry.backoff(n) for n in (1, 2, 3, 7, 10)] == [
         datetime.timedelta(minutes=minutes) for minutes in (1, 2, 4, 60, 60)
     ]
     assert mail.outbox == []
@@ -73,7 +74,7 @@ def test_a_manager_puts_a_failed_mail_back_in_line(
     settings.EMAIL_BACKEND = REFUSING
     message = queue()
     OutgoingMail.objects.filter(pk=message.pk).update(
-        status="failed", attempts=services.MAIL_MAX_ATTEMPTS
+        status="failed", attempts=retry.MAX_ATTEMPTS
     )
     with pytest.raises(PermissionDenied):
         services.mail_retry(mail=message, actor=personas["responder"])

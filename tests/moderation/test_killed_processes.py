@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import retry
 from governance.celery import app
 from governance.models import Heartbeat, OutgoingMail
 from moderation import connectors, services
@@ -274,7 +275,7 @@ def test_a_worker_killed_while_posting_an_answer_is_redelivered_once_the_lease_e
         assert len(receiver.received) == 1
         # Two minutes later the lease is over and the sweep sends it again.
         OutboxMessage.objects.filter(pk=message.pk).update(
-            next_attempt_at=F("next_attempt_at") - services.OUTBOX_LEASE
+            next_attempt_at=F("next_attempt_at") - retry.LEASE
         )
         run_and_wait(replacement, "moderation.tasks.send_outbox_due")
         wait_for(

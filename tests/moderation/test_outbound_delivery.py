@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core import outbound
+from core import outbound, retry
 from governance.celery import app
 from moderation import services
 from moderation.models import Channel, OutboxMessage
@@ -207,7 +207,7 @@ def test_a_trickling_receiver_is_given_up_on_within_the_total_deadline(
 
 
 def test_the_lease_outlasts_the_total_deadline():
-    assert datetime.timedelta(seconds=outbound.TOTAL_TIMEOUT) < services.OUTBOX_LEASE
+    assert datetime.timedelta(seconds=outbound.TOTAL_TIMEOUT) < retry.LEASE
     assert outbound.TOTAL_TIMEOUT <= 15
 
 

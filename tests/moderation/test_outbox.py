@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from core import outbound
+from core import outbound, retry
 from moderation import connectors, services, webhooks
 from moderation.admin import OutboxMessageAdmin
 from moderation.models import Answer, Channel, OutboxMessage
@@ -127,7 +127,7 @@ def test_failures_are_retried_with_doubling_waits_until_delivered(
 
 
 def test_backoff_doubles_from_a_minute_and_stops_at_an_hour():
-    waits = [services.outbox_backoff(n) for n in range(1, 10)]
+    waits = [retry.backoff(n) for n in range(1, 10)]
     assert [w.total_seconds() / 60 for w in waits] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
@@ -140,12 +140,12 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     message = OutboxMessage.objects.get(answer=answer)
     now = message.next_attempt_at
     statuses = []
-    for _ in range(services.OUTBOX_MAX_ATTEMPTS):
+    for _ in range(retry.MAX_ATTEMPTS):
         statuses.append(services.outbox_send(message_id=message.pk, now=now))
         now += datetime.timedelta(hours=2)
-    assert statuses == ["pending"] * (services.OUTBOX_MAX_ATTEMPTS - 1) + ["failed"]
+    assert statuses == ["pending"] * (retry.MAX_ATTEMPTS - 1) + ["failed"]
     message.refresh_from_db()
-    assert message.attempts == services.OUTBOX_MAX_ATTEMPTS
+    assert message.attempts == retry.MAX_ATTEMPTS
     assert message.last_error == outbound.UNREACHABLE
     assert "Connection refused" in caplog.text
     # Failed messages are no longer picked up by the sweep, but are never lost.
@@ -245,7 +245,7 @@ def test_a_sender_killed_mid_request_leaves_the_message_due_after_the_lease(
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 1)
     assert services.outbox_send_due(now=now + datetime.timedelta(minutes=1)) == 0
-    with time_machine.travel(now + services.OUTBOX_LEASE):
+    with time_machine.travel(now + retry.LEASE):
         assert services.outbox_send_due() == 1  # queued, then sent by the task
     message.refresh_from_db()
     assert message.status == "sent"
