@@ -45,7 +45,11 @@ def comments_visible_to(user):
     """
     comments = _scoped(Comment.objects.all(), user)
     if user.is_authenticated and not user.can(Capability.TRIAGE):
-        comments = comments.filter(Q(escalated_to=user) | Q(assignee=user))
+        # Escalated to them while it still is: taken by a manager or sent
+        # back, the comment is no longer theirs to see.
+        comments = comments.filter(
+            Q(status=Comment.Status.ESCALATED, escalated_to=user) | Q(assignee=user)
+        )
     return comments
 
 

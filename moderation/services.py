@@ -355,6 +355,8 @@ def _transition(
             .values("status", "assignee_id")
             .first()
         )
+        if current is None:  # deleted meanwhile (by an administrator)
+            raise Conflict(_("This comment no longer exists."))
         if held_by is not None and current["assignee_id"] != held_by.pk:
             raise Conflict(_("Claim the comment before answering it."))
         condition = where or Q()

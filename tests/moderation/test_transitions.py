@@ -564,3 +564,36 @@ def test_every_audit_action_written_anywhere_has_a_translated_label():
         assert Event(action="sla_breached").action_label == french["sla_breached"]
     assert [value for value in english if french[value] == english[value]] == []
     assert Event(action="some_future_action").action_label == "some_future_action"
+
+
+@pytest.mark.parametrize("leaves", ["taken by a manager", "sent back"])
+def test_counsel_no_longer_sees_an_escalation_once_it_left_them(
+    channel, personas, leaves
+):
+    from moderation.selectors import comments_visible_to
+
+    counsel = personas["counsel"]
+    comment = escalated(channel, personas)
+    assert list(comments_visible_to(counsel)) == [comment]
+    if leaves == "sent back":
+        services.comment_send_back(
+            comment=comment, actor=personas["manager"], reason="Rien de juridique"
+        )
+    else:
+        services.comment_take(comment=comment, actor=personas["manager"])
+    assert list(comments_visible_to(counsel)) == []
+
+
+def test_a_transition_of_a_comment_deleted_meanwhile_is_a_conflict(channel, personas):
+    comment = new_comment(channel)
+    Comment.objects.filter(pk=comment.pk).update(status="new")
+    gone = Comment(pk=comment.pk + 1000)
+    with pytest.raises(services.Conflict, match="no longer exists"):
+        services._transition(
+            gone,
+            actor=personas["manager"],
+            action="closed",
+            allowed_from=("new",),
+            to="closed",
+            now=timezone.now(),
+        )
