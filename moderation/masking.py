@@ -95,16 +95,13 @@ class CommentView:
 
     text: str
     excerpts: dict
-    personal_data_shown: bool
 
 
 def comment_view_for(user, comment):
     """Return the ``CommentView`` of ``comment`` for ``user``."""
     matches = list(comment.matches.all())
     if user is not None and sees_personal_data(user, comment):
-        return CommentView(
-            comment.text, {m.pk: m.excerpt for m in matches}, personal_data_shown=True
-        )
+        return CommentView(comment.text, {m.pk: m.excerpt for m in matches})
     spans = personal_spans(matches)
     return CommentView(
         blot(comment.text, spans),
@@ -118,5 +115,4 @@ def comment_view_for(user, comment):
             )
             for m in matches
         },
-        personal_data_shown=False,
     )

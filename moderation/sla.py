@@ -382,10 +382,6 @@ class _People:
         self.approvers = list(User.objects.with_capability(Capability.APPROVE))
         self._next_shift = {}
 
-    @staticmethod
-    def _serves(person, channel):
-        return not person.channels or channel.slug in person.channels
-
     def for_comment(self, comment, kind):
         policy = comment.channel.sla_policy
         people = []
@@ -397,12 +393,10 @@ class _People:
         elif comment.assignee and comment.assignee.is_active:
             people.append(comment.assignee)
         else:
-            people += [
-                p for p in self.triage_on_shift if self._serves(p, comment.channel)
-            ]
+            people += [p for p in self.triage_on_shift if access.in_scope(p, comment)]
         if kind == Notification.Kind.SLA_BREACH:
             if policy is None or policy.escalate_to_backup:
-                people += [p for p in self.backups if self._serves(p, comment.channel)]
+                people += [p for p in self.backups if access.in_scope(p, comment)]
             if policy is None or policy.escalate_to_manager:
                 people += self.managers_on_duty
         if not people:

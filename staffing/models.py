@@ -628,10 +628,6 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
-    def is_active_at(self, now):
-        """Return whether the token authenticates at ``now``."""
-        return self.revoked_at is None and self.expires_at > now
-
 
 @receiver(post_save, sender=OpeningWindow)
 @receiver(post_delete, sender=OpeningWindow)
