@@ -257,11 +257,15 @@ class CommentViewSet(
             return Response(
                 AnswerSerializer(result).data, status=status.HTTP_201_CREATED
             )
-        return Response(
-            CommentSerializer(
-                self.get_queryset().get(pk=comment.pk), context={"request": request}
-            ).data
+        # Read back whatever the actor may see now: counsel who settle or send
+        # back an escalation no longer see the comment, but are told how it
+        # ended (personal data masked, as it is no longer theirs).
+        after = (
+            Comment.objects.select_related("channel", "assignee", "escalated_to")
+            .prefetch_related("matches")
+            .get(pk=comment.pk)
         )
+        return Response(CommentSerializer(after, context={"request": request}).data)
 
     @extend_schema(
         request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
@@ -621,12 +625,15 @@ class SlaReportView(StrictQueryParametersMixin, APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        form = ReportForm(request.query_params)
+        form = ReportForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise ValidationError(form.errors_by_parameter())
         start, end = form.period()
         return Response(
             reports.sla_report(
-                start=start, end=end, channel=form.cleaned_data["channel"]
+                start=start,
+                end=end,
+                channel=form.cleaned_data["channel"],
+                channels=form.cleaned_data["channels"],
             )
         )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import dates
-from moderation import selectors
+from moderation import access, selectors
 from moderation.models import Channel, Comment
 from staffing.roles import Capability
 
@@ -115,7 +115,7 @@ class ReportForm(forms.Form):
         empty_label=_("All channels"),
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, user, **kwargs):
         # The API and the page take ?from=&to=; "from" is a Python keyword.
         if data is not None:
             data = {
@@ -124,6 +124,12 @@ class ReportForm(forms.Form):
                 "channel": data.get("channel", ""),
             }
         super().__init__(data, **kwargs)
+        # A person scoped to some channels reports on those only: another
+        # channel is not a choice, and "all channels" means all of theirs.
+        self.user = user
+        self.fields["channel"].queryset = selectors.channels_visible_to(user).order_by(
+            "slug"
+        )
 
     def clean(self):
         data = super().clean()
@@ -138,6 +144,11 @@ class ReportForm(forms.Form):
                 params={"days": MAX_REPORT_DAYS},
             )
         data["start"], data["end"] = start, end
+        data["channels"] = (
+            None
+            if access.channel_scope(self.user) is None
+            else list(self.fields["channel"].queryset)
+        )
         return data
 
     # The query parameter each field comes from.

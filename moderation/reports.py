@@ -56,9 +56,10 @@ def percentiles(queryset, field, fractions=(0.5, 0.9)):
 BREACHED = Q(sla_met=False) | Q(sla_met__isnull=True, breached_at__isnull=False)
 
 
-def judged(*, start, end, channel=None):
+def judged(*, start, end, channel=None, channels=None):
     """Comments posted in [start, end) whose SLA is settled: answered, or still
-    waiting past their due time (a breach too)."""
+    waiting past their due time (a breach too). ``channels``: those a scoped
+    reader may see (``None``: every channel)."""
     comments = Comment.objects.filter(
         Q(first_responded_at__isnull=False) | Q(breached_at__isnull=False),
         posted_at__gte=start,
@@ -66,6 +67,8 @@ def judged(*, start, end, channel=None):
     )
     if channel is not None:
         comments = comments.filter(channel=channel)
+    elif channels is not None:
+        comments = comments.filter(channel__in=channels)
     return comments
 
 
@@ -85,15 +88,17 @@ def _figures(comments):
     }
 
 
-def sla_report(*, start, end, channel=None, weeks=None):
+def sla_report(*, start, end, channel=None, channels=None, weeks=None):
     """Return the figures of the dashboard and of ``/api/v1/sla/report/``.
 
     ``weeks`` takes ``uncovered_weeks`` of the same period when the caller
     already has them (the dashboard draws them too).
     """
-    comments = judged(start=start, end=end, channel=channel)
+    comments = judged(start=start, end=end, channel=channel, channels=channels)
     if weeks is None:
-        weeks = uncovered_weeks(start=start, end=end, channel=channel)
+        weeks = uncovered_weeks(
+            start=start, end=end, channel=channel, channels=channels
+        )
     return {
         "from": start.date().isoformat(),
         "to": (end - datetime.timedelta(days=1)).date().isoformat(),
@@ -111,11 +116,16 @@ def sla_report(*, start, end, channel=None, weeks=None):
     }
 
 
-def uncovered_weeks(*, start, end, channel=None):
+def uncovered_weeks(*, start, end, channel=None, channels=None):
     """For each channel and week: hours its calendar required someone on duty
     and nobody who may answer for it was on shift, and the longest such stretch
     (the Friday-evening-to-Monday silence)."""
-    channels = [channel] if channel else Channel.objects.filter(active=True)
+    if channel:
+        channels = [channel]
+    elif channels is None:
+        channels = Channel.objects.filter(active=True)
+    else:
+        channels = [each for each in channels if each.active]
     rows = []
     for each in channels:
         gaps = selectors.coverage_gaps(
@@ -157,11 +167,11 @@ def _midnight(day, tzinfo):
     return datetime.datetime.combine(day, datetime.time(), tzinfo=tzinfo)
 
 
-def breaches(*, start, end, channel=None, limit=None):
+def breaches(*, start, end, channel=None, channels=None, limit=None):
     """The comments that missed their target, answered late or still waiting,
     latest first."""
     rows = (
-        judged(start=start, end=end, channel=channel)
+        judged(start=start, end=end, channel=channel, channels=channels)
         .filter(BREACHED)
         .select_related("channel")
         .order_by("-posted_at")

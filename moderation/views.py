@@ -414,7 +414,7 @@ def backtest(request, version_pk):
 
 
 def _report_form(request):
-    form = ReportForm(request.GET)
+    form = ReportForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None
     return form, form.period()
@@ -437,9 +437,12 @@ def sla_dashboard(request):
     context = {"form": form}
     if period:
         start, end = period
-        channel = form.cleaned_data["channel"]
-        weeks = reports.uncovered_weeks(start=start, end=end, channel=channel)
-        report = reports.sla_report(start=start, end=end, channel=channel, weeks=weeks)
+        scope = {
+            "channel": form.cleaned_data["channel"],
+            "channels": form.cleaned_data["channels"],
+        }
+        weeks = reports.uncovered_weeks(start=start, end=end, **scope)
+        report = reports.sla_report(start=start, end=end, weeks=weeks, **scope)
         periods = dict(PostedPeriod.choices)
         context |= {
             "report": report,
@@ -462,9 +465,7 @@ def sla_dashboard(request):
             "week_bars": _bars(
                 [(f"{w['channel']} · {w['week']}", w["longest_hours"]) for w in weeks]
             ),
-            "breaches": reports.breaches(
-                start=start, end=end, channel=channel, limit=50
-            ),
+            "breaches": reports.breaches(start=start, end=end, limit=50, **scope),
             "query": request.GET.urlencode(),
         }
     return render(request, "moderation/sla.html", context)
@@ -493,7 +494,10 @@ def sla_export(request):
             content_type="text/plain; charset=utf-8",
         )
     start, end = period
-    channel = form.cleaned_data["channel"]
+    scope = {
+        "channel": form.cleaned_data["channel"],
+        "channels": form.cleaned_data["channels"],
+    }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="sla-{rows}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
@@ -504,7 +508,7 @@ def sla_export(request):
             ["channel", "week", "uncovered_hours", "longest_hours", "longest_from",
              "longest_to"]
         )  # fmt: skip
-        for week in reports.uncovered_weeks(start=start, end=end, channel=channel):
+        for week in reports.uncovered_weeks(start=start, end=end, **scope):
             writer.writerow(
                 [week["channel"], week["week"], week["uncovered_hours"],
                  week["longest_hours"], _iso(week["longest_from"]),
@@ -512,9 +516,9 @@ def sla_export(request):
             )  # fmt: skip
         return response
     comments = (
-        reports.breaches(start=start, end=end, channel=channel)
+        reports.breaches(start=start, end=end, **scope)
         if rows == "breaches"
-        else reports.judged(start=start, end=end, channel=channel)
+        else reports.judged(start=start, end=end, **scope)
         .select_related("channel")
         .order_by("posted_at")
     )

@@ -313,7 +313,8 @@ def test_an_escalation_through_the_api(client_for, personas, api_client):
     assert (empty.status_code, set(empty.json())) == (400, {"reason"})
     done = back.post(f"{url}/send-back/", {"reason": "Rien"}, format="json")
     assert done.json()["status"] in ("new", "assigned")  # routed again at once
-    assert back.post(f"{url}/take/").status_code == 409
+    # Sent back, it is no longer counsel's to see, let alone to take.
+    assert back.post(f"{url}/take/").status_code == 404
 
 
 def test_the_escalatee_sees_the_personal_data_others_do_not(client_for):

@@ -190,3 +190,29 @@ def test_the_scoped_inbox_runs_the_same_queries(
     client.force_login(scope["scoped"])
     with django_assert_max_num_queries(9):
         client.get(reverse("moderation:inbox"))
+
+
+def test_an_approver_of_one_channel_reports_on_that_channel_only(
+    client, api_client, scope
+):
+    """The SLA dashboard, its CSV and the API count and list the channels the
+    reader may see: another channel is not a choice."""
+    Comment.objects.update(breached_at=POSTED + datetime.timedelta(hours=2))
+    approver = make_user(
+        "scoped-approver", [Role.APPROVER], channels=[scope["elsewhere"].slug]
+    )
+    period = {"from": "2026-11-27", "to": "2026-11-28"}
+    api_client.force_authenticate(approver)
+    report = api_client.get("/api/v1/sla/report/", period).json()
+    assert (report["count"], report["breached"]) == (1, 1)  # "x-elsewhere" only
+    refused = api_client.get(
+        "/api/v1/sla/report/", {**period, "channel": "facebook-main"}
+    )
+    assert refused.status_code == 400
+    assert "channel" in refused.json()
+    client.force_login(approver)
+    csv = client.get(reverse("moderation:sla-export"), {**period, "rows": "breaches"})
+    body = csv.content.decode()
+    assert "s-1" in body and "s-2" not in body
+    page = client.get(reverse("moderation:sla"), period)
+    assert [c.pk for c in page.context["breaches"]] == [scope["mine"].pk]
