@@ -43,10 +43,10 @@ def fill(count):
     """Insert ``count`` comments and their matches in SQL; return the texts."""
     from django.db import connection
 
+    from core.roles import Role
     from moderation.models import Channel
     from policies.classify import classify_text
     from staffing.models import BusinessCalendar, User
-    from staffing.roles import Role
 
     calendars = list(BusinessCalendar.objects.order_by("slug"))
     channels = [

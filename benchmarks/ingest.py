@@ -33,9 +33,9 @@ def main():
     from django.db import connection
     from rest_framework.test import APIClient
 
+    from core.roles import Role
     from moderation.models import Channel, Comment, Event, RuleMatch
     from staffing.models import BusinessCalendar, User
-    from staffing.roles import Role
 
     channel = Channel.objects.create(
         slug="facebook-main",

@@ -55,8 +55,8 @@ def prepare(comments):
     from django.contrib.sessions.backends.db import SessionStore
 
     from benchmarks.inbox import fill
+    from core.roles import Role
     from staffing.models import User
-    from staffing.roles import Role
     from staffing.services import api_token_create
 
     responder = fill(comments)

@@ -24,9 +24,9 @@ def fill(total, due):
     from django.contrib.auth.models import Group
     from django.db import connection
 
+    from core.roles import Role
     from moderation.models import Channel
     from staffing.models import BusinessCalendar, User
-    from staffing.roles import Role
 
     calendar = BusinessCalendar.objects.get(slug="24-7")
     channels = [

@@ -8,14 +8,6 @@ class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Governance")
 
-    def ready(self):
-        from django.contrib import admin
-
-        from governance.admin import OutgoingMailAdmin
-        from governance.models import OutgoingMail
-
-        admin.site.register(OutgoingMail, OutgoingMailAdmin)
-
 
 class GovernanceAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from staffing.roles import Capability
+from core.roles import Capability
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from django.db import connection
 from django.utils import timezone
 
+from core.models import OutgoingMail
 from governance.celery import (
     BrokerPaused,
     broker_pause_if_timed_out,
     broker_paused,
 )
 from governance.celery import app as celery_app
-from governance.models import Heartbeat, OutgoingMail
+from governance.models import Heartbeat
 
 # The worker beats every minute; allow one missed beat before calling it late.
 HEARTBEAT_STALE_AFTER_SECONDS = 150

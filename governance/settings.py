@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from governance.env import (
+from core.env import (
     env_bool,
     env_cache,
     env_database,
@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "governance",
+    "core",
     "policies",
     "staffing",
     "moderation",
@@ -241,8 +242,8 @@ REST_FRAMEWORK = {
     ],
     # Views opt in with ``throttle_scope``: counted per token and per address.
     "DEFAULT_THROTTLE_CLASSES": [
-        "governance.throttling.TokenRateThrottle",
-        "governance.throttling.AddressRateThrottle",
+        "core.throttling.TokenRateThrottle",
+        "core.throttling.AddressRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "ingest": env_rate("API_RATE_INGEST", "600/min"),
@@ -259,11 +260,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies of a bounded size (per view) and nesting.
     "DEFAULT_PARSER_CLASSES": [
-        "governance.parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "governance.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -373,7 +374,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
     "governance-send-mail": {
-        "task": "governance.tasks.deliver_mails_due",
+        "task": "core.tasks.deliver_mails_due",
         "schedule": crontab(minute="*"),
     },
     "moderation-route-waiting": {

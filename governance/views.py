@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.roles import Capability
 from governance import selectors
 from governance.navigation import nav_for
-from staffing.roles import Capability
 
 
 def home(request):

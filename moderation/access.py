@@ -14,7 +14,7 @@ none of them decides on its own:
 An account switched off sees nothing.
 """
 
-from staffing.roles import Capability
+from core.roles import Capability
 
 
 def channel_scope(user):

@@ -16,18 +16,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import outbound
-from governance.api import (
+from core.api import (
     DateTimeField,
     StrictQueryParametersMixin,
     capability_permission,
 )
+from core.roles import Capability
 from moderation import masking, reports, selectors, services, webhooks
 from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from policies.classify import NoPublishedVersion
 from policies.models import Category
 from staffing.models import BusinessCalendar
-from staffing.roles import Capability
 
 MAX_TEXT = 20_000
 # Ids in addresses: digits, no longer than a 64-bit integer; anything else is

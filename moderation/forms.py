@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance import dates
+from core import dates
+from core.roles import Capability
 from moderation import access, selectors
 from moderation.models import Channel, Comment
-from staffing.roles import Capability
 
 # One inbox page at most; the form refuses more.
 MAX_BULK = 100

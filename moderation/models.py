@@ -656,7 +656,7 @@ class Notification(models.Model):
     # it; ``mail`` is empty when the recipient has no address.
     sent_at = models.DateTimeField(_("e-mail written at"), null=True, blank=True)
     mail = models.ForeignKey(
-        "governance.OutgoingMail",
+        "core.OutgoingMail",
         verbose_name=_("e-mail"),
         null=True,
         blank=True,

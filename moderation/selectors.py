@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Capability, roles_granting
 from moderation import access, masking
 from moderation.models import (
     Answer,
@@ -21,7 +22,6 @@ from moderation.models import (
 from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
-from staffing.roles import Capability, roles_granting
 
 
 def _scoped(queryset, user, prefix=""):

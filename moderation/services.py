@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import retry
-from governance.services import mail_queue
-from governance.transactions import after_commit
+from core.mail import mail_queue
+from core.roles import Capability, roles_granting
+from core.transactions import after_commit
 from moderation import access, connectors, masking, sla, webhooks
 from moderation.models import (
     Answer,
@@ -29,7 +30,6 @@ from moderation.models import (
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK, Action, Rule
 from staffing import selectors
-from staffing.roles import Capability, roles_granting
 from staffing.services import may_answer_without_approval
 
 logger = logging.getLogger(__name__)

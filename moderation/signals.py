@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 
-from governance.transactions import after_commit
+from core.transactions import after_commit
 from moderation.models import Channel, SlaPolicy
 from staffing.models import BusinessCalendar, Closure, OpeningWindow
 

@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from governance.services import mail_queue
-from governance.transactions import after_commit
+from core.mail import mail_queue
+from core.roles import Capability
+from core.transactions import after_commit
 from moderation import access, masking
 from moderation.models import (
     Answer,
@@ -40,7 +41,6 @@ from moderation.models import (
 from staffing import businesstime, selectors
 from staffing.models import Shift
 from staffing.publicholidays import statutory_holidays
-from staffing.roles import Capability
 
 # Without an SLA policy: targets in business minutes of the channel's coverage
 # calendar, by the highest severity a comment hit, and a warning 30 min before.

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import pagination
+from core import pagination
+from core.roles import Capability
 from moderation import masking, reports, selectors, services
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
@@ -29,7 +30,6 @@ from moderation.models import (
 )
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
-from staffing.roles import Capability
 
 
 def _require(user, capability):

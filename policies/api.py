@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api import StrictQueryParametersMixin
+from core.api import StrictQueryParametersMixin
 from policies import selectors
 from policies.classify import NoPublishedVersion, classify_text
 from policies.markdown import render

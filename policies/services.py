@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from governance.services import mail_queue
+from core.mail import mail_queue
+from core.roles import Capability
 from policies.models import (
     AnswerTemplate,
     LegalReference,
@@ -29,15 +30,12 @@ logger = logging.getLogger(__name__)
 # listens to drop its compiled cache.
 policy_version_published = Signal()
 
-EDIT_POLICIES = "edit_policies"
-
-
 class PolicyError(ValidationError):
     """A change to the rulebook that cannot be made, with a message for the user."""
 
 
 def _require_editor(actor):
-    if actor is not None and not actor.can(EDIT_POLICIES):
+    if actor is not None and not actor.can(Capability.EDIT_POLICIES):
         raise PermissionDenied(_("Only managers may change the rulebook."))
 
 
@@ -251,7 +249,7 @@ def legal_references_notify_overdue(*, today=None):
 def _queue_overdue_mail(references, today):
     recipients = list(
         get_user_model()
-        .objects.with_capability(EDIT_POLICIES)
+        .objects.with_capability(Capability.EDIT_POLICIES)
         .exclude(email="")
         .values_list("email", flat=True)
     )

@@ -11,15 +11,15 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api import (
+from core.api import (
     StrictQueryParametersMixin,
     capability_permission,
     query_instant,
 )
+from core.roles import Capability
 from policies.models import localized
 from staffing import businesstime, selectors
 from staffing.models import BusinessCalendar
-from staffing.roles import Capability
 
 MAX_MINUTES = 60 * 24 * 366
 MAX_GAP_DAYS = 92

@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 
-from governance.throttling import FailedAuthentication
+from core.throttling import FailedAuthentication
 from staffing import services
 from staffing.models import ApiToken
 

@@ -5,9 +5,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from governance import dates
+from core import dates
+from core.roles import Capability
 from staffing.models import RotaTemplate, Shift
-from staffing.roles import Capability
 
 
 class BoundedUsernameMixin:

@@ -13,10 +13,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import CAPABILITIES, Capability, capabilities_for
 from policies.models import Category, Severity, localized
 from staffing.businesstime import MINUTES_PER_DAY
 from staffing.publicholidays import check_region
-from staffing.roles import CAPABILITIES, Capability, capabilities_for
 
 
 class GovernanceUserManager(UserManager):
@@ -93,7 +93,7 @@ WEEKDAYS = [
 class User(AbstractUser):
     """A person who signs in: responder, approver, manager or API reader.
 
-    Roles are Django groups named after ``staffing.roles.Role``; code asks for
+    Roles are Django groups named after ``core.roles.Role``; code asks for
     capabilities (``user.can("approve")``), never for a role.
     """
 

@@ -5,10 +5,10 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
+from core.roles import Capability
 from staffing import businesstime, coverage
 from staffing.models import ApiToken, BusinessCalendar, Shift
 from staffing.publicholidays import statutory_holidays
-from staffing.roles import Capability
 
 
 def calendar_spec(calendar, *, start, end):

@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from governance.services import mail_queue
+from core.mail import mail_queue
+from core.roles import Capability, Role
 from staffing import selectors
 from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
@@ -28,10 +29,9 @@ from staffing.models import (
     OpeningWindow,
     Shift,
 )
-from staffing.roles import Capability, Role
 
 # Apps whose models managers edit in the admin.
-MANAGED_APPS = ("governance", "policies", "staffing", "moderation", "axes")
+MANAGED_APPS = ("core", "governance", "policies", "staffing", "moderation", "axes")
 
 
 def roles_sync(*, using="default"):

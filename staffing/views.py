@@ -18,12 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from governance import dates
+from core import dates
+from core.roles import Capability
 from staffing import selectors, services
 from staffing.coverage import longest as longest_gap
 from staffing.forms import ApiTokenForm, RotaForm, ShiftForm
 from staffing.models import ApiToken, BusinessCalendar, Shift
-from staffing.roles import Capability
 
 
 def _planner(request):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from staffing.roles import Role
+from core.roles import Role
 from staffing.services import user_set_roles
 
 PASSWORD = "correct horse battery staple"

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from core.roles import Capability, Role
 from moderation import services
 from policies.models import PolicyVersion
-from staffing.roles import Capability, Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -268,7 +268,7 @@ def test_hide_and_close_need_a_reason(client_for, verb):
 
 
 def test_an_escalation_through_the_api(client_for, personas, api_client):
-    from staffing.roles import Role
+    from core.roles import Role
     from tests.conftest import make_user
 
     client_for("api_reader").post(

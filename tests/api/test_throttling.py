@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from governance import env, throttling
+from core import env, throttling
 from moderation.models import Comment
 from tests.conftest import make_token, make_user
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.roles import Role
 from moderation import selectors, services
 from moderation.models import Channel, Comment, Event
-from staffing.roles import Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
+from core.roles import Role
 from moderation import services
 from moderation.models import Comment, Event
-from staffing.roles import Role
 from tests.conftest import make_user
 
 POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)

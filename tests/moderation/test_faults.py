@@ -11,10 +11,10 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from core.mail import mail_send
+from core.models import OutgoingMail
 from governance import celery
 from governance.celery import app
-from governance.models import OutgoingMail
-from governance.services import mail_send
 from moderation import services
 from moderation.models import Comment
 from staffing.models import Shift

@@ -22,8 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import retry
+from core.models import OutgoingMail
 from governance.celery import app
-from governance.models import Heartbeat, OutgoingMail
+from governance.models import Heartbeat
 from moderation import connectors, services
 from moderation.models import (
     Channel,

@@ -16,10 +16,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.roles import Role
 from moderation import masking, services, sla
 from moderation.models import Channel, Comment, Notification
 from staffing.models import Shift
-from staffing.roles import Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

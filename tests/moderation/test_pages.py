@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import Role
 from moderation import services
 from moderation.models import Answer, Comment, Event
-from staffing.roles import Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_inbox_runs_the_same_queries_whatever_the_page_size(client, personas, ch
 def test_the_pager_counts_up_to_a_cap_and_pages_without_counting_everything(
     client, personas, channel, monkeypatch
 ):
-    from governance import pagination
+    from core import pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 30)
     for index in range(60):

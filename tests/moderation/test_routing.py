@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.roles import Role
 from moderation import services
 from moderation.models import Comment, Event
 from staffing.models import Shift, TrainingProgram
-from staffing.roles import Role
 from staffing.services import accreditation_grant, grant_create
 from tests.conftest import make_user
 
@@ -193,8 +193,8 @@ def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
 ):
     from django.core import mail
 
-    from governance.models import OutgoingMail
-    from governance.services import mails_send_due
+    from core.mail import mails_send_due
+    from core.models import OutgoingMail
 
     comment = ingest(channel, "c-1", text="Je vais te tuer")
     settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"

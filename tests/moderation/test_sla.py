@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from governance.services import mails_send_due
+from core.mail import mails_send_due
 from moderation import reports, services, sla
 from moderation.models import Event, Notification, SlaPolicy
 from staffing.models import BusinessCalendar, Shift

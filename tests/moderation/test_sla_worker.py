@@ -13,8 +13,8 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
+from core.models import OutgoingMail
 from governance.celery import app
-from governance.models import OutgoingMail
 from moderation import services
 from moderation.models import Event, Notification, SlaPolicy
 from tests.processes import wait_for

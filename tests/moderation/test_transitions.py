@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.roles import Role
 from moderation import services
 from moderation.models import Answer, Comment, Event, Notification, OutboxMessage
 from staffing.models import TrainingProgram
-from staffing.roles import Role
 from staffing.services import accreditation_grant, grant_create
 from tests.conftest import make_user
 from tests.processes import needs_postgresql, wait_for

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from staffing.roles import Role
+from core.roles import Role
 from staffing.services import user_set_roles
 
 

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import Role
 from staffing import services
 from staffing.models import RotaSlot, RotaTemplate, TrainingProgram
-from staffing.roles import Role
 
 PEOPLE = [
     # username, first, last, role, languages, team

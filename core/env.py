@@ -187,7 +187,7 @@ def env_cache(name, default, *, environ=os.environ):
             "LOCATION": url,
             "KEY_PREFIX": "governance",
             # A cache that hangs costs a request half a second, not a worker
-            # (and the rate limits then pause; see governance.throttling).
+            # (and the rate limits then pause; see core.throttling).
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     if parts.scheme == "file" and parts.path:

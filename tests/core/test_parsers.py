@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from governance.parsers import MAX_DEPTH, nested_deeper_than
+from core.parsers import MAX_DEPTH, nested_deeper_than
 
 
 def nest(depth):

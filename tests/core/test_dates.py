@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from governance import dates
+from core import dates
 
 
 @pytest.mark.parametrize("raw", ["1970-01-01", "2026-11-27", "2100-12-31"])

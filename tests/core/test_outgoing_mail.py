@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core import mail as outgoing
 from core import retry
-from governance import services
-from governance.models import OutgoingMail
+from core.models import OutgoingMail
 from moderation import services as moderation
 from moderation import sla
 from moderation.models import Comment, Notification
@@ -31,7 +31,7 @@ OUTSIDE_TRANSACTIONS = "tests.mailbackends.OutsideTransactionsBackend"
 
 
 def queue(**extra):
-    return services.mail_queue(
+    return outgoing.mail_queue(
         kind="coverage_gaps",
         recipients=["b@example.org", "a@example.org", ""],
         subject="Hello\nthere",
@@ -49,9 +49,9 @@ def test_a_failing_mail_is_retried_with_backoff_then_marked_failed(settings):
     for attempt in range(1, retry.MAX_ATTEMPTS + 1):
         message.refresh_from_db()
         with time_machine.travel(message.next_attempt_at, tick=False):
-            status = services.mail_send(mail_id=message.pk)
+            status = outgoing.mail_send(mail_id=message.pk)
             # Not due again until its backoff ends.
-            assert services.mail_send(mail_id=message.pk) is None
+            assert outgoing.mail_send(mail_id=message.pk) is None
         message.refresh_from_db()
         assert message.attempts == attempt
         assert message.last_error == "ConnectionRefusedError: mail server down"
@@ -59,8 +59,8 @@ def test_a_failing_mail_is_retried_with_backoff_then_marked_failed(settings):
         assert status == expected
     # Ten attempts, then it stays failed: the sweep leaves it alone.
     with time_machine.travel(message.next_attempt_at + datetime.timedelta(days=1)):
-        assert services.mails_send_due() == 0
-        assert services.mail_send(mail_id=message.pk) is None
+        assert outgoing.mails_send_due() == 0
+        assert outgoing.mail_send(mail_id=message.pk) is None
     assert [retry.backoff(n) for n in (1, 2, 3, 7, 10)] == [
         datetime.timedelta(minutes=minutes) for minutes in (1, 2, 4, 60, 60)
     ]
@@ -77,13 +77,13 @@ def test_a_manager_puts_a_failed_mail_back_in_line(
         status="failed", attempts=retry.MAX_ATTEMPTS
     )
     with pytest.raises(PermissionDenied):
-        services.mail_retry(mail=message, actor=personas["responder"])
+        outgoing.mail_retry(mail=message, actor=personas["responder"])
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.mail_retry(mail=message, actor=personas["manager"])
+        assert outgoing.mail_retry(mail=message, actor=personas["manager"])
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 1)
-    assert services.mail_retry(mail=message, actor=personas["manager"]) is False
+    assert outgoing.mail_retry(mail=message, actor=personas["manager"]) is False
     assert len(mail.outbox) == 1
 
 
@@ -96,12 +96,12 @@ def test_failed_mails_show_in_the_admin_with_a_retry_action(
         status="failed", attempts=10, last_error="SMTPRecipientsRefused: nope"
     )
     client.force_login(personas["manager"])
-    page = client.get("/admin/governance/outgoingmail/?status__exact=failed")
+    page = client.get("/admin/core/outgoingmail/?status__exact=failed")
     assert page.status_code == 200
     assert "SMTPRecipientsRefused: nope" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/admin/governance/outgoingmail/",
+            "/admin/core/outgoingmail/",
             {"action": "retry", "_selected_action": [message.pk]},
         )
     assert response.status_code == 302
@@ -224,15 +224,15 @@ def test_the_dashboard_counts_failed_and_waiting_mails(client, personas):
     client.force_login(personas["manager"])
     page = client.get("/dashboard/").content.decode()
     assert "1 en échec, 1 en attente" in page
-    assert "/admin/governance/outgoingmail/?status__exact=failed" in page
+    assert "/admin/core/outgoingmail/?status__exact=failed" in page
     client.force_login(personas["approver"])  # reads the dashboard, not the admin
     page = client.get("/dashboard/").content.decode()
     assert "1 en échec, 1 en attente" in page
-    assert "/admin/governance/outgoingmail/" not in page
+    assert "/admin/core/outgoingmail/" not in page
 
 
 def test_every_notification_kind_is_an_outgoing_mail_kind_in_words():
-    from governance.models import OutgoingMail
+    from core.models import OutgoingMail
     from moderation.models import Notification
 
     assert set(Notification.Kind.values) <= set(OutgoingMail.Kind.values)
@@ -240,8 +240,8 @@ def test_every_notification_kind_is_an_outgoing_mail_kind_in_words():
 
 
 def test_an_unknown_kind_of_mail_is_refused(db):
-    from governance.models import OutgoingMail
-    from governance.services import mail_queue
+    from core.mail import mail_queue
+    from core.models import OutgoingMail
 
     with pytest.raises(ValueError):
         mail_queue(

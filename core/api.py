@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 
-from governance import dates
+from core import dates
 
 # Query parameters every list accepts besides its own filters.
 COMMON_PARAMETERS = {"page", "page_size", "lang", "format"}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The kernel every app may import; its only rows are the outgoing e-mails."""
+
+    name = "core"
+    verbose_name = _("Outgoing e-mail")
