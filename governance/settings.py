@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "policies",
     "staffing",
     "moderation",
+    "connectors",
 ]
 
 MIDDLEWARE = [

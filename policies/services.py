@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 # listens to drop its compiled cache.
 policy_version_published = Signal()
 
+
 class PolicyError(ValidationError):
     """A change to the rulebook that cannot be made, with a message for the user."""
 

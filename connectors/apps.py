@@ -1,0 +1,18 @@
+import pkgutil
+from importlib import import_module
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConnectorsConfig(AppConfig):
+    """Platform connectors: each module registers its connector on import."""
+
+    name = "connectors"
+    verbose_name = _("Platform connectors")
+
+    def ready(self):
+        # Importing a connector's module registers it with moderation.registry.
+        for module in pkgutil.iter_modules(import_module(self.name).__path__):
+            if module.name not in {"apps", "migrations", "tests"}:
+                import_module(f"{self.name}.{module.name}")
