@@ -417,6 +417,7 @@ class DisclosureAdmin(SimpleHistoryAdmin):
                 count,
             )
             % {"count": count},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Withdraw the selected disclosures"))
@@ -432,4 +433,5 @@ class DisclosureAdmin(SimpleHistoryAdmin):
                 count,
             )
             % {"count": count},
+            messages.SUCCESS,
         )
