@@ -269,6 +269,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Refusals raised by services become 409/400 here, not in each action.
+    "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social media governance API",

@@ -2,7 +2,6 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from core.roles import Capability
 from moderation import masking, reports, selectors, services, webhooks
 from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
-from policies.classify import NoPublishedVersion
 from policies.models import Category
 from staffing.models import BusinessCalendar
 
@@ -228,13 +226,7 @@ class CommentViewSet(
         incoming = IngestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        try:
-            comment, created = services.comment_ingest(actor=request.user, **data)
-        except NoPublishedVersion:
-            return Response(
-                {"detail": "No policy version is published yet."},
-                status=status.HTTP_409_CONFLICT,
-            )
+        comment, created = services.comment_ingest(actor=request.user, **data)
         body = IngestResultSerializer(
             Comment.objects.select_related("channel")
             .prefetch_related("matches")
@@ -247,12 +239,7 @@ class CommentViewSet(
 
     def _act(self, request, pk, service, **arguments):
         comment = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            result = service(comment=comment, actor=request.user, **arguments)
-        except services.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+        result = service(comment=comment, actor=request.user, **arguments)
         if isinstance(result, Answer):
             return Response(
                 AnswerSerializer(result).data, status=status.HTTP_201_CREATED
@@ -433,15 +420,9 @@ class BulkIngestView(APIView):
                 if not isinstance(errors, dict):
                     errors = {"non_field_errors": errors}
                 results.append({"index": index, "result": "invalid", "errors": errors})
-        try:
-            stored = services.comments_ingest(
-                items=[data for _index, data in valid], actor=request.user
-            )
-        except NoPublishedVersion:
-            return Response(
-                {"detail": "No policy version is published yet."},
-                status=status.HTTP_409_CONFLICT,
-            )
+        stored = services.comments_ingest(
+            items=[data for _index, data in valid], actor=request.user
+        )
         for (index, _data), (comment, created) in zip(valid, stored, strict=True):
             results[index] = {
                 "index": index,
@@ -495,11 +476,6 @@ class WebhookView(APIView):
             )
         except webhooks.BadSignature as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_401_UNAUTHORIZED)
-        except NoPublishedVersion:
-            return Response(
-                {"detail": "No policy version is published yet."},
-                status=status.HTTP_409_CONFLICT,
-            )
         # No user: the platform gets the excerpts masked.
         body = IngestResultSerializer(
             Comment.objects.select_related("channel")
@@ -579,12 +555,7 @@ class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
 
     def _decide(self, request, pk, service, **arguments):
         answer = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            answer = service(answer=answer, actor=request.user, **arguments)
-        except services.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+        answer = service(answer=answer, actor=request.user, **arguments)
         return Response(AnswerSerializer(answer).data)
 
     @extend_schema(request=None, responses={200: AnswerSerializer})

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import retry
+from core import errors, retry
 from core.mail import mail_queue
 from core.roles import Capability, roles_granting
 from core.transactions import after_commit
@@ -35,7 +35,7 @@ from staffing.services import may_answer_without_approval
 logger = logging.getLogger(__name__)
 
 
-class Conflict(Exception):
+class Conflict(errors.Conflict):
     """A transition lost a race or does not apply; the message says why."""
 
 

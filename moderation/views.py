@@ -5,7 +5,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import pagination
+from core.messages import REFUSALS, report_error
 from core.roles import Capability
 from moderation import masking, reports, selectors, services
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
@@ -252,8 +253,8 @@ def _act(request, pk, service, success, **arguments):
         return redirect("moderation:comment", pk=pk)
     try:
         service(comment=comment, actor=request.user, **arguments)
-    except (services.Conflict, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except REFUSALS as exc:
+        report_error(request, exc)
     else:
         messages.success(request, success)
     return redirect("moderation:comment", pk=pk)
@@ -330,8 +331,8 @@ def answer(request, pk):
     body = form.cleaned_data["body"]
     try:
         result = services.answer_submit(comment=comment, actor=request.user, body=body)
-    except (services.Conflict, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except REFUSALS as exc:
+        report_error(request, exc)
         return redirect("moderation:comment", pk=pk)
     if result.status == Answer.Status.PUBLISHED:
         messages.success(request, _("Answer published."))
@@ -369,8 +370,8 @@ def decide(request, pk, decision):
                 return redirect("moderation:approvals")
             services.answer_reject(answer=answer_obj, actor=request.user, reason=reason)
             messages.success(request, _("Answer sent back to its author."))
-    except (services.Conflict, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except REFUSALS as exc:
+        report_error(request, exc)
     return redirect("moderation:approvals")
 
 

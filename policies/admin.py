@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.messages import report_error
 from policies import markdown, services
 from policies.classify import build_matcher
 from policies.forms import TryItForm
@@ -200,7 +201,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
                 version=queryset.get(), actor=request.user, now=timezone.now()
             )
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            report_error(request, exc)
             return
         self.message_user(
             request,
@@ -213,7 +214,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
         try:
             draft = services.policy_version_create_draft(actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            report_error(request, exc)
             return
         self.message_user(
             request,
@@ -416,6 +417,7 @@ class DisclosureAdmin(SimpleHistoryAdmin):
                 count,
             )
             % {"count": count},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Withdraw the selected disclosures"))
@@ -431,4 +433,5 @@ class DisclosureAdmin(SimpleHistoryAdmin):
                 count,
             )
             % {"count": count},
+            messages.SUCCESS,
         )

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api import StrictQueryParametersMixin
 from policies import selectors
-from policies.classify import NoPublishedVersion, classify_text
+from policies.classify import classify_text
 from policies.markdown import render
 from policies.models import (
     Category,
@@ -295,11 +295,5 @@ class ClassifyView(StrictQueryParametersMixin, APIView):
     def post(self, request):
         incoming = ClassifyRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            result = classify_text(**incoming.validated_data)
-        except NoPublishedVersion:
-            return Response(
-                {"detail": "No policy version is published yet."},
-                status=status.HTTP_409_CONFLICT,
-            )
+        result = classify_text(**incoming.validated_data)
         return Response(ClassifyResponseSerializer(result).data)

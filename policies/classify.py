@@ -17,13 +17,16 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.errors import Conflict
 from policies.matcher import Matcher, PatternSpec, RuleSpec
 from policies.models import Disclosure, DisclosureHandle, PolicyVersion, Rule
 from policies.services import policy_version_published
 
 
-class NoPublishedVersion(Exception):
+class NoPublishedVersion(Conflict):
     """Raised when texts are classified before any version is published."""
+
+    default_message = "No policy version is published yet."
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ class AccreditationAdmin(SimpleHistoryAdmin):
                 count,
             )
             % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -214,6 +215,7 @@ class RotaTemplateAdmin(SimpleHistoryAdmin):
                 request,
                 _("%(rota)s: %(created)d shifts created, %(skipped)d skipped.")
                 % {"rota": template, "created": created, "skipped": skipped},
+                messages.SUCCESS,
             )
 
 

@@ -284,7 +284,9 @@ def test_a_retry_after_no_published_version_is_accepted(client, channel, monkeyp
         raise NoPublishedVersion
 
     monkeypatch.setattr(services, "classify_text", unpublished)
-    assert client.post(**request).status_code == 409
+    refused = client.post(**request)
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "No policy version is published yet."}
     assert not WebhookDelivery.objects.exists()
     monkeypatch.setattr(services, "classify_text", classify)  # published now
     assert client.post(**request).status_code == 201

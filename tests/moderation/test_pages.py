@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from core.roles import Role
 from moderation import services
@@ -429,6 +430,46 @@ def test_bulk_reports_each_comment_it_could_not_change(client, personas, channel
     assert "<b>troll</b> (facebook-main/c-2): This comment is Closed" in messages[1]
     html = response.content.decode()
     assert "&lt;b&gt;troll&lt;/b&gt; (facebook-main/c-2)" in html
+
+
+def test_messages_show_their_level(client, personas, channel):
+    """A refusal is an error read out at once; a done action a success, and a
+    bulk action's skipped comments warnings, read out when the reader pauses."""
+    done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
+    services.comment_close(comment=already, actor=personas["approver"], reason="Ok")
+    client.force_login(personas["responder"])
+    with in_english(client):
+        claimed = client.post(
+            reverse("moderation:comment-claim", args=[done.pk]), follow=True
+        )
+        refused = client.post(
+            reverse("moderation:comment-claim", args=[already.pk]), follow=True
+        )
+        hidden = bulk(client, "hide", [done, already], reason="Spam")
+    assertContains(
+        claimed,
+        '<p class="message success" role="status">The comment is yours.</p>',
+        html=True,
+    )
+    assertContains(
+        refused,
+        '<p class="message error" role="alert">'
+        "This comment is Closed, no action needed and cannot be claimed.</p>",
+        html=True,
+    )
+    assertContains(
+        hidden,
+        '<p class="message success" role="status">1 comment hidden.</p>',
+        html=True,
+    )
+    assertContains(
+        hidden,
+        '<p class="message warning" role="status">&lt;b&gt;troll&lt;/b&gt; '
+        "(facebook-main/c-2): This comment is Closed, no action needed: it cannot be "
+        "hidden.</p>",
+        html=True,
+    )
+    assert 'role="alert"' not in hidden.content.decode()
 
 
 def test_bulk_escalate_needs_a_reason_and_changes_nothing_without_one(

@@ -230,3 +230,21 @@ def test_history_is_visible_in_the_admin(manager_client, manager):
     response = manager_client.get(url)
     assert response.status_code == 200
     assert "manager" in response.text
+
+
+def test_publishing_and_withdrawing_disclosures_are_successes(manager_client):
+    disclosure = Disclosure.objects.create(
+        party="Dr. Tremblay",
+        kind="paid_expert",
+        statement_fr="Rémunérée",
+        statement_en="Paid",
+        starts_on="2026-05-01",
+    )
+    url = reverse("admin:policies_disclosure_changelist")
+    for action, published in (("publish", True), ("withdraw", False)):
+        response = manager_client.post(
+            url, {"action": action, "_selected_action": [disclosure.pk]}, follow=True
+        )
+        disclosure.refresh_from_db()
+        assert disclosure.published is published
+        assert [m.level_tag for m in response.context["messages"]] == ["success"]
