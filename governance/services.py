@@ -2,13 +2,13 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import retry
+from core.permissions import require
 from governance.models import Heartbeat, OutgoingMail
 from governance.transactions import after_commit
 
@@ -123,8 +123,7 @@ def mail_retry(*, mail, actor, now=None):
     # Imported here: roles name capabilities only, and import nothing back.
     from staffing.roles import Capability
 
-    if not actor.can(Capability.PLAN_COVERAGE):
-        raise PermissionDenied(_("Only managers retry e-mails."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers retry e-mails."))
     now = now or timezone.now()
     retried = OutgoingMail.objects.filter(
         pk=mail.pk, status=OutgoingMail.Status.FAILED

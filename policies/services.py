@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.dispatch import Signal
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from core.permissions import require
 from governance.services import mail_queue
 from policies.models import (
     AnswerTemplate,
@@ -37,8 +38,7 @@ class PolicyError(ValidationError):
 
 
 def _require_editor(actor):
-    if actor is not None and not actor.can(EDIT_POLICIES):
-        raise PermissionDenied(_("Only managers may change the rulebook."))
+    require(actor, EDIT_POLICIES, _("Only managers may change the rulebook."))
 
 
 def _with_history_user(instance, actor):

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.permissions import require
 from governance.services import mail_queue
 from staffing import selectors
 from staffing.delegation import AccreditationFacts, GrantFacts, decide
@@ -98,11 +99,6 @@ def user_set_roles(*, user, roles):
 # -- who may answer what ------------------------------------------------------
 
 
-def _require(actor, capability, message):
-    if actor is not None and not actor.can(capability):
-        raise PermissionDenied(message)
-
-
 def _with_history_user(instance, actor):
     instance._history_user = actor
     return instance
@@ -112,7 +108,7 @@ def accreditation_grant(
     *, actor, responder, program, level=1, granted_at=None, expires_at=None
 ):
     """Accredit ``responder`` in ``program``; expiry defaults to its validity."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers accredit responders."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers accredit responders."))
     granted_at = granted_at or timezone.now()
     if expires_at is None:
         expires_at = _add_months(granted_at, program.validity_months)
@@ -138,7 +134,7 @@ def _add_months(moment, months):
 
 def accreditation_revoke(*, actor, accreditation, now=None):
     """Revoke ``accreditation`` at ``now``; return whether this call revoked it."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke accreditations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers revoke accreditations."))
     now = now or timezone.now()
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
@@ -166,7 +162,7 @@ def grant_create(
 
     The responder must hold the required accreditation when the grant starts.
     """
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers grant delegations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers grant delegations."))
     valid_from = valid_from or timezone.now()
     grant = DelegationGrant(
         responder=responder,
@@ -212,7 +208,7 @@ def check_grant_accreditation(grant):
 
 def grant_revoke(*, actor, grant, now=None):
     """Revoke ``grant`` at ``now``; return whether this call revoked it."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke delegations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers revoke delegations."))
     now = now or timezone.now()
     with transaction.atomic():
         locked = DelegationGrant.objects.select_for_update().get(pk=grant.pk)
@@ -271,7 +267,7 @@ def may_answer_without_approval(*, responder, channel, categories, severity, at=
 
 def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMARY):
     """Put ``responder`` on duty; refuse a shift overlapping one of theirs."""
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
     with transaction.atomic():
         # Lock the responder so that two overlapping shifts cannot pass the
         # check at the same moment.
@@ -289,7 +285,7 @@ def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMAR
 
 
 def shift_delete(*, actor, shift):
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
     _with_history_user(shift, actor).delete()
 
 
@@ -299,7 +295,7 @@ def rota_generate(*, actor, template, start_date, weeks):
     Idempotent: a slot whose responder already has a shift in that period is
     skipped. Return ``(created, skipped)``.
     """
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
     if not 1 <= weeks <= 26:
         raise ValidationError({"weeks": _("Generate between 1 and 26 weeks.")})
     zone = zoneinfo.ZoneInfo(template.time_zone)
