@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from core.history import with_history_user
 from core.permissions import require
 from governance.services import mail_queue
 from policies.models import (
@@ -41,11 +42,6 @@ def _require_editor(actor):
     require(actor, EDIT_POLICIES, _("Only managers may change the rulebook."))
 
 
-def _with_history_user(instance, actor):
-    instance._history_user = actor
-    return instance
-
-
 def policy_version_create_draft(*, actor, note=""):
     """Create the draft version, copied from the current one, and return it.
 
@@ -61,7 +57,7 @@ def policy_version_create_draft(*, actor, note=""):
                 )
             current = PolicyVersion.objects.current()
             last = PolicyVersion.objects.aggregate(last=Max("number"))["last"] or 0
-            draft = _with_history_user(
+            draft = with_history_user(
                 PolicyVersion(
                     number=last + 1, based_on=current, created_by=actor, note=note
                 ),
@@ -95,7 +91,7 @@ def _copy_rules(*, source, target, actor):
                 if field.attname not in ("id", "version_id")
             },
         )
-        _with_history_user(copy, actor).save()
+        with_history_user(copy, actor).save()
         copy.legal_references.set(rule.legal_references.all())
         patterns += [
             Pattern(
@@ -136,11 +132,11 @@ def policy_version_publish(*, version, actor, now=None):
         if previous is not None:
             _status_move(previous, PolicyVersion.Status.RETIRED)
             previous.retired_at = now
-            _with_history_user(previous, actor).save()
+            with_history_user(previous, actor).save()
         _status_move(draft, PolicyVersion.Status.PUBLISHED)
         draft.effective_from = now
         draft.published_by = actor
-        _with_history_user(draft, actor).save()
+        with_history_user(draft, actor).save()
         transaction.on_commit(
             lambda: policy_version_published.send(sender=PolicyVersion, version=draft)
         )
@@ -204,7 +200,7 @@ def notice_save(*, notice, actor, now=None):
             ):
                 notice.revision = stored["revision"] + 1
                 notice.updated_at = now
-        _with_history_user(notice, actor).save()
+        with_history_user(notice, actor).save()
     return notice
 
 
@@ -215,7 +211,7 @@ def disclosures_set_published(*, disclosures, published, actor):
     with transaction.atomic():
         for disclosure in disclosures.select_for_update().exclude(published=published):
             disclosure.published = published
-            _with_history_user(disclosure, actor).save()
+            with_history_user(disclosure, actor).save()
             changed += 1
     return changed
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.history import with_history_user
 from core.permissions import require
 from governance.services import mail_queue
 from staffing import selectors
@@ -99,11 +100,6 @@ def user_set_roles(*, user, roles):
 # -- who may answer what ------------------------------------------------------
 
 
-def _with_history_user(instance, actor):
-    instance._history_user = actor
-    return instance
-
-
 def accreditation_grant(
     *, actor, responder, program, level=1, granted_at=None, expires_at=None
 ):
@@ -121,7 +117,7 @@ def accreditation_grant(
         granted_by=actor,
     )
     accreditation.full_clean()
-    _with_history_user(accreditation, actor).save()
+    with_history_user(accreditation, actor).save()
     return accreditation
 
 
@@ -141,7 +137,7 @@ def accreditation_revoke(*, actor, accreditation, now=None):
         if locked.revoked_at is not None:
             return False
         locked.revoked_at = now
-        _with_history_user(locked, actor).save()
+        with_history_user(locked, actor).save()
     return True
 
 
@@ -178,7 +174,7 @@ def grant_create(
     )
     grant.full_clean()
     check_grant_accreditation(grant)
-    _with_history_user(grant, actor).save()
+    with_history_user(grant, actor).save()
     return grant
 
 
@@ -216,7 +212,7 @@ def grant_revoke(*, actor, grant, now=None):
             return False
         locked.revoked_at = now
         locked.revoked_by = actor
-        _with_history_user(locked, actor).save()
+        with_history_user(locked, actor).save()
     return True
 
 
@@ -280,13 +276,13 @@ def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMAR
             created_by=actor,
         )
         shift.full_clean()
-        _with_history_user(shift, actor).save()
+        with_history_user(shift, actor).save()
     return shift
 
 
 def shift_delete(*, actor, shift):
     require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
-    _with_history_user(shift, actor).delete()
+    with_history_user(shift, actor).delete()
 
 
 def rota_generate(*, actor, template, start_date, weeks):
