@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import outbound
+from core.languages import CODES
 from governance.api import (
     DateTimeField,
     StrictQueryParametersMixin,
@@ -66,7 +67,7 @@ class IngestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
     posted_at = DateTimeField()
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=["fr", "en"], required=False)
+    language = serializers.ChoiceField(choices=CODES, required=False)
     parent = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -516,7 +517,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=BusinessCalendar.objects.all()
     )
     languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=["fr", "en"]), required=False
+        child=serializers.ChoiceField(choices=CODES), required=False
     )
     publish_url = serializers.URLField(
         required=False,

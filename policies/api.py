@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.languages import CODES
 from governance.api import StrictQueryParametersMixin
 from policies import selectors
 from policies.classify import NoPublishedVersion, classify_text
@@ -31,7 +32,7 @@ from policies.models import (
 LANG_PARAMETER = OpenApiParameter(
     "lang",
     OpenApiTypes.STR,
-    enum=["fr", "en"],
+    enum=list(CODES),
     description="Language of translated fields (else Accept-Language).",
 )
 
@@ -216,7 +217,7 @@ class PolicyVersionViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelVie
 class NoticeFilter(django_filters.FilterSet):
     platform = django_filters.ChoiceFilter(choices=Notice.PLATFORM_CHOICES)
     kind = django_filters.ChoiceFilter(choices=Notice.Kind.choices)
-    language = django_filters.ChoiceFilter(choices=[("fr", "fr"), ("en", "en")])
+    language = django_filters.ChoiceFilter(choices=[(code, code) for code in CODES])
 
     class Meta:
         model = Notice
@@ -257,7 +258,7 @@ class ClassifyRequestSerializer(serializers.Serializer):
         max_length=MAX_CLASSIFY_TEXT, trim_whitespace=False, allow_blank=False
     )
     language = serializers.ChoiceField(
-        choices=["fr", "en"],
+        choices=CODES,
         required=False,
         help_text="Language of the text; detected when absent.",
     )

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.languages import Language
 from core.versioning import VersionedMixin
 from policies.models import Category, Severity, localized
 from staffing.businesstime import MINUTES_PER_DAY
@@ -32,11 +33,6 @@ class GovernanceUserManager(UserManager):
             .filter(Q(is_superuser=True) | Q(groups__name__in=roles))
             .distinct()
         )
-
-
-class Language(models.TextChoices):
-    FR = "fr", _("French")
-    EN = "en", _("English")
 
 
 @deconstructible
