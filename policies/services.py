@@ -287,9 +287,9 @@ def framework_seed(*, today=None):
     only when absent, and the default rulebook only when no version exists yet,
     as version 1, published at once.
     """
-    from policies.framework_legal import LEGAL_REFERENCES
-    from policies.framework_notices import NOTICES
-    from policies.framework_rules import RULES
+    from policies.framework.legal import LEGAL_REFERENCES
+    from policies.framework.notices import NOTICES
+    from policies.framework.rules import RULES
 
     today = today or timezone.localdate()
     created = {"legal_references": 0, "notices": 0, "rules": 0, "patterns": 0}
