@@ -31,7 +31,7 @@ from policies.classify import classify_text
 from policies.models import SEVERITY_RANK, Action, Rule
 from staffing import selectors
 from staffing.roles import Capability, roles_granting
-from staffing.services import may_answer_without_approval
+from staffing.selectors import may_answer_without_approval
 
 logger = logging.getLogger(__name__)
 
