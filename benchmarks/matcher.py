@@ -23,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from policies.framework_rules import RULES  # noqa: E402
+from policies.framework.rules import RULES  # noqa: E402
 from policies.matcher import Matcher, PatternSpec, RuleSpec  # noqa: E402
 
 CATEGORIES = [

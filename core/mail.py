@@ -6,7 +6,6 @@ retry policy of ``core.retry``.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import retry
 from core.enqueue import enqueue
 from core.models import OutgoingMail
+from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
 
@@ -111,8 +111,7 @@ def mails_send_due(*, now=None, limit=200):
 
 def mail_retry(*, mail, actor, now=None):
     """Put a failed mail back in line with a fresh set of attempts (managers)."""
-    if not actor.can(Capability.PLAN_COVERAGE):
-        raise PermissionDenied(_("Only managers retry e-mails."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers retry e-mails."))
     now = now or timezone.now()
     retried = OutgoingMail.objects.filter(
         pk=mail.pk, status=OutgoingMail.Status.FAILED

@@ -1,7 +1,6 @@
 """Site-wide pages: home, dashboard and the health check."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.permissions import require
 from core.roles import Capability
 from governance import selectors
 from governance.navigation import nav_for
@@ -29,8 +29,7 @@ def home(request):
 @login_required
 def dashboard(request):
     """Show managers and approvers the state of the product."""
-    if not request.user.can(Capability.VIEW_DASHBOARD):
-        raise PermissionDenied
+    require(request.user, Capability.VIEW_DASHBOARD)
     context = {
         "database": selectors.database_status(),
         "broker": selectors.broker_status(),

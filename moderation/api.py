@@ -20,6 +20,7 @@ from core.api import (
     StrictQueryParametersMixin,
     capability_permission,
 )
+from core.languages import CODES
 from core.roles import Capability
 from moderation import masking, reports, selectors, services, webhooks
 from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
@@ -64,7 +65,7 @@ class IngestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
     posted_at = DateTimeField()
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=["fr", "en"], required=False)
+    language = serializers.ChoiceField(choices=CODES, required=False)
     parent = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -492,7 +493,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=BusinessCalendar.objects.all()
     )
     languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=["fr", "en"]), required=False
+        child=serializers.ChoiceField(choices=CODES), required=False
     )
     publish_url = serializers.URLField(
         required=False,

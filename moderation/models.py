@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import outbound
+from core.versioning import VersionedMixin
 from policies.models import Platform, Severity, localized
 from staffing.models import BusinessCalendar
 
@@ -21,7 +22,7 @@ def new_webhook_secret():
     return secrets.token_urlsafe(32)
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(VersionedMixin, models.Model):
     """Response-time targets of the channels that follow it, and who is told."""
 
     class Clock(models.TextChoices):
@@ -91,11 +92,6 @@ class SlaPolicy(models.Model):
 
     def __str__(self):
         return localized(self, "name")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.version += 1
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

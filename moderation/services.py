@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core import errors, retry
 from core.mail import mail_queue
+from core.permissions import require, require_any
 from core.roles import Capability, roles_granting
 from core.transactions import after_commit
 from moderation import access, connectors, masking, sla, webhooks
@@ -30,7 +31,7 @@ from moderation.models import (
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK, Action, Rule
 from staffing import selectors
-from staffing.services import may_answer_without_approval
+from staffing.selectors import may_answer_without_approval
 
 logger = logging.getLogger(__name__)
 
@@ -409,19 +410,13 @@ _ACTION_LABELS = {
 }
 
 
-def _require(actor, capability, message):
-    if not actor.can(capability):
-        raise PermissionDenied(message)
-
-
 # Who works on comments at all: responders on the queue, counsel on what is
 # escalated to them, managers on everything.
 WORKERS = (Capability.TRIAGE, Capability.HANDLE_LEGAL, Capability.PLAN_COVERAGE)
 
 
 def _require_worker(actor, message):
-    if not any(actor.can(capability) for capability in WORKERS):
-        raise PermissionDenied(message)
+    require_any(actor, WORKERS, message)
 
 
 def may_act_on(comment, actor):
@@ -478,7 +473,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
     """Send the comment to counsel (a rule it hit says so) or to the manager on
     duty, who is told at once; a reason is required. The escalation gets its
     own due time; the first-response clock keeps running."""
-    _require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
+    require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
     now = now or timezone.now()
     comment = _current(comment)
     _require_scope(actor, comment)
@@ -688,7 +683,7 @@ def comment_close(*, comment, actor, reason="", now=None):
 def comment_release(*, comment, actor, now=None):
     """Give a claimed comment back to the queue (its assignee or a manager)."""
     if comment.assignee_id != actor.pk:
-        _require(
+        require(
             actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
         )
     _require_scope(actor, comment)
@@ -706,7 +701,7 @@ def comment_release(*, comment, actor, now=None):
 def comment_reassign(*, comment, actor, to, now=None):
     """Give the comment to another responder, or an escalated comment to
     another manager or counsel, who is told (managers)."""
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers reassign comments."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers reassign comments."))
     now = now or timezone.now()
     current = Comment.objects.values_list("status", flat=True).get(pk=comment.pk)
     if current == S.ESCALATED:
@@ -944,7 +939,7 @@ def _queue_send(message_id):
 
 def answer_approve(*, answer, actor, now=None):
     """Publish a pending answer; its author may not approve it."""
-    _require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    require(actor, Capability.APPROVE, _("Only approvers approve answers."))
     _require_scope(actor, answer.comment)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
@@ -979,7 +974,7 @@ def answer_approve(*, answer, actor, now=None):
 
 def answer_reject(*, answer, actor, reason, now=None):
     """Send a pending answer back to its author with the reason."""
-    _require(actor, Capability.APPROVE, _("Only approvers reject answers."))
+    require(actor, Capability.APPROVE, _("Only approvers reject answers."))
     _require_scope(actor, answer.comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what to change.")})
@@ -1288,7 +1283,7 @@ def outbox_send_due(*, now=None, limit=200):
 
 def outbox_retry(*, message, actor, now=None):
     """Put a failed message back in line with a fresh set of attempts."""
-    _require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
+    require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
     if message.answer_id:
         _require_scope(actor, message.answer.comment)
     now = now or timezone.now()

@@ -5,7 +5,6 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core import pagination
 from core.messages import REFUSALS, report_error
+from core.permissions import require, require_any
 from core.roles import Capability
 from moderation import masking, reports, selectors, services
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
@@ -33,15 +33,9 @@ from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 
 
-def _require(user, capability):
-    if not user.can(capability):
-        raise PermissionDenied
-
-
 def _require_worker(user):
     """Responders, counsel (on what is escalated to them) and managers."""
-    if not any(user.can(capability) for capability in services.WORKERS):
-        raise PermissionDenied
+    require_any(user, services.WORKERS)
 
 
 def inbox_version(now):
@@ -140,7 +134,7 @@ BULK_DONE = {
 @require_POST
 def bulk(request):
     """Apply an action to the comments selected in the inbox, then go back."""
-    _require(request.user, Capability.TRIAGE)
+    require(request.user, Capability.TRIAGE)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -311,7 +305,7 @@ def send_back(request, pk):
 @login_required
 @require_POST
 def reassign(request, pk):
-    _require(request.user, Capability.PLAN_COVERAGE)
+    require(request.user, Capability.PLAN_COVERAGE)
     chosen = request.POST.get("to", "")
     to = selectors.escalatees().filter(pk=chosen).first() if chosen.isdigit() else None
     if to is None:
@@ -344,7 +338,7 @@ def answer(request, pk):
 @login_required
 def approvals(request):
     """Answers waiting for approval, oldest first."""
-    _require(request.user, Capability.APPROVE)
+    require(request.user, Capability.APPROVE)
     return render(
         request,
         "moderation/approvals.html",
@@ -358,7 +352,7 @@ def approvals(request):
 @login_required
 @require_POST
 def decide(request, pk, decision):
-    _require(request.user, Capability.APPROVE)
+    require(request.user, Capability.APPROVE)
     answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
@@ -378,7 +372,7 @@ def decide(request, pk, decision):
 @login_required
 @require_POST
 def retry_delivery(request, pk):
-    _require(request.user, Capability.APPROVE)
+    require(request.user, Capability.APPROVE)
     message = get_object_or_404(
         OutboxMessage,
         pk=pk,
@@ -394,7 +388,7 @@ def retry_delivery(request, pk):
 @login_required
 def backtest(request, version_pk):
     """Show what a policy version would flag differently on recent comments."""
-    _require(request.user, Capability.EDIT_POLICIES)
+    require(request.user, Capability.EDIT_POLICIES)
     version = get_object_or_404(PolicyVersion, pk=version_pk)
     try:
         days = max(1, min(90, int(request.GET.get("days", 7))))
@@ -433,7 +427,7 @@ def _bars(values):
 def sla_dashboard(request):
     """SLA figures for managers: breach rate, response times by period,
     approval wait, weeks without anyone on duty, and the breaches."""
-    _require(request.user, Capability.VIEW_DASHBOARD)
+    require(request.user, Capability.VIEW_DASHBOARD)
     form, period = _report_form(request)
     context = {"form": form}
     if period:
@@ -478,7 +472,7 @@ CSV_ROWS = {"comments", "breaches", "coverage"}
 @login_required
 def sla_export(request):
     """The rows behind the dashboard's figures, as CSV."""
-    _require(request.user, Capability.VIEW_DASHBOARD)
+    require(request.user, Capability.VIEW_DASHBOARD)
     form, period = _report_form(request)
     rows = request.GET.get("rows", "comments")
     if not period or rows not in CSV_ROWS:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import StrictQueryParametersMixin
+from core.languages import CODES
 from policies import selectors
 from policies.classify import classify_text
 from policies.markdown import render
@@ -31,7 +32,7 @@ from policies.models import (
 LANG_PARAMETER = OpenApiParameter(
     "lang",
     OpenApiTypes.STR,
-    enum=["fr", "en"],
+    enum=list(CODES),
     description="Language of translated fields (else Accept-Language).",
 )
 
@@ -216,7 +217,7 @@ class PolicyVersionViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelVie
 class NoticeFilter(django_filters.FilterSet):
     platform = django_filters.ChoiceFilter(choices=Notice.PLATFORM_CHOICES)
     kind = django_filters.ChoiceFilter(choices=Notice.Kind.choices)
-    language = django_filters.ChoiceFilter(choices=[("fr", "fr"), ("en", "en")])
+    language = django_filters.ChoiceFilter(choices=[(code, code) for code in CODES])
 
     class Meta:
         model = Notice
@@ -257,7 +258,7 @@ class ClassifyRequestSerializer(serializers.Serializer):
         max_length=MAX_CLASSIFY_TEXT, trim_whitespace=False, allow_blank=False
     )
     language = serializers.ChoiceField(
-        choices=["fr", "en"],
+        choices=CODES,
         required=False,
         help_text="Language of the text; detected when absent.",
     )

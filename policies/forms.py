@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import Language
 from policies.models import Platform
 
 
@@ -16,7 +17,7 @@ class TryItForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("Detect")), ("fr", _("French")), ("en", _("English"))],
+        choices=[("", _("Detect")), *Language.choices],
     )
     platform = forms.ChoiceField(
         label=_("Platform"), required=False, choices=[("", "—"), *Platform.choices]

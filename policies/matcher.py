@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from core.languages import CODES
 from policies import detectors, saferegex
 from policies.regexfactors import required_factors
 from policies.textnorm import fold_word, normalize, pattern_form
@@ -31,7 +32,7 @@ KEYWORD, PHRASE, WILDCARD, REGEX, DETECTOR = (
     "detector",
 )
 ANY = "any"
-LANGUAGES = ("fr", "en")
+LANGUAGES = CODES
 EXCERPT_LIMIT = 200
 UNDISCLOSED_TIE = "undisclosed_tie"
 

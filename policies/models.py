@@ -21,26 +21,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.languages import CODES, Language
 from policies import saferegex
 from policies.markdown import disallowed_html
-
-LANGUAGE_CODES = ("fr", "en")
 
 
 def localized(obj, field, language=None):
     """Return ``obj.<field>_<language>``, falling back to the other language."""
     language = (language or get_language() or "fr")[:2]
-    order = [language] + [code for code in LANGUAGE_CODES if code != language]
+    order = [language] + [code for code in CODES if code != language]
     for code in order:
         value = getattr(obj, f"{field}_{code}", "")
         if value:
             return value
     return ""
-
-
-class Language(models.TextChoices):
-    FR = "fr", _("French")
-    EN = "en", _("English")
 
 
 class PatternLanguage(models.TextChoices):

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.dispatch import Signal
@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from core.history import with_history_user
 from core.mail import mail_queue
+from core.permissions import require
 from core.roles import Capability
 from policies.models import (
     AnswerTemplate,
@@ -36,13 +38,9 @@ class PolicyError(ValidationError):
 
 
 def _require_editor(actor):
-    if actor is not None and not actor.can(Capability.EDIT_POLICIES):
-        raise PermissionDenied(_("Only managers may change the rulebook."))
-
-
-def _with_history_user(instance, actor):
-    instance._history_user = actor
-    return instance
+    require(
+        actor, Capability.EDIT_POLICIES, _("Only managers may change the rulebook.")
+    )
 
 
 def policy_version_create_draft(*, actor, note=""):
@@ -60,7 +58,7 @@ def policy_version_create_draft(*, actor, note=""):
                 )
             current = PolicyVersion.objects.current()
             last = PolicyVersion.objects.aggregate(last=Max("number"))["last"] or 0
-            draft = _with_history_user(
+            draft = with_history_user(
                 PolicyVersion(
                     number=last + 1, based_on=current, created_by=actor, note=note
                 ),
@@ -94,7 +92,7 @@ def _copy_rules(*, source, target, actor):
                 if field.attname not in ("id", "version_id")
             },
         )
-        _with_history_user(copy, actor).save()
+        with_history_user(copy, actor).save()
         copy.legal_references.set(rule.legal_references.all())
         patterns += [
             Pattern(
@@ -135,11 +133,11 @@ def policy_version_publish(*, version, actor, now=None):
         if previous is not None:
             _status_move(previous, PolicyVersion.Status.RETIRED)
             previous.retired_at = now
-            _with_history_user(previous, actor).save()
+            with_history_user(previous, actor).save()
         _status_move(draft, PolicyVersion.Status.PUBLISHED)
         draft.effective_from = now
         draft.published_by = actor
-        _with_history_user(draft, actor).save()
+        with_history_user(draft, actor).save()
         transaction.on_commit(
             lambda: policy_version_published.send(sender=PolicyVersion, version=draft)
         )
@@ -203,7 +201,7 @@ def notice_save(*, notice, actor, now=None):
             ):
                 notice.revision = stored["revision"] + 1
                 notice.updated_at = now
-        _with_history_user(notice, actor).save()
+        with_history_user(notice, actor).save()
     return notice
 
 
@@ -214,7 +212,7 @@ def disclosures_set_published(*, disclosures, published, actor):
     with transaction.atomic():
         for disclosure in disclosures.select_for_update().exclude(published=published):
             disclosure.published = published
-            _with_history_user(disclosure, actor).save()
+            with_history_user(disclosure, actor).save()
             changed += 1
     return changed
 
@@ -290,9 +288,9 @@ def framework_seed(*, today=None):
     only when absent, and the default rulebook only when no version exists yet,
     as version 1, published at once.
     """
-    from policies.framework_legal import LEGAL_REFERENCES
-    from policies.framework_notices import NOTICES
-    from policies.framework_rules import RULES
+    from policies.framework.legal import LEGAL_REFERENCES
+    from policies.framework.notices import NOTICES
+    from policies.framework.rules import RULES
 
     today = today or timezone.localdate()
     created = {"legal_references": 0, "notices": 0, "rules": 0, "patterns": 0}

@@ -105,11 +105,8 @@ class CalendarViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet)
             )
         minutes = int(raw)
         calendar = self.get_object()
-        spec = selectors.calendar_spec(
-            calendar, start=start, end=start + datetime.timedelta(days=366)
-        )
         try:
-            due = businesstime.add_business_minutes(spec, start, minutes)
+            due = selectors.calendar_due(calendar, start=start, minutes=minutes)
         except businesstime.NeverOpens:
             raise NotFound("This calendar does not open within two years.") from None
         return Response(DueSerializer({"due": due, "business_minutes": minutes}).data)

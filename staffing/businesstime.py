@@ -11,6 +11,8 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from staffing.intervals import merge
+
 MINUTES_PER_DAY = 24 * 60
 # How far ahead to look before deciding a calendar never opens.
 HORIZON_DAYS = 800
@@ -76,24 +78,13 @@ def open_intervals(spec, start, end):
                     if a < b:
                         raw.append((a, b))
             day += datetime.timedelta(days=1)
-    return _subtract(_merge(raw), spec.closures)
-
-
-def _merge(intervals):
-    merged = []
-    for a, b in sorted(intervals):
-        if merged and a <= merged[-1][1]:
-            if b > merged[-1][1]:
-                merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    return merged
+    return _subtract(merge(raw), spec.closures)
 
 
 def _subtract(intervals, holes):
     if not holes:
         return intervals
-    holes = _merge(
+    holes = merge(
         [(a.astimezone(datetime.UTC), b.astimezone(datetime.UTC)) for a, b in holes]
     )
     result = []

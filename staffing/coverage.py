@@ -4,19 +4,7 @@ Pure Python, no ORM: plain ``(start, end)`` pairs in, sorted gaps out. The cost
 is a sort of the shifts plus one pass, whatever the number of requirements.
 """
 
-
-def merge(intervals):
-    """Return the union of ``intervals`` as sorted, disjoint pairs."""
-    merged = []
-    for start, end in sorted(intervals):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+from staffing.intervals import merge
 
 
 def gaps(required, covered):

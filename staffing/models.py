@@ -13,7 +13,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.languages import Language
 from core.roles import CAPABILITIES, Capability, capabilities_for
+from core.versioning import VersionedMixin
 from policies.models import Category, Severity, localized
 from staffing.businesstime import MINUTES_PER_DAY
 from staffing.publicholidays import check_region
@@ -31,11 +33,6 @@ class GovernanceUserManager(UserManager):
             .filter(Q(is_superuser=True) | Q(groups__name__in=roles))
             .distinct()
         )
-
-
-class Language(models.TextChoices):
-    FR = "fr", _("French")
-    EN = "en", _("English")
 
 
 @deconstructible
@@ -313,7 +310,7 @@ class DelegationGrant(models.Model):
             raise ValidationError({"valid_until": _("The end must follow the start.")})
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(VersionedMixin, models.Model):
     """When an organisation is open: weekly windows, holidays and closures."""
 
     slug = models.SlugField(_("slug"), unique=True)
@@ -347,11 +344,6 @@ class BusinessCalendar(models.Model):
 
     def __str__(self):
         return localized(self, "name")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.version += 1
-        super().save(*args, **kwargs)
 
     def clean(self):
         if self.holiday_country:

@@ -4,9 +4,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from core.roles import Capability
 from staffing import businesstime, coverage
+from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import ApiToken, BusinessCalendar, Shift
 from staffing.publicholidays import statutory_holidays
 
@@ -32,6 +34,17 @@ def calendar_spec(calendar, *, start, end):
         closed_dates=closed,
         closures=closures,
     )
+
+
+def calendar_due(calendar, *, start, minutes):
+    """Return when ``minutes`` open minutes of ``calendar`` after ``start`` run out.
+
+    Raise ``businesstime.NeverOpens`` when the calendar does not open in time.
+    """
+    spec = calendar_spec(
+        calendar, start=start, end=start + datetime.timedelta(days=366)
+    )
+    return businesstime.add_business_minutes(spec, start, minutes)
 
 
 def calendars():
@@ -132,6 +145,50 @@ def on_shift(at):
         )
         .distinct()
         .prefetch_related("groups", "grants", "accreditations")
+    )
+
+
+def accreditation_facts(responder):
+    """Return ``responder``'s accreditations as plain facts for ``decide``."""
+    return [
+        AccreditationFacts(
+            program=a.program_id,
+            level=a.level,
+            granted_at=a.granted_at,
+            expires_at=a.expires_at,
+            revoked_at=a.revoked_at,
+        )
+        for a in responder.accreditations.all()
+    ]
+
+
+def grant_facts(responder):
+    """Return ``responder``'s delegation grants as plain facts for ``decide``."""
+    return [
+        GrantFacts(
+            channels=tuple(g.channels),
+            categories=tuple(g.categories),
+            max_severity=g.max_severity,
+            required_program=g.required_program_id,
+            required_level=g.required_level,
+            valid_from=g.valid_from,
+            valid_until=g.valid_until,
+            revoked_at=g.revoked_at,
+            id=g.pk,
+        )
+        for g in responder.grants.all()
+    ]
+
+
+def may_answer_without_approval(*, responder, channel, categories, severity, at=None):
+    """Return the delegation ``Decision`` for ``responder`` at ``at`` (now)."""
+    return decide(
+        grant_facts(responder),
+        accreditation_facts(responder),
+        channel=channel,
+        categories=categories,
+        severity=severity,
+        at=at or timezone.now(),
     )
 
 

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.history import with_history_user
 from core.mail import mail_queue
+from core.permissions import require
 from core.roles import Capability, Role
 from staffing import selectors
-from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
     Accreditation,
     ApiToken,
@@ -98,21 +99,11 @@ def user_set_roles(*, user, roles):
 # -- who may answer what ------------------------------------------------------
 
 
-def _require(actor, capability, message):
-    if actor is not None and not actor.can(capability):
-        raise PermissionDenied(message)
-
-
-def _with_history_user(instance, actor):
-    instance._history_user = actor
-    return instance
-
-
 def accreditation_grant(
     *, actor, responder, program, level=1, granted_at=None, expires_at=None
 ):
     """Accredit ``responder`` in ``program``; expiry defaults to its validity."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers accredit responders."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers accredit responders."))
     granted_at = granted_at or timezone.now()
     if expires_at is None:
         expires_at = _add_months(granted_at, program.validity_months)
@@ -125,7 +116,7 @@ def accreditation_grant(
         granted_by=actor,
     )
     accreditation.full_clean()
-    _with_history_user(accreditation, actor).save()
+    with_history_user(accreditation, actor).save()
     return accreditation
 
 
@@ -138,14 +129,14 @@ def _add_months(moment, months):
 
 def accreditation_revoke(*, actor, accreditation, now=None):
     """Revoke ``accreditation`` at ``now``; return whether this call revoked it."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke accreditations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers revoke accreditations."))
     now = now or timezone.now()
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
         if locked.revoked_at is not None:
             return False
         locked.revoked_at = now
-        _with_history_user(locked, actor).save()
+        with_history_user(locked, actor).save()
     return True
 
 
@@ -166,7 +157,7 @@ def grant_create(
 
     The responder must hold the required accreditation when the grant starts.
     """
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers grant delegations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers grant delegations."))
     valid_from = valid_from or timezone.now()
     grant = DelegationGrant(
         responder=responder,
@@ -182,13 +173,13 @@ def grant_create(
     )
     grant.full_clean()
     check_grant_accreditation(grant)
-    _with_history_user(grant, actor).save()
+    with_history_user(grant, actor).save()
     return grant
 
 
 def check_grant_accreditation(grant):
     """Raise ``ValidationError`` unless the responder holds what the grant requires."""
-    facts = accreditation_facts(grant.responder)
+    facts = selectors.accreditation_facts(grant.responder)
     if not any(
         a.program == grant.required_program_id
         and a.level >= grant.required_level
@@ -212,7 +203,7 @@ def check_grant_accreditation(grant):
 
 def grant_revoke(*, actor, grant, now=None):
     """Revoke ``grant`` at ``now``; return whether this call revoked it."""
-    _require(actor, Capability.MANAGE_STAFF, _("Only managers revoke delegations."))
+    require(actor, Capability.MANAGE_STAFF, _("Only managers revoke delegations."))
     now = now or timezone.now()
     with transaction.atomic():
         locked = DelegationGrant.objects.select_for_update().get(pk=grant.pk)
@@ -220,50 +211,8 @@ def grant_revoke(*, actor, grant, now=None):
             return False
         locked.revoked_at = now
         locked.revoked_by = actor
-        _with_history_user(locked, actor).save()
+        with_history_user(locked, actor).save()
     return True
-
-
-def accreditation_facts(responder):
-    return [
-        AccreditationFacts(
-            program=a.program_id,
-            level=a.level,
-            granted_at=a.granted_at,
-            expires_at=a.expires_at,
-            revoked_at=a.revoked_at,
-        )
-        for a in responder.accreditations.all()
-    ]
-
-
-def grant_facts(responder):
-    return [
-        GrantFacts(
-            channels=tuple(g.channels),
-            categories=tuple(g.categories),
-            max_severity=g.max_severity,
-            required_program=g.required_program_id,
-            required_level=g.required_level,
-            valid_from=g.valid_from,
-            valid_until=g.valid_until,
-            revoked_at=g.revoked_at,
-            id=g.pk,
-        )
-        for g in responder.grants.all()
-    ]
-
-
-def may_answer_without_approval(*, responder, channel, categories, severity, at=None):
-    """Return the delegation ``Decision`` for ``responder`` at ``at`` (now)."""
-    return decide(
-        grant_facts(responder),
-        accreditation_facts(responder),
-        channel=channel,
-        categories=categories,
-        severity=severity,
-        at=at or timezone.now(),
-    )
 
 
 # -- when people are there ----------------------------------------------------
@@ -271,7 +220,7 @@ def may_answer_without_approval(*, responder, channel, categories, severity, at=
 
 def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMARY):
     """Put ``responder`` on duty; refuse a shift overlapping one of theirs."""
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
     with transaction.atomic():
         # Lock the responder so that two overlapping shifts cannot pass the
         # check at the same moment.
@@ -284,13 +233,13 @@ def shift_create(*, actor, responder, starts_at, ends_at, role=Shift.Role.PRIMAR
             created_by=actor,
         )
         shift.full_clean()
-        _with_history_user(shift, actor).save()
+        with_history_user(shift, actor).save()
     return shift
 
 
 def shift_delete(*, actor, shift):
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
-    _with_history_user(shift, actor).delete()
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    with_history_user(shift, actor).delete()
 
 
 def rota_generate(*, actor, template, start_date, weeks):
@@ -299,7 +248,7 @@ def rota_generate(*, actor, template, start_date, weeks):
     Idempotent: a slot whose responder already has a shift in that period is
     skipped. Return ``(created, skipped)``.
     """
-    _require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers plan shifts."))
     if not 1 <= weeks <= 26:
         raise ValidationError({"weeks": _("Generate between 1 and 26 weeks.")})
     zone = zoneinfo.ZoneInfo(template.time_zone)

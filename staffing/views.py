@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import dates
+from core.permissions import require
 from core.roles import Capability
 from staffing import selectors, services
 from staffing.coverage import longest as longest_gap
@@ -27,8 +28,7 @@ from staffing.models import ApiToken, BusinessCalendar, Shift
 
 
 def _planner(request):
-    if not request.user.can(Capability.PLAN_COVERAGE):
-        raise PermissionDenied
+    require(request.user, Capability.PLAN_COVERAGE)
     return request.user
 
 

@@ -6,6 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.languages import CODES
 from policies.api import MAX_CLASSIFY_TEXT
 from policies.classify import NoPublishedVersion, current_matcher
 from policies.models import Platform
@@ -20,9 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--csv", action="store_true", help="Read CSV, not lines.")
-        parser.add_argument(
-            "--language", choices=["fr", "en"], help="Language of all texts."
-        )
+        parser.add_argument("--language", choices=CODES, help="Language of all texts.")
         parser.add_argument(
             "--platform", choices=Platform.values, help="Platform of all texts."
         )
@@ -46,7 +45,7 @@ class Command(BaseCommand):
             language = row.get("language") or options["language"]
             result = matcher.classify(
                 text,
-                language=language if language in ("fr", "en") else None,
+                language=language if language in CODES else None,
                 platform=row.get("platform") or options["platform"],
                 author=row.get("author") or None,
             )

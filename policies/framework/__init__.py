@@ -1,0 +1,1 @@
+"""The default framework's data: rules, legal references and notices."""
