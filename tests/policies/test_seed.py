@@ -42,7 +42,7 @@ def snapshot():
     }
 
 
-def test_the_command_loads_everything_once(capsys):
+def test_the_command_loads_everything_once(empty_rulebook, capsys):
     call_command("seed_framework")
     assert "11 rules" in capsys.readouterr().out
     before = snapshot()
@@ -152,6 +152,6 @@ def test_a_second_run_never_overwrites_what_a_manager_edited(framework):
     assert PolicyVersion.objects.count() == 1
 
 
-def test_bootstrap_loads_the_framework_on_an_empty_database():
+def test_bootstrap_loads_the_framework_on_an_empty_database(empty_rulebook):
     call_command("bootstrap")
     assert PolicyVersion.objects.current().number == 1
