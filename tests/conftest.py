@@ -1,6 +1,15 @@
-"""Personas shared by every test: one user per role, plus an outsider."""
+"""Personas shared by every test: one user per role, plus an outsider.
+
+The default framework (version 1 of the rulebook, published, with its legal
+references and notices) is in the database at the start of every test, as the
+groups and calendars are: it is seeded once after the test database is
+migrated, and again after each flush (a transactional test flushes the database
+at its end). A test that needs a database without it asks for
+``empty_rulebook``.
+"""
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from core.roles import Role
 from staffing.services import user_set_roles
@@ -15,6 +24,17 @@ PERSONAS = {
     "counsel": [Role.COUNSEL],
     "outsider": [],
 }
+
+
+def _seed_framework(sender, **kwargs):
+    """Load the default framework once the policies tables exist (or were flushed)."""
+    if sender.label == "policies":
+        from policies.services import framework_seed
+
+        framework_seed()
+
+
+post_migrate.connect(_seed_framework, dispatch_uid="tests.framework")
 
 
 def make_user(username, roles, **extra):
@@ -60,10 +80,47 @@ def responder(personas):
 
 @pytest.fixture
 def framework(db):
-    """Load the default framework: version 1 published, notices, references."""
+    """Make sure the default framework is loaded (it normally is already)."""
+    from policies.models import PolicyVersion
     from policies.services import framework_seed
 
-    framework_seed()
+    if not PolicyVersion.objects.exists():
+        framework_seed()
+
+
+@pytest.fixture
+def empty_rulebook(db):
+    """Remove the default framework, its history included, for this test only.
+
+    The rulebook refuses to lose frozen rows, so this empties its tables as a
+    flush does, inside the test's transaction, which rolls it back. Ask for it
+    before anything that refers to the rulebook is created.
+    """
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from policies import classify
+    from policies.flushing import flushing
+    from policies.models import (
+        AnswerTemplate,
+        LegalReference,
+        Notice,
+        Pattern,
+        PolicyVersion,
+        Rule,
+    )
+
+    models = [PolicyVersion, Rule, Pattern, AnswerTemplate, LegalReference, Notice]
+    tables = [Rule.legal_references.through._meta.db_table]
+    for model in models:
+        tables += [model._meta.db_table, model.history.model._meta.db_table]
+    statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+    with flushing(connection):
+        connection.ops.execute_sql_flush(statements)
+    # The compiled matcher of the seeded version lives on in this process.
+    classify._cache.clear()
+    yield
+    classify._cache.clear()
 
 
 @pytest.fixture

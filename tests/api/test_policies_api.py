@@ -186,7 +186,9 @@ def test_current_version(reader):
     assert body["status"] == "published"
 
 
-def test_current_version_is_404_before_any_publication(api_client, personas):
+def test_current_version_is_404_before_any_publication(
+    empty_rulebook, api_client, personas
+):
     api_client.force_authenticate(personas["api_reader"])
     assert not PolicyVersion.objects.exists()
     assert api_client.get("/api/v1/policy-versions/current/").status_code == 404

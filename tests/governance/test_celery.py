@@ -1,10 +1,12 @@
 """The Celery app: configuration from settings, and a real worker round trip."""
 
+import datetime
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.utils import timezone
 
 from governance import tasks
 from governance.celery import app
@@ -48,9 +50,15 @@ def test_beat_schedule_names_registered_tasks():
 
 
 @pytest.mark.django_db
-def test_heartbeat_task_records_the_worker():
+def test_heartbeat_task_moves_the_worker_beat_to_now():
+    stale = timezone.now() - datetime.timedelta(hours=1)
+    Heartbeat.objects.create(name="worker", seen_at=stale)
+    before = timezone.now()
     tasks.heartbeat.delay()
-    assert Heartbeat.objects.get(name="worker").seen_at is not None
+    # One row per process name, moved forward, not a row per beat.
+    (beat,) = Heartbeat.objects.all()
+    assert beat.name == "worker"
+    assert before <= beat.seen_at <= timezone.now()
 
 
 @pytest.mark.worker

@@ -145,7 +145,7 @@ def test_classify_api_needs_authentication(api_client, framework):
     )
 
 
-def test_classify_api_before_any_publication(api_client, personas):
+def test_classify_api_before_any_publication(empty_rulebook, api_client, personas):
     api_client.force_authenticate(personas["api_reader"])
     response = api_client.post("/api/v1/classify/", {"text": "x"}, format="json")
     assert response.status_code == 409

@@ -16,7 +16,7 @@ TODAY = datetime.date(2026, 12, 1)
 
 
 @pytest.fixture
-def references(personas):
+def references(empty_rulebook, personas):
     def make(slug, due):
         return LegalReference.objects.create(
             slug=slug,

@@ -1,8 +1,12 @@
 """The default framework: complete in both languages, idempotent, never overwrites."""
 
+import copy
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from policies.framework import rules as framework_rules
 from policies.models import (
     AnswerTemplate,
     Category,
@@ -42,7 +46,7 @@ def snapshot():
     }
 
 
-def test_the_command_loads_everything_once(capsys):
+def test_the_command_loads_everything_once(empty_rulebook, capsys):
     call_command("seed_framework")
     assert "11 rules" in capsys.readouterr().out
     before = snapshot()
@@ -95,9 +99,18 @@ def test_personal_data_detectors_are_in_place(framework):
     assert detectors == set(Pattern.Detector.values)
 
 
-def test_every_default_pattern_passes_validation(framework):
-    for pattern in Pattern.objects.filter(rule__version__number=1):
-        pattern.clean()
+def test_the_seed_refuses_a_pattern_a_manager_could_not_write(
+    empty_rulebook, monkeypatch
+):
+    rules = copy.deepcopy(framework_rules.RULES)
+    rules[0]["keywords"] = {**rules[0]["keywords"], "fr": "crétin deux*mots"}
+    monkeypatch.setattr(framework_rules, "RULES", rules)
+    with pytest.raises(ValidationError) as refused:
+        framework_seed()
+    assert "expression" in refused.value.message_dict
+    # Nothing of the framework is half-loaded.
+    for model in (PolicyVersion, Rule, Pattern, LegalReference, Notice):
+        assert not model.objects.exists(), model
 
 
 def test_undisclosed_tie_lists_disclosure_markers(framework):
@@ -152,6 +165,6 @@ def test_a_second_run_never_overwrites_what_a_manager_edited(framework):
     assert PolicyVersion.objects.count() == 1
 
 
-def test_bootstrap_loads_the_framework_on_an_empty_database():
+def test_bootstrap_loads_the_framework_on_an_empty_database(empty_rulebook):
     call_command("bootstrap")
     assert PolicyVersion.objects.current().number == 1

@@ -105,7 +105,7 @@ def test_publishing_something_other_than_a_draft_is_refused(framework, manager):
         services.policy_version_publish(version=current(), actor=manager)
 
 
-def test_an_empty_draft_cannot_be_published(db, manager):
+def test_an_empty_draft_cannot_be_published(empty_rulebook, manager):
     draft = services.policy_version_create_draft(actor=manager)
     with pytest.raises(ValidationError, match="without rules"):
         services.policy_version_publish(version=draft, actor=manager)
