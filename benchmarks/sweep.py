@@ -123,12 +123,13 @@ def main():
     # what waits (half the comments are new and nobody is on shift, so the
     # first run records the gaps of the 500 most urgent and the next ones
     # only look again), and the critical alerts still to send (none).
-    from moderation import services
+    from moderation.services.alerts import comments_alert_waiting
+    from moderation.services.routing import comments_route_waiting
 
     for label, sweep in [
-        ("route waiting, first run", services.comments_route_waiting),
-        ("route waiting, each minute after", services.comments_route_waiting),
-        ("critical alerts waiting", services.comments_alert_waiting),
+        ("route waiting, first run", comments_route_waiting),
+        ("route waiting, each minute after", comments_route_waiting),
+        ("critical alerts waiting", comments_alert_waiting),
     ]:
         started = time.perf_counter()
         result = sweep()

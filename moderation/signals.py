@@ -67,6 +67,6 @@ def _calendar_changed(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
 def _user_deleted(sender, instance, **kwargs):
     # Before the assignee column is emptied, in the deletion's transaction.
-    from moderation.services import comments_release_held
+    from moderation.services.triage import comments_release_held
 
     comments_release_held(user=instance)

@@ -3,15 +3,10 @@ from django.utils import timezone
 
 from moderation import sla
 from moderation.models import Comment
-from moderation.services import (
-    comment_alert_critical,
-    comment_route,
-    comments_alert_waiting,
-    comments_route_waiting,
-    outbox_send,
-    outbox_send_due,
-    webhook_deliveries_purge,
-)
+from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
+from moderation.services.ingest import webhook_deliveries_purge
+from moderation.services.outbox import outbox_send, outbox_send_due
+from moderation.services.routing import comment_route, comments_route_waiting
 from staffing.selectors import on_shift
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import pagination
-from moderation import masking, reports, selectors, services
+from moderation import masking, reports, selectors
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
@@ -26,6 +26,21 @@ from moderation.models import (
     Event,
     OutboxMessage,
     PostedPeriod,
+)
+from moderation.services.answers import answer_approve, answer_reject, answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.outbox import outbox_retry
+from moderation.services.transitions import WORKERS, Conflict, may_act_on
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+    comments_bulk,
 )
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
@@ -39,7 +54,7 @@ def _require(user, capability):
 
 def _require_worker(user):
     """Responders, counsel (on what is escalated to them) and managers."""
-    if not any(user.can(capability) for capability in services.WORKERS):
+    if not any(user.can(capability) for capability in WORKERS):
         raise PermissionDenied
 
 
@@ -152,7 +167,7 @@ def bulk(request):
                 messages.error(request, error)
         return redirect(back)
     data = form.cleaned_data
-    done, failed = services.comments_bulk(
+    done, failed = comments_bulk(
         action=data["action"],
         comments=data["comments"],
         actor=request.user,
@@ -205,7 +220,7 @@ def comment_page(request, pk):
             comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
         )
         or comment.escalated_to_user(user),
-        "can_act": services.may_act_on(comment, user),
+        "can_act": may_act_on(comment, user),
         "can_escalate": user.can(Capability.TRIAGE) and not escalated,
         "can_take": escalated and handles,
         "can_reassign_escalation": escalated and user.can(Capability.PLAN_COVERAGE),
@@ -252,7 +267,7 @@ def _act(request, pk, service, success, **arguments):
         return redirect("moderation:comment", pk=pk)
     try:
         service(comment=comment, actor=request.user, **arguments)
-    except (services.Conflict, ValidationError) as exc:
+    except (Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, success)
@@ -262,14 +277,14 @@ def _act(request, pk, service, success, **arguments):
 @login_required
 @require_POST
 def claim(request, pk):
-    return _act(request, pk, services.comment_claim, _("The comment is yours."))
+    return _act(request, pk, comment_claim, _("The comment is yours."))
 
 
 @login_required
 @require_POST
 def escalate(request, pk):
     return _act(
-        request, pk, services.comment_escalate, _("Escalated."),
+        request, pk, comment_escalate, _("Escalated."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -278,7 +293,7 @@ def escalate(request, pk):
 @require_POST
 def hide(request, pk):
     return _act(
-        request, pk, services.comment_hide, _("Hidden."),
+        request, pk, comment_hide, _("Hidden."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -287,7 +302,7 @@ def hide(request, pk):
 @require_POST
 def close(request, pk):
     return _act(
-        request, pk, services.comment_close, _("Closed."),
+        request, pk, comment_close, _("Closed."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -295,14 +310,14 @@ def close(request, pk):
 @login_required
 @require_POST
 def take(request, pk):
-    return _act(request, pk, services.comment_take, _("The comment is yours."))
+    return _act(request, pk, comment_take, _("The comment is yours."))
 
 
 @login_required
 @require_POST
 def send_back(request, pk):
     return _act(
-        request, pk, services.comment_send_back, _("Sent back to the queue."),
+        request, pk, comment_send_back, _("Sent back to the queue."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -316,7 +331,7 @@ def reassign(request, pk):
     if to is None:
         messages.error(request, _("Choose who the comment goes to."))
         return redirect("moderation:comment", pk=pk)
-    return _act(request, pk, services.comment_reassign, _("Reassigned."), to=to)
+    return _act(request, pk, comment_reassign, _("Reassigned."), to=to)
 
 
 @login_required
@@ -329,8 +344,8 @@ def answer(request, pk):
         return redirect("moderation:comment", pk=pk)
     body = form.cleaned_data["body"]
     try:
-        result = services.answer_submit(comment=comment, actor=request.user, body=body)
-    except (services.Conflict, ValidationError) as exc:
+        result = answer_submit(comment=comment, actor=request.user, body=body)
+    except (Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("moderation:comment", pk=pk)
     if result.status == Answer.Status.PUBLISHED:
@@ -361,15 +376,15 @@ def decide(request, pk, decision):
     answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
-            services.answer_approve(answer=answer_obj, actor=request.user)
+            answer_approve(answer=answer_obj, actor=request.user)
             messages.success(request, _("Answer approved and published."))
         else:
             reason = _reason(request)
             if reason is None:
                 return redirect("moderation:approvals")
-            services.answer_reject(answer=answer_obj, actor=request.user, reason=reason)
+            answer_reject(answer=answer_obj, actor=request.user, reason=reason)
             messages.success(request, _("Answer sent back to its author."))
-    except (services.Conflict, ValidationError) as exc:
+    except (Conflict, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("moderation:approvals")
 
@@ -383,7 +398,7 @@ def retry_delivery(request, pk):
         pk=pk,
         answer__in=selectors.answers_visible_to(request.user),
     )
-    if services.outbox_retry(message=message, actor=request.user):
+    if outbox_retry(message=message, actor=request.user):
         messages.success(request, _("The delivery is back in line."))
     else:
         messages.error(request, _("This delivery has not failed."))

@@ -21,7 +21,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from moderation import services
+from moderation.services.answers import answer_submit
+from moderation.services.escalation import comment_escalate
+from moderation.services.ingest import comment_ingest
+from moderation.services.transitions import WORKERS
+from moderation.services.triage import comment_claim
 from policies.models import PolicyVersion
 from staffing.roles import Capability, Role
 from tests.conftest import make_user
@@ -51,7 +55,6 @@ SEES_PERSONAL = {"approver", "manager"}
 OUT_OF_SCOPE = ("{comment}", "{claimed}", "{answer}", "{escalated}")
 NOT_ESCALATED = ("{comment}", "{claimed}", "{answer}")
 # Responders, counsel (on what is escalated to them) and managers.
-WORKERS = services.WORKERS
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def personas(personas):
 
 @pytest.fixture
 def world(personas, channel):
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="m-1",
         author="someone",
@@ -117,14 +120,14 @@ def world(personas, channel):
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
     # Defamation: its rule sends the escalation to counsel.
-    escalated, _ = services.comment_ingest(
+    escalated, _ = comment_ingest(
         channel=channel,
         external_id="m-legal",
         author="someone",
         text="Vous êtes des escrocs",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_escalate(
+    comment_escalate(
         comment=escalated, actor=personas["responder"], reason="Diffamation"
     )
     return {
@@ -341,23 +344,23 @@ def writable(world, personas, channel):
     from moderation.models import OutboxMessage
     from staffing.models import Shift
 
-    claimed, _ = services.comment_ingest(
+    claimed, _ = comment_ingest(
         channel=channel,
         external_id="m-2",
         author="someone",
         text="Votre service est le pire",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_claim(comment=claimed, actor=personas["responder"])
-    pending, _ = services.comment_ingest(
+    comment_claim(comment=claimed, actor=personas["responder"])
+    pending, _ = comment_ingest(
         channel=channel,
         external_id="m-3",
         author="someone",
         text="Votre service est le pire",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_claim(comment=pending, actor=personas["responder"])
-    answer = services.answer_submit(
+    comment_claim(comment=pending, actor=personas["responder"])
+    answer = answer_submit(
         comment=pending, actor=personas["responder"], body="Merci, écrivez-nous."
     )
     delivery = OutboxMessage.objects.create(

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from moderation import services, sla
+from moderation import sla
+from moderation.services.ingest import comment_ingest
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def test_no_payload_runs_anywhere(live_server, page, personas, channel, console_
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     posted = timezone.now() - datetime.timedelta(days=2)
     comments = [
-        services.comment_ingest(
+        comment_ingest(
             channel=channel, external_id=f"xss-{index}", author=payload[:200],
             text=f"{payload} crétin", posted_at=posted,
         )[0]

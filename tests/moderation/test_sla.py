@@ -12,8 +12,12 @@ from django.db import connection
 from django.urls import reverse
 
 from governance.services import mails_send_due
-from moderation import reports, services, sla
+from moderation import reports, sla
 from moderation.models import Event, Notification, SlaPolicy
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.escalation import comment_escalate, comment_take
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim, comment_close
 from staffing.models import BusinessCalendar, Shift
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -28,7 +32,7 @@ def local(*args):
 
 def ingest(channel, posted_at, text="Votre service est le pire", external_id="c-1"):
     with time_machine.travel(posted_at, tick=False):
-        return services.comment_ingest(
+        return comment_ingest(
             channel=channel,
             external_id=external_id,
             author="someone",
@@ -108,7 +112,7 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
     posted = local(2026, 11, 25, 10, 0)
     comment = ingest(wall, posted)
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     warn, due = comment.warn_at, comment.first_response_due_at
 
     assert sweep(warn - MINUTE) == {
@@ -146,9 +150,7 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
 
 def test_an_answered_comment_is_neither_warned_nor_breached(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_close(
-        comment=comment, actor=personas["responder"], reason="Nothing to do"
-    )
+    comment_close(comment=comment, actor=personas["responder"], reason="Nothing to do")
     assert sweep(comment.first_response_due_at + MINUTE) == {
         "warned": 0,
         "breached": 0,
@@ -170,7 +172,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     low = ingest(wall, saturday)
     critical = ingest(wall, saturday, text="Je vais te tuer", external_id="c-2")
     for comment in (low, critical):
-        services.comment_claim(comment=comment, actor=responder)
+        comment_claim(comment=comment, actor=responder)
     assert low.posted_period == "weekend"
     sweep(saturday + datetime.timedelta(hours=3))
     waiting = Notification.objects.get(
@@ -241,7 +243,7 @@ def test_the_escalation_chain_follows_the_policy(wall, personas):
     policy.escalate_to_manager = False
     policy.save()
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     sweep(comment.first_response_due_at)
     assert set(
         Notification.objects.filter(kind="sla_breach").values_list(
@@ -324,9 +326,9 @@ def test_a_sweep_that_dies_before_committing_leaves_the_work_to_the_next(
 def test_approvals_have_their_own_clock(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(local(2026, 11, 25, 10, 5), tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Merci.")
+        answer = answer_submit(comment=comment, actor=responder, body="Merci.")
     assert answer.status == "pending_approval"
     target = local(2026, 11, 25, 10, 5) + datetime.timedelta(minutes=60)
     assert sla.approvals_sweep(now=target - MINUTE) == 0
@@ -347,11 +349,11 @@ def test_the_outcome_is_stored_at_the_first_response(business, personas):
     # approval that took 20 minutes.
     comment = ingest(business, local(2026, 11, 27, 16, 30), text="Espèce de crétin")
     responder, approver = personas["responder"], personas["approver"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(local(2026, 11, 30, 9, 40), tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+        answer = answer_submit(comment=comment, actor=responder, body="Ok.")
     with time_machine.travel(local(2026, 11, 30, 10, 0), tick=False):
-        services.answer_approve(answer=answer, actor=approver)
+        answer_approve(answer=answer, actor=approver)
     comment.refresh_from_db()
     assert comment.response_minutes == 2 * 24 * 60 + 17 * 60 + 30  # wall-clock
     assert comment.response_business_minutes == 30 + 60  # Fri 30 + Mon 60
@@ -366,9 +368,7 @@ def test_changing_a_policy_recomputes_open_comments_only(
     posted = local(2026, 11, 25, 10, 0)
     open_one = ingest(wall, posted)
     closed = ingest(wall, posted, external_id="c-2")
-    services.comment_close(
-        comment=closed, actor=personas["responder"], reason="Nothing to do"
-    )
+    comment_close(comment=closed, actor=personas["responder"], reason="Nothing to do")
     with django_capture_on_commit_callbacks(execute=True):
         policy = wall.sla_policy
         policy.low_minutes = 240
@@ -415,12 +415,12 @@ def test_percentiles_match_postgresqls_percentile_cont():
 def answered_at(channel, personas, posted, answered, external_id, text="Merci"):
     comment = ingest(channel, posted, text=text, external_id=external_id)
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(answered, tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+        answer = answer_submit(comment=comment, actor=responder, body="Ok.")
     if answer.status == "pending_approval":
         with time_machine.travel(answered, tick=False):
-            services.answer_approve(answer=answer, actor=personas["approver"])
+            answer_approve(answer=answer, actor=personas["approver"])
     return comment
 
 
@@ -612,7 +612,7 @@ LEGAL = "Vous êtes des escrocs"  # defamation: escalated to counsel
 
 def escalate(comment, actor, at):
     with time_machine.travel(at, tick=False):
-        return services.comment_escalate(
+        return comment_escalate(
             comment=comment, actor=actor, reason="Menace de poursuite"
         )
 
@@ -650,7 +650,7 @@ def test_a_taken_escalation_is_not_overdue(wall, personas):
     posted = local(2026, 11, 25, 10, 0)
     comment = escalate(ingest(wall, posted, text=LEGAL), personas["responder"], posted)
     with time_machine.travel(posted + MINUTE, tick=False):
-        services.comment_take(comment=comment, actor=personas["counsel"])
+        comment_take(comment=comment, actor=personas["counsel"])
     assert sweep(comment.escalation_due_at + MINUTE)["escalations"] == 0
     assert not Notification.objects.filter(kind="escalation_overdue").exists()
 
