@@ -21,7 +21,7 @@ from governance.api import (
     StrictQueryParametersMixin,
     capability_permission,
 )
-from moderation import masking, reports, selectors, webhooks
+from moderation import masking, selectors, webhooks
 from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
 from moderation.services.answers import answer_approve, answer_reject, answer_submit
@@ -44,6 +44,7 @@ from moderation.services.triage import (
     comment_reassign,
     comment_release,
 )
+from moderation.sla import reports
 from policies.classify import NoPublishedVersion
 from policies.models import Category
 from staffing.models import BusinessCalendar

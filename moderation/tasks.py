@@ -1,12 +1,14 @@
 from celery import shared_task
 from django.utils import timezone
 
-from moderation import sla
 from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.ingest import webhook_deliveries_purge
 from moderation.services.outbox import outbox_send, outbox_send_due
 from moderation.services.routing import comment_route, comments_route_waiting
+from moderation.sla.clock import recompute_open
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import sla_sweep
 from staffing.selectors import on_shift
 
 
@@ -77,20 +79,20 @@ def send_outbox_due():
 def sweep_sla():
     """Mark and notify SLA warnings, breaches and overdue approvals (every
     minute, from beat); exactly once, however many sweeps run."""
-    return sla.sla_sweep()
+    return sla_sweep()
 
 
 @shared_task(acks_late=True)
 def send_notifications():
     """E-mail the notifications whose time has come (also every minute)."""
-    return sla.notifications_send()
+    return notifications_send()
 
 
 @shared_task(acks_late=True)
 def recompute_due_times(channel_ids=None, policy_id=None, after=0):
     """Recompute open comments' due times after a policy or calendar changed,
     one batch per task run."""
-    last = sla.recompute_open(channel_ids=channel_ids, policy_id=policy_id, after=after)
+    last = recompute_open(channel_ids=channel_ids, policy_id=policy_id, after=after)
     if last:
         recompute_due_times.delay(channel_ids, policy_id, last)
     return last

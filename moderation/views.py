@@ -18,7 +18,7 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import pagination
-from moderation import masking, reports, selectors
+from moderation import masking, selectors
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
@@ -42,6 +42,7 @@ from moderation.services.triage import (
     comment_reassign,
     comments_bulk,
 )
+from moderation.sla import reports
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 from staffing.roles import Capability

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moderation import sla
 from moderation.models import Answer, Comment
 from moderation.services.escalation import comment_take
 from moderation.services.outbox import _outbox_answer
@@ -17,6 +16,7 @@ from moderation.services.transitions import (
     _require_worker,
     _transition,
 )
+from moderation.sla.outcomes import record_outcome
 from policies.models import Rule
 from staffing.roles import Capability
 from staffing.services import may_answer_without_approval
@@ -103,7 +103,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 first_responded_at=now,
                 now=now,
             )
-            sla.record_outcome(comment, now=now)
+            record_outcome(comment, now=now)
             _outbox_answer(answer, now=now)
     return answer
 
@@ -138,7 +138,7 @@ def answer_approve(*, answer, actor, now=None):
             first_responded_at=now,
             now=now,
         )
-        sla.record_outcome(answer.comment, now=now)
+        record_outcome(answer.comment, now=now)
         _outbox_answer(answer, now=now)
     return answer
 

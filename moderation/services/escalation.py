@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.transactions import after_commit
-from moderation import sla
 from moderation.models import Comment, Notification
 from moderation.services.routing import _queue_routing
 from moderation.services.transitions import (
@@ -23,6 +22,7 @@ from moderation.services.transitions import (
     _require_worker,
     _transition,
 )
+from moderation.sla.clock import escalation_due
 from policies.models import Action, Rule
 from staffing import selectors
 from staffing.roles import Capability, roles_granting
@@ -53,7 +53,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
             assignee=None,
             escalated_to=to,
             escalated_at=now,
-            escalation_due_at=sla.escalation_due(comment=comment, at=now),
+            escalation_due_at=escalation_due(comment=comment, at=now),
             escalation_breached_at=None,
         )
         _tell_escalatee(comment, to, now)

@@ -5,9 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.transactions import after_commit
-from moderation import sla, webhooks
+from moderation import webhooks
 from moderation.models import Comment, Event, RuleMatch, WebhookDelivery
 from moderation.services.routing import _queue_routing
+from moderation.sla.clock import due_times
+from moderation.sla.outcomes import posted_period_of
 from policies.classify import classify_text
 from policies.models import SEVERITY_RANK
 
@@ -135,7 +137,7 @@ def _prepare_comment(item, *, specs, now):
     severity = max(
         (m.severity for m in result.matches), key=SEVERITY_RANK.get, default=""
     )
-    clock = sla.due_times(
+    clock = due_times(
         channel=channel, severity=severity, posted_at=posted_at, specs=specs
     )
     comment = Comment(
@@ -152,7 +154,7 @@ def _prepare_comment(item, *, specs, now):
         priority=priority_for(result.matches),
         categories=sorted({m.category for m in result.matches}),
         policy_version=result.policy_version,
-        posted_period=sla.posted_period_of(channel, posted_at),
+        posted_period=posted_period_of(channel, posted_at),
         **clock.fields(),
     )
     return comment, result.matches

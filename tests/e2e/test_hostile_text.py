@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from moderation import sla
 from moderation.services.ingest import comment_ingest
+from moderation.sla.sweep import sla_sweep
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_no_payload_runs_anywhere(live_server, page, personas, channel, console_
         )[0]
         for index, payload in enumerate(PAYLOADS)
     ]  # fmt: skip
-    sla.sla_sweep()  # all past due: they show among the dashboard's breaches
+    sla_sweep()  # all past due: they show among the dashboard's breaches
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill("manager")

@@ -14,10 +14,11 @@ from django.utils import timezone
 from core import retry
 from governance import services
 from governance.models import OutgoingMail
-from moderation import sla
 from moderation.models import Comment, Notification
 from moderation.services.ingest import comment_ingest
 from moderation.services.triage import comment_claim
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import sla_sweep
 from policies.models import LegalReference
 from policies.services import legal_references_notify_overdue
 from staffing.models import BusinessCalendar, Shift, TrainingProgram
@@ -130,10 +131,10 @@ def test_an_sla_notification_is_written_to_the_mail_once_with_masked_text(
         posted_at=timezone.now() - datetime.timedelta(days=2),
     )
     comment_claim(comment=comment, actor=personas["responder"])
-    sla.sla_sweep()
+    sla_sweep()
     with django_capture_on_commit_callbacks(execute=True):
-        assert sla.notifications_send() == 3  # warning, breach, manager's breach
-    assert sla.notifications_send() == 0
+        assert notifications_send() == 3  # warning, breach, manager's breach
+    assert notifications_send() == 0
     notification = Notification.objects.get(
         kind="sla_breach", recipient=personas["responder"]
     )
@@ -185,7 +186,7 @@ def test_sla_notifications_are_sent_after_commit(
     )
     comment_claim(comment=comment, actor=personas["responder"])
     # The sweep queues the notifications' task after commit (eager here).
-    sla.sla_sweep()
+    sla_sweep()
     assert len(mail.outbox) == Notification.objects.count() == 3
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
 

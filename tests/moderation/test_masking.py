@@ -16,12 +16,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from moderation import masking, sla
+from moderation import masking
 from moderation.models import Channel, Comment, Notification
 from moderation.services.alerts import comment_alert_critical
 from moderation.services.answers import answer_submit
 from moderation.services.ingest import comment_ingest
 from moderation.services.triage import comment_claim
+from moderation.sla.notifications import notifications_send
 from staffing.models import Shift
 from staffing.roles import Role
 from tests.conftest import make_user
@@ -278,7 +279,7 @@ def test_sla_mails_are_masked_for_every_recipient(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the outgoing mail
-        assert sla.notifications_send(now=POSTED) == 1
+        assert notifications_send(now=POSTED) == 1
     [message] = mail.outbox
     for value in PERSONAL:
         assert value not in message.body

@@ -254,9 +254,9 @@ def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, persona
     # the SLA sweep's warning and breach.
     comment_alert_critical(comment=comment)
     comments_route_waiting()
-    from moderation import sla
+    from moderation.sla.sweep import sla_sweep
 
-    sla.sla_sweep(now=timezone.now() + datetime.timedelta(hours=2))
+    sla_sweep(now=timezone.now() + datetime.timedelta(hours=2))
     comments_route_waiting()
     comment_route(comment=comment)
     actions = list(comment.events.values_list("action", flat=True))

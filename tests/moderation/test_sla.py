@@ -11,13 +11,16 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+import moderation.sla.sweep
 from governance.services import mails_send_due
-from moderation import reports, sla
 from moderation.models import Event, Notification, SlaPolicy
 from moderation.services.answers import answer_approve, answer_submit
 from moderation.services.escalation import comment_escalate, comment_take
 from moderation.services.ingest import comment_ingest
 from moderation.services.triage import comment_claim, comment_close
+from moderation.sla import reports
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import approvals_sweep, sla_sweep
 from staffing.models import BusinessCalendar, Shift
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -43,7 +46,7 @@ def ingest(channel, posted_at, text="Votre service est le pire", external_id="c-
 
 def sweep(at):
     with time_machine.travel(at, tick=False):
-        return sla.sla_sweep()
+        return sla_sweep()
 
 
 @pytest.fixture
@@ -186,8 +189,8 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     # E-mails go out when their time comes, once: the critical comment's
     # warning and breach at once, the other's on Monday morning.
     with time_machine.travel(saturday + datetime.timedelta(hours=3), tick=False):
-        assert sla.notifications_send() >= 2
-        assert sla.notifications_send() == 0
+        assert notifications_send() >= 2
+        assert notifications_send() == 0
         mails_send_due()  # the outgoing mail's minute sweep
     subjects = sorted(m.subject for m in mail.outbox if responder.email in m.to)
     assert subjects == [
@@ -195,7 +198,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
         "Réponse en retard sur Facebook @organisation",
     ]
     with time_machine.travel(monday_shift.starts_at, tick=False):
-        assert sla.notifications_send() >= 2
+        assert notifications_send() >= 2
         mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if responder.email in m.to]
     assert subjects.count("Réponse en retard sur Facebook @organisation") == 2
@@ -257,13 +260,13 @@ def test_a_sweep_catches_up_in_batches_after_an_outage(wall):
     for index in range(25):
         ingest(wall, posted + index * MINUTE, external_id=f"c-{index}")
     with time_machine.travel(posted + datetime.timedelta(hours=3), tick=False):
-        assert sla.sla_sweep(batch=10) == {
+        assert sla_sweep(batch=10) == {
             "warned": 25,
             "breached": 25,
             "approvals": 0,
             "escalations": 0,
         }
-        assert sla.sla_sweep(batch=10) == {
+        assert sla_sweep(batch=10) == {
             "warned": 0,
             "breached": 0,
             "approvals": 0,
@@ -283,9 +286,7 @@ def test_two_sweeps_at_once_notify_each_breach_once(wall, personas):
     def run():
         try:
             barrier.wait()
-            results.append(
-                sla.sla_sweep(now=posted + datetime.timedelta(hours=3), batch=7)
-            )
+            results.append(sla_sweep(now=posted + datetime.timedelta(hours=3), batch=7))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -314,13 +315,13 @@ def test_a_sweep_that_dies_before_committing_leaves_the_work_to_the_next(
     def dies(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(sla, "_notify", dies)
+    monkeypatch.setattr(moderation.sla.sweep, "_notify", dies)
     with pytest.raises(SystemExit):
-        sla.sla_sweep(now=at)
+        sla_sweep(now=at)
     comment.refresh_from_db()
     assert (comment.warned_at, comment.breached_at) == (None, None)
     monkeypatch.undo()
-    assert sla.sla_sweep(now=at)["breached"] == 1
+    assert sla_sweep(now=at)["breached"] == 1
 
 
 def test_approvals_have_their_own_clock(wall, personas):
@@ -331,9 +332,9 @@ def test_approvals_have_their_own_clock(wall, personas):
         answer = answer_submit(comment=comment, actor=responder, body="Merci.")
     assert answer.status == "pending_approval"
     target = local(2026, 11, 25, 10, 5) + datetime.timedelta(minutes=60)
-    assert sla.approvals_sweep(now=target - MINUTE) == 0
-    assert sla.approvals_sweep(now=target) == 1
-    assert sla.approvals_sweep(now=target + MINUTE) == 0
+    assert approvals_sweep(now=target - MINUTE) == 0
+    assert approvals_sweep(now=target) == 1
+    assert approvals_sweep(now=target + MINUTE) == 0
     told = set(
         Notification.objects.filter(kind="approval_overdue").values_list(
             "recipient__username", flat=True
@@ -567,9 +568,9 @@ def test_each_deadline_is_marked_at_its_minute_not_before(request, clock, posted
         ("warned", comment.warn_at),
         ("breached", comment.first_response_due_at),
     ):
-        assert sla.sla_sweep(now=at - MINUTE)[mark] == 0
-        assert sla.sla_sweep(now=at)[mark] == 1
-        assert sla.sla_sweep(now=at + MINUTE)[mark] == 0
+        assert sla_sweep(now=at - MINUTE)[mark] == 0
+        assert sla_sweep(now=at)[mark] == 1
+        assert sla_sweep(now=at + MINUTE)[mark] == 0
     assert comment.events.filter(action="sla_breached").count() == 1
 
 
@@ -637,7 +638,7 @@ def test_an_escalation_has_its_own_clock_and_is_overdue_once(wall, personas):
         "counsel",
         "manager",
     }
-    sla.notifications_send(now=due)
+    notifications_send(now=due)
     mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if m.to == ["counsel@example.org"]]
     assert subjects == [
