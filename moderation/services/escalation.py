@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.transactions import after_commit
+from moderation.enqueue import enqueue
 from moderation.models import Comment, Notification
 from moderation.services.routing import _queue_routing
 from moderation.services.transitions import (
@@ -123,9 +124,7 @@ def _tell_escalatee(comment, person, now):
 
 
 def _queue_notifications():
-    from moderation.tasks import send_notifications
-
-    send_notifications.delay()
+    enqueue("moderation.tasks.send_notifications")
 
 
 def _check_escalatee(comment, actor, verb):

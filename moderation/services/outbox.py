@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core import retry
 from governance.transactions import after_commit
 from moderation import connectors
+from moderation.enqueue import enqueue
 from moderation.models import OutboxMessage
 from moderation.services.transitions import _require, _require_scope
 from staffing.roles import Capability
@@ -45,9 +46,7 @@ def _outbox_answer(answer, *, now):
 
 
 def _queue_send(message_id):
-    from moderation.tasks import send_outbox
-
-    send_outbox.delay(message_id)
+    enqueue("moderation.tasks.send_outbox", message_id)
 
 
 # Attempts, waits and lease: the one policy of core.retry, as for e-mail (the
@@ -97,8 +96,6 @@ def outbox_send(*, message_id, now=None, post=None):
 
 def outbox_send_due(*, now=None, limit=200):
     """Queue an attempt for each message due (the minute sweep); return how many."""
-    from moderation.tasks import send_outbox
-
     now = now or timezone.now()
     due = list(
         OutboxMessage.objects.filter(
@@ -108,7 +105,7 @@ def outbox_send_due(*, now=None, limit=200):
         .values_list("pk", flat=True)[:limit]
     )
     for message_id in due:
-        send_outbox.delay(message_id)
+        enqueue("moderation.tasks.send_outbox", message_id)
     return len(due)
 
 

@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from moderation.enqueue import enqueue
 from moderation.models import Comment, Event
 from moderation.services.transitions import S, _event
 from staffing import selectors
@@ -12,12 +13,9 @@ from staffing.services import may_answer_without_approval
 
 
 def _queue_routing(comment_ids, critical_ids):
-    # Imported here: the tasks module imports this one.
-    from moderation.tasks import alert_critical, route_comments
-
-    route_comments.delay(comment_ids)
+    enqueue("moderation.tasks.route_comments", comment_ids)
     for comment_id in critical_ids:
-        alert_critical.delay(comment_id)
+        enqueue("moderation.tasks.alert_critical", comment_id)
 
 
 def comment_route(*, comment, now=None, on_shift=None):

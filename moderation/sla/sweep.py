@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from governance.transactions import after_commit
 from moderation import access
+from moderation.enqueue import enqueue
 from moderation.models import (
     Answer,
     Channel,
@@ -216,10 +217,8 @@ def _webhook_message(comment, kind, now):
 
 
 def _queue_senders():
-    from moderation.tasks import send_notifications, send_outbox_due
-
-    send_notifications.delay()
-    send_outbox_due.delay()
+    enqueue("moderation.tasks.send_notifications")
+    enqueue("moderation.tasks.send_outbox_due")
 
 
 class _People:
