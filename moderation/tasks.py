@@ -15,18 +15,6 @@ from staffing.selectors import on_shift
 @shared_task(
     acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
 )
-def route_comment(comment_id):
-    """Route one new comment; a no-op once it has an assignee."""
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None:
-        return None
-    assignee = comment_route(comment=comment)
-    return assignee.pk if assignee else None
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
 def route_comments(comment_ids):
     """Route new comments (one task per ingested batch); those already taken
     are left alone."""

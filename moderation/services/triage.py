@@ -210,9 +210,6 @@ def comments_release_held(*, user, now=None):
     return released
 
 
-BULK_ACTIONS = ("close", "hide", "escalate", "assign")
-
-
 def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
     """Apply one action to several comments, each in its own transaction.
 

@@ -1,8 +1,6 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from policies.models import Category
-
 register = template.Library()
 
 
@@ -29,9 +27,3 @@ def countdown(due, now):
 @register.filter
 def is_late(due, now):
     return due < now
-
-
-@register.filter
-def category_label(value):
-    """Return the translated name of a rule category (its value if unknown)."""
-    return Category(value).label if value in Category.values else value
