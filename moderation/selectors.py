@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation import access, masking
+from moderation.durations import countdown
 from moderation.models import (
     Answer,
     Channel,
@@ -18,7 +19,6 @@ from moderation.models import (
     OutboxMessage,
     RuleMatch,
 )
-from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
 from staffing.roles import Capability, roles_granting
