@@ -12,9 +12,7 @@ from moderation.sla.sweep import sla_sweep
 from staffing.selectors import on_shift
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def route_comments(comment_ids):
     """Route new comments (one task per ingested batch); those already taken
     are left alone."""
@@ -29,54 +27,52 @@ def route_comments(comment_ids):
     ]
 
 
-@shared_task(acks_late=True)
+@shared_task
 def route_waiting():
     """Route the comments still waiting (every minute, from beat)."""
     return comments_route_waiting()
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def alert_critical(comment_id):
     """Alert the people on duty of a critical comment (a no-op otherwise)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     return comment_alert_critical(comment=comment) if comment else []
 
 
-@shared_task(acks_late=True)
+@shared_task
 def alert_waiting():
     """Send the critical alerts that could not be sent on arrival (every minute,
     from beat)."""
     return comments_alert_waiting()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_outbox(message_id):
     """Make one attempt at sending an outbox message (retries are in the data)."""
     return outbox_send(message_id=message_id)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_outbox_due():
     """Queue the outbox messages due for an attempt (every minute, from beat)."""
     return outbox_send_due()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def sweep_sla():
     """Mark and notify SLA warnings, breaches and overdue approvals (every
     minute, from beat); exactly once, however many sweeps run."""
     return sla_sweep()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_notifications():
     """E-mail the notifications whose time has come (also every minute)."""
     return notifications_send()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def recompute_due_times(channel_ids=None, policy_id=None, after=0):
     """Recompute open comments' due times after a policy or calendar changed,
     one batch per task run."""
@@ -86,7 +82,7 @@ def recompute_due_times(channel_ids=None, policy_id=None, after=0):
     return last
 
 
-@shared_task(acks_late=True)
+@shared_task
 def purge_webhook_deliveries():
     """Delete the webhook deliveries too old to be replayed (hourly, from beat)."""
     return webhook_deliveries_purge()
