@@ -4,8 +4,10 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from staffing import businesstime, coverage
+from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import ApiToken, BusinessCalendar, Shift
 from staffing.publicholidays import statutory_holidays
 from staffing.roles import Capability
@@ -138,3 +140,45 @@ def on_shift(at):
 def api_tokens_of(user):
     """Return ``user``'s API tokens, newest first (index ``staffing_token_user``)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def accreditation_facts(responder):
+    return [
+        AccreditationFacts(
+            program=a.program_id,
+            level=a.level,
+            granted_at=a.granted_at,
+            expires_at=a.expires_at,
+            revoked_at=a.revoked_at,
+        )
+        for a in responder.accreditations.all()
+    ]
+
+
+def grant_facts(responder):
+    return [
+        GrantFacts(
+            channels=tuple(g.channels),
+            categories=tuple(g.categories),
+            max_severity=g.max_severity,
+            required_program=g.required_program_id,
+            required_level=g.required_level,
+            valid_from=g.valid_from,
+            valid_until=g.valid_until,
+            revoked_at=g.revoked_at,
+            id=g.pk,
+        )
+        for g in responder.grants.all()
+    ]
+
+
+def may_answer_without_approval(*, responder, channel, categories, severity, at=None):
+    """Return the delegation ``Decision`` for ``responder`` at ``at`` (now)."""
+    return decide(
+        grant_facts(responder),
+        accreditation_facts(responder),
+        channel=channel,
+        categories=categories,
+        severity=severity,
+        at=at or timezone.now(),
+    )

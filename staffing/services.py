@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 
 from governance.services import mail_queue
 from staffing import selectors
-from staffing.delegation import AccreditationFacts, GrantFacts, decide
 from staffing.models import (
     Accreditation,
     ApiToken,
@@ -188,7 +187,7 @@ def grant_create(
 
 def check_grant_accreditation(grant):
     """Raise ``ValidationError`` unless the responder holds what the grant requires."""
-    facts = accreditation_facts(grant.responder)
+    facts = selectors.accreditation_facts(grant.responder)
     if not any(
         a.program == grant.required_program_id
         and a.level >= grant.required_level
@@ -222,48 +221,6 @@ def grant_revoke(*, actor, grant, now=None):
         locked.revoked_by = actor
         _with_history_user(locked, actor).save()
     return True
-
-
-def accreditation_facts(responder):
-    return [
-        AccreditationFacts(
-            program=a.program_id,
-            level=a.level,
-            granted_at=a.granted_at,
-            expires_at=a.expires_at,
-            revoked_at=a.revoked_at,
-        )
-        for a in responder.accreditations.all()
-    ]
-
-
-def grant_facts(responder):
-    return [
-        GrantFacts(
-            channels=tuple(g.channels),
-            categories=tuple(g.categories),
-            max_severity=g.max_severity,
-            required_program=g.required_program_id,
-            required_level=g.required_level,
-            valid_from=g.valid_from,
-            valid_until=g.valid_until,
-            revoked_at=g.revoked_at,
-            id=g.pk,
-        )
-        for g in responder.grants.all()
-    ]
-
-
-def may_answer_without_approval(*, responder, channel, categories, severity, at=None):
-    """Return the delegation ``Decision`` for ``responder`` at ``at`` (now)."""
-    return decide(
-        grant_facts(responder),
-        accreditation_facts(responder),
-        channel=channel,
-        categories=categories,
-        severity=severity,
-        at=at or timezone.now(),
-    )
 
 
 # -- when people are there ----------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moderation.models import Answer, Comment
+from moderation.selectors import approval_reasons
 from moderation.services.escalation import comment_take
 from moderation.services.outbox import _outbox_answer
 from moderation.services.transitions import (
@@ -17,32 +18,7 @@ from moderation.services.transitions import (
     _transition,
 )
 from moderation.sla.outcomes import record_outcome
-from policies.models import Rule
 from staffing.roles import Capability
-from staffing.services import may_answer_without_approval
-
-
-def approval_reasons(*, comment, actor, now):
-    """Return why an answer by ``actor`` to ``comment`` needs approval (or [])."""
-
-    reasons = []
-    risky = Rule.objects.filter(
-        version__number=comment.policy_version,
-        slug__in=comment.matches.values_list("rule", flat=True),
-        requires_approval=True,
-    ).values_list("slug", flat=True)
-    if risky:
-        reasons.append("rule:" + ",".join(sorted(risky)))
-    decision = may_answer_without_approval(
-        responder=actor,
-        channel=comment.channel.slug,
-        categories=comment.categories,
-        severity=comment.severity or "low",
-        at=now,
-    )
-    if not decision.allowed:
-        reasons.append(decision.reason)
-    return reasons
 
 
 def answer_submit(*, comment, actor, body, template=None, now=None):

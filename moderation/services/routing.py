@@ -9,7 +9,7 @@ from moderation.models import Comment, Event
 from moderation.services.transitions import S, _event
 from staffing import selectors
 from staffing.roles import Capability
-from staffing.services import may_answer_without_approval
+from staffing.selectors import may_answer_without_approval
 
 
 def _queue_routing(comment_ids, critical_ids):

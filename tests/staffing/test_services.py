@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing import services
+from staffing import selectors, services
 from staffing.delegation import ACCREDITATION_EXPIRED, ALLOWED
 from staffing.models import Accreditation, DelegationGrant, TrainingProgram
 
@@ -127,10 +127,12 @@ def test_an_expired_accreditation_removes_the_right_at_that_instant(personas, pr
         "severity": "low",
     }
     minute = datetime.timedelta(minutes=1)
-    before = services.may_answer_without_approval(
+    before = selectors.may_answer_without_approval(
         responder=responder, at=expiry - minute, **comment
     )
-    at = services.may_answer_without_approval(responder=responder, at=expiry, **comment)
+    at = selectors.may_answer_without_approval(
+        responder=responder, at=expiry, **comment
+    )
     assert before.reason == ALLOWED
     assert at.reason == ACCREDITATION_EXPIRED
 
