@@ -17,7 +17,7 @@ from moderation.services.transitions import (
     _require_worker,
     _transition,
 )
-from moderation.sla.outcomes import record_outcome
+from moderation.sla.outcomes import OUTCOME_RELATED, outcome_fields, record_outcome
 from staffing.roles import Capability
 
 
@@ -87,34 +87,45 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
 def answer_approve(*, answer, actor, now=None):
     """Publish a pending answer; its author may not approve it."""
     _require(actor, Capability.APPROVE, _("Only approvers approve answers."))
-    _require_scope(actor, answer.comment)
+    # One read of the comment serves the scope, the outcome and the outbox.
+    comment = Comment.objects.select_related(*OUTCOME_RELATED).get(pk=answer.comment_id)
+    _require_scope(actor, comment)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
             _("An answer is approved by someone other than its author.")
         )
     now = now or timezone.now()
+    # Before the decision is written: this answer's wait ends now either way.
+    outcome = outcome_fields(comment, now=now)
     with transaction.atomic():
+        decided = {
+            "status": Answer.Status.PUBLISHED,
+            "approver": actor,
+            "decided_at": now,
+            "published_at": now,
+        }
         won = Answer.objects.filter(
             pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
-        ).update(
-            status=Answer.Status.PUBLISHED,
-            approver=actor,
-            decided_at=now,
-            published_at=now,
-        )
+        ).update(**decided)
         if not won:
             raise Conflict(_("This answer is no longer waiting for approval."))
-        answer.refresh_from_db()
+        for name, value in decided.items():
+            setattr(answer, name, value)
+        answer.comment = comment
+        # The outcome goes in the transition's update; a conflict undoes the
+        # whole approval, so no savepoint.
         _transition(
-            answer.comment,
+            comment,
             actor=actor,
             action="answer_approved",
             allowed_from=(S.PENDING_APPROVAL,),
             to=S.ANSWERED,
             first_responded_at=now,
             now=now,
+            savepoint=False,
+            refresh=False,
+            **outcome,
         )
-        record_outcome(answer.comment, now=now)
         _outbox_answer(answer, now=now)
     return answer
 

@@ -52,28 +52,28 @@ def _transition(
     now,
     where=None,
     held_by=None,
+    savepoint=True,
+    refresh=True,
     **changes,
 ):
     """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
 
-    The row is locked before its status is read, so that the event records the
-    status the comment really left, and the conditional update makes racing
-    actions safe: only one finds the comment still in a status it may leave.
+    From several statuses the row is locked before its status is read, so that
+    the event records the status the comment really left; from one, the
+    conditional update says it, and the status is read only to explain a
+    refusal. The conditional update makes racing actions safe: only one finds
+    the comment still in a status it may leave.
     ``where`` (a ``Q``) adds what must still hold, such as who holds the
     comment, so that a claim or an escalation landing between the check and
     the update wins; ``held_by``: the comment is still assigned to that person
     (who answers it). Any transition ends a wait for routing: the next gap is a
-    new one.
+    new one. ``savepoint=False`` when the caller's transaction fails with a
+    conflict anyway; ``refresh=False`` sets what changed on ``comment``
+    rather than reading it again.
     """
-    with transaction.atomic():
-        current = (
-            Comment.objects.select_for_update()
-            .filter(pk=comment.pk)
-            .values("status", "assignee_id")
-            .first()
-        )
-        if current is None:  # deleted meanwhile (by an administrator)
-            raise Conflict(_("This comment no longer exists."))
+    single = len(allowed_from) == 1 and held_by is None
+    with transaction.atomic(savepoint=savepoint):
+        current = None if single else _locked_status(comment)
         if held_by is not None and current["assignee_id"] != held_by.pk:
             raise Conflict(_("Claim the comment before answering it."))
         condition = where or Q()
@@ -85,6 +85,7 @@ def _transition(
             .update(status=to, routing_gap_since=None, **changes)
         )
         if not updated:
+            current = current or _locked_status(comment)
             if current["status"] in allowed_from and where is not None:
                 raise Conflict(
                     _("This comment changed hands meanwhile: it cannot be %(action)s.")
@@ -101,13 +102,30 @@ def _transition(
             comment,
             actor=actor,
             action=action,
-            before=current["status"],
+            before=allowed_from[0] if single else current["status"],
             after=to,
             reason=reason,
             now=now,
         )
-    comment.refresh_from_db()
+    if refresh:
+        comment.refresh_from_db()
+    else:
+        for name, value in {"status": to, "routing_gap_since": None, **changes}.items():
+            setattr(comment, name, value)
     return comment
+
+
+def _locked_status(comment):
+    """Return the comment's status and assignee, locking its row."""
+    current = (
+        Comment.objects.select_for_update()
+        .filter(pk=comment.pk)
+        .values("status", "assignee_id")
+        .first()
+    )
+    if current is None:  # deleted meanwhile (by an administrator)
+        raise Conflict(_("This comment no longer exists."))
+    return current
 
 
 _ACTION_LABELS = {

@@ -9,13 +9,20 @@ from moderation.sla.clock import clock_calendar, spec_for
 from staffing import businesstime
 from staffing.publicholidays import statutory_holidays
 
+# What an outcome reads of a comment's channel, loaded with the comment.
+OUTCOME_RELATED = ("channel__sla_policy__calendar", "channel__calendar")
+
 
 def record_outcome(comment, *, now):
     """Store how the comment's first response went (wall-clock and business
     minutes, met or not, when it was posted, time waiting for approval)."""
-    comment = Comment.objects.select_related(
-        "channel__sla_policy__calendar", "channel__calendar"
-    ).get(pk=comment.pk)
+    comment = Comment.objects.select_related(*OUTCOME_RELATED).get(pk=comment.pk)
+    Comment.objects.filter(pk=comment.pk).update(**outcome_fields(comment, now=now))
+
+
+def outcome_fields(comment, *, now):
+    """Return the outcome fields of ``comment`` (loaded with
+    ``OUTCOME_RELATED``) first answered at ``now``."""
     specs = {}
     spec = spec_for(clock_calendar(comment.channel), comment.posted_at, specs)
     waits = [
@@ -23,17 +30,17 @@ def record_outcome(comment, *, now):
         for answer in comment.answers.all()
         if answer.needs_approval_because
     ]
-    Comment.objects.filter(pk=comment.pk).update(
-        response_minutes=_minutes(now - comment.posted_at),
-        response_business_minutes=businesstime.business_minutes_between(
+    return {
+        "response_minutes": _minutes(now - comment.posted_at),
+        "response_business_minutes": businesstime.business_minutes_between(
             spec, comment.posted_at, now
         ),
-        sla_met=now <= comment.first_response_due_at,
-        posted_period=posted_period_of(comment.channel, comment.posted_at),
-        approval_wait_minutes=_minutes(sum(waits, datetime.timedelta()))
+        "sla_met": now <= comment.first_response_due_at,
+        "posted_period": posted_period_of(comment.channel, comment.posted_at),
+        "approval_wait_minutes": _minutes(sum(waits, datetime.timedelta()))
         if waits
         else None,
-    )
+    }
 
 
 def posted_period_of(channel, posted_at):

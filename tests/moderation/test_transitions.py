@@ -177,6 +177,38 @@ def test_without_delegation_the_answer_waits_for_approval_and_is_approved(
         answer_approve(answer=answer, actor=approver)
 
 
+def test_approving_an_answer_costs_eight_queries(
+    channel, personas, django_assert_num_queries
+):
+    comment = new_comment(channel)
+    responder, approver = personas["responder"], personas["approver"]
+    minutes = datetime.timedelta(minutes=1)
+    comment_claim(comment=comment, actor=responder, now=POSTED + 10 * minutes)
+    answer = answer_submit(
+        comment=comment, actor=responder, body="Merci.", now=POSTED + 30 * minutes
+    )
+    answer = Answer.objects.get(pk=answer.pk)  # as a page or the API loads it
+    approver.can("approve")  # the page or the API asked already
+    approved_at = POSTED + 95 * minutes
+    with django_assert_num_queries(8):
+        answer_approve(answer=answer, actor=approver, now=approved_at)
+    assert (answer.status, answer.approver) == ("published", approver)
+    assert answer.decided_at == answer.published_at == approved_at
+    comment.refresh_from_db()
+    assert (comment.status, comment.first_responded_at) == ("answered", approved_at)
+    assert (comment.response_minutes, comment.response_business_minutes) == (95, 95)
+    assert comment.sla_met == (approved_at <= comment.first_response_due_at)
+    assert (comment.approval_wait_minutes, comment.posted_period) == (65, "weekday")
+    assert comment.events.order_by("pk").values_list(
+        "action", "before", "after"
+    ).last() == (
+        "answer_approved",
+        "pending_approval",
+        "answered",
+    )
+    assert OutboxMessage.objects.get().answer == answer
+
+
 def test_a_rule_requiring_approval_overrides_delegation(channel, delegated, personas):
     comment = new_comment(channel, text="Vous êtes des escrocs", external_id="c-2")
     comment_claim(comment=comment, actor=delegated)
