@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Outgoing e-mail")
+
+    def ready(self):
+        # Register the tasks that core.mail queues by name.
+        from core import tasks  # noqa: F401

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from moderation import masking, services
+from moderation import masking
 from moderation.models import (
     Channel,
     Comment,
@@ -13,6 +13,7 @@ from moderation.models import (
     RuleMatch,
     SlaPolicy,
 )
+from moderation.services.outbox import outbox_retry
 
 
 @admin.register(Channel)
@@ -162,7 +163,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retry the selected failed deliveries"))
     def retry(self, request, queryset):
         retried = sum(
-            services.outbox_retry(message=message, actor=request.user)
+            outbox_retry(message=message, actor=request.user)
             for message in queryset.filter(status=OutboxMessage.Status.FAILED)
         )
         self.message_user(

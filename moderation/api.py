@@ -22,9 +22,30 @@ from core.api import (
 )
 from core.languages import CODES
 from core.roles import Capability
-from moderation import masking, reports, selectors, services, webhooks
+from moderation import masking, selectors, webhooks
 from moderation.forms import MAX_ANSWER, MAX_REASON, ReportForm
 from moderation.models import Answer, Channel, Comment, RuleMatch
+from moderation.services.answers import answer_approve, answer_reject, answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.ingest import (
+    comment_ingest,
+    comments_ingest,
+    webhook_accept,
+    webhook_verify,
+)
+from moderation.services.transitions import WORKERS
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+    comment_release,
+)
+from moderation.sla import reports
 from policies.models import Category
 from staffing.models import BusinessCalendar
 
@@ -209,7 +230,7 @@ class CommentViewSet(
         if self.action in ("claim", "escalate"):
             return [capability_permission(Capability.TRIAGE)()]
         # Counsel reads and works on what is escalated to them.
-        return [capability_permission(*services.WORKERS)()]
+        return [capability_permission(*WORKERS)()]
 
     def get_queryset(self):
         return (
@@ -227,7 +248,7 @@ class CommentViewSet(
         incoming = IngestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        comment, created = services.comment_ingest(actor=request.user, **data)
+        comment, created = comment_ingest(actor=request.user, **data)
         body = IngestResultSerializer(
             Comment.objects.select_related("channel")
             .prefetch_related("matches")
@@ -261,27 +282,25 @@ class CommentViewSet(
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Take the comment; 409 when someone else already has it."""
-        return self._act(request, pk, services.comment_claim)
+        return self._act(request, pk, comment_claim)
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """Escalate to managers or counsel (a reason is required)."""
-        return self._act(
-            request, pk, services.comment_escalate, reason=_reason(request)
-        )
+        return self._act(request, pk, comment_escalate, reason=_reason(request))
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
         """Hide the comment."""
-        return self._act(request, pk, services.comment_hide, reason=_reason(request))
+        return self._act(request, pk, comment_hide, reason=_reason(request))
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the comment: no action needed."""
-        return self._act(request, pk, services.comment_close, reason=_reason(request))
+        return self._act(request, pk, comment_close, reason=_reason(request))
 
     @extend_schema(
         request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
@@ -289,15 +308,13 @@ class CommentViewSet(
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
         """Take an escalated comment (the person it is escalated to, managers)."""
-        return self._act(request, pk, services.comment_take)
+        return self._act(request, pk, comment_take)
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """Send an escalated comment back to the queue (a reason is required)."""
-        return self._act(
-            request, pk, services.comment_send_back, reason=_reason(request)
-        )
+        return self._act(request, pk, comment_send_back, reason=_reason(request))
 
     @extend_schema(request=ReassignSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
@@ -309,14 +326,14 @@ class CommentViewSet(
         incoming = ReassignSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         return self._act(
-            request, pk, services.comment_reassign, to=incoming.validated_data["to"]
+            request, pk, comment_reassign, to=incoming.validated_data["to"]
         )
 
     @extend_schema(request=None, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Give the comment back to the queue."""
-        return self._act(request, pk, services.comment_release)
+        return self._act(request, pk, comment_release)
 
     @extend_schema(request=AnswerInSerializer, responses={201: AnswerSerializer})
     @action(detail=True, methods=["post"])
@@ -325,7 +342,7 @@ class CommentViewSet(
         incoming = AnswerInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         return self._act(
-            request, pk, services.answer_submit, body=incoming.validated_data["body"]
+            request, pk, answer_submit, body=incoming.validated_data["body"]
         )
 
 
@@ -421,7 +438,7 @@ class BulkIngestView(APIView):
                 if not isinstance(errors, dict):
                     errors = {"non_field_errors": errors}
                 results.append({"index": index, "result": "invalid", "errors": errors})
-        stored = services.comments_ingest(
+        stored = comments_ingest(
             items=[data for _index, data in valid], actor=request.user
         )
         for (index, _data), (comment, created) in zip(valid, stored, strict=True):
@@ -461,7 +478,7 @@ class WebhookView(APIView):
     def post(self, request, slug):
         channel = get_object_or_404(Channel, slug=slug, active=True)
         try:
-            digest = services.webhook_verify(
+            digest = webhook_verify(
                 channel=channel,
                 timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                 signature=request.headers.get(webhooks.SIGNATURE_HEADER),
@@ -472,7 +489,7 @@ class WebhookView(APIView):
         incoming = WebhookIngestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            comment, created = services.webhook_accept(
+            comment, created = webhook_accept(
                 channel=channel, digest=digest, item=incoming.validated_data
             )
         except webhooks.BadSignature as exc:
@@ -563,15 +580,13 @@ class AnswerViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Publish the answer (not by its author)."""
-        return self._decide(request, pk, services.answer_approve)
+        return self._decide(request, pk, answer_approve)
 
     @extend_schema(request=ReasonSerializer, responses={200: AnswerSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Send the answer back to its author with a reason."""
-        return self._decide(
-            request, pk, services.answer_reject, reason=_reason(request)
-        )
+        return self._decide(request, pk, answer_reject, reason=_reason(request))
 
 
 class SlaReportView(StrictQueryParametersMixin, APIView):

@@ -7,4 +7,5 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from moderation import signals  # noqa: F401 (connects the receivers)
+        # Connect the receivers, and register the tasks that enqueue names.
+        from moderation import signals, tasks  # noqa: F401

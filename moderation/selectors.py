@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.roles import Capability, roles_granting
 from moderation import access, masking
+from moderation.durations import countdown
 from moderation.models import (
     Answer,
     Channel,
@@ -19,9 +20,9 @@ from moderation.models import (
     OutboxMessage,
     RuleMatch,
 )
-from moderation.templatetags.moderation import countdown
 from policies.classify import build_matcher
 from policies.models import Category, Rule, Severity
+from staffing.selectors import may_answer_without_approval
 
 
 def _scoped(queryset, user, prefix=""):
@@ -284,3 +285,26 @@ def backtest(*, version, days=7, now=None, limit=5000):
         if before != after:
             changes.append((comment, sorted(after - before), sorted(before - after)))
     return checked, changes
+
+
+def approval_reasons(*, comment, actor, now):
+    """Return why an answer by ``actor`` to ``comment`` needs approval (or [])."""
+
+    reasons = []
+    risky = Rule.objects.filter(
+        version__number=comment.policy_version,
+        slug__in=comment.matches.values_list("rule", flat=True),
+        requires_approval=True,
+    ).values_list("slug", flat=True)
+    if risky:
+        reasons.append("rule:" + ",".join(sorted(risky)))
+    decision = may_answer_without_approval(
+        responder=actor,
+        channel=comment.channel.slug,
+        categories=comment.categories,
+        severity=comment.severity or "low",
+        at=now,
+    )
+    if not decision.allowed:
+        reasons.append(decision.reason)
+    return reasons

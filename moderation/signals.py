@@ -7,15 +7,19 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 
+from core.enqueue import enqueue
 from core.transactions import after_commit
 from moderation.models import Channel, SlaPolicy
+from moderation.services.triage import comments_release_held
 from staffing.models import BusinessCalendar, Closure, OpeningWindow
 
 
 def _recompute(channel_ids=None, policy_id=None):
-    from moderation.tasks import recompute_due_times
-
-    recompute_due_times.delay(channel_ids=channel_ids, policy_id=policy_id)
+    enqueue(
+        "moderation.tasks.recompute_due_times",
+        channel_ids=channel_ids,
+        policy_id=policy_id,
+    )
 
 
 @receiver(post_save, sender=SlaPolicy)
@@ -67,6 +71,4 @@ def _calendar_changed(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
 def _user_deleted(sender, instance, **kwargs):
     # Before the assignee column is emptied, in the deletion's transaction.
-    from moderation.services import comments_release_held
-
     comments_release_held(user=instance)

@@ -1,35 +1,18 @@
 from celery import shared_task
 from django.utils import timezone
 
-from moderation import sla
 from moderation.models import Comment
-from moderation.services import (
-    comment_alert_critical,
-    comment_route,
-    comments_alert_waiting,
-    comments_route_waiting,
-    outbox_send,
-    outbox_send_due,
-    webhook_deliveries_purge,
-)
+from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
+from moderation.services.ingest import webhook_deliveries_purge
+from moderation.services.outbox import outbox_send, outbox_send_due
+from moderation.services.routing import comment_route, comments_route_waiting
+from moderation.sla.clock import recompute_open
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import sla_sweep
 from staffing.selectors import on_shift
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
-def route_comment(comment_id):
-    """Route one new comment; a no-op once it has an assignee."""
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None:
-        return None
-    assignee = comment_route(comment=comment)
-    return assignee.pk if assignee else None
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def route_comments(comment_ids):
     """Route new comments (one task per ingested batch); those already taken
     are left alone."""
@@ -44,64 +27,62 @@ def route_comments(comment_ids):
     ]
 
 
-@shared_task(acks_late=True)
+@shared_task
 def route_waiting():
     """Route the comments still waiting (every minute, from beat)."""
     return comments_route_waiting()
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def alert_critical(comment_id):
     """Alert the people on duty of a critical comment (a no-op otherwise)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     return comment_alert_critical(comment=comment) if comment else []
 
 
-@shared_task(acks_late=True)
+@shared_task
 def alert_waiting():
     """Send the critical alerts that could not be sent on arrival (every minute,
     from beat)."""
     return comments_alert_waiting()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_outbox(message_id):
     """Make one attempt at sending an outbox message (retries are in the data)."""
     return outbox_send(message_id=message_id)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_outbox_due():
     """Queue the outbox messages due for an attempt (every minute, from beat)."""
     return outbox_send_due()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def sweep_sla():
     """Mark and notify SLA warnings, breaches and overdue approvals (every
     minute, from beat); exactly once, however many sweeps run."""
-    return sla.sla_sweep()
+    return sla_sweep()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_notifications():
     """E-mail the notifications whose time has come (also every minute)."""
-    return sla.notifications_send()
+    return notifications_send()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def recompute_due_times(channel_ids=None, policy_id=None, after=0):
     """Recompute open comments' due times after a policy or calendar changed,
     one batch per task run."""
-    last = sla.recompute_open(channel_ids=channel_ids, policy_id=policy_id, after=after)
+    last = recompute_open(channel_ids=channel_ids, policy_id=policy_id, after=after)
     if last:
         recompute_due_times.delay(channel_ids, policy_id, last)
     return last
 
 
-@shared_task(acks_late=True)
+@shared_task
 def purge_webhook_deliveries():
     """Delete the webhook deliveries too old to be replayed (hourly, from beat)."""
     return webhook_deliveries_purge()

@@ -20,7 +20,7 @@ from core import pagination
 from core.messages import REFUSALS, report_error
 from core.permissions import require, require_any
 from core.roles import Capability
-from moderation import masking, reports, selectors, services
+from moderation import masking, selectors
 from moderation.forms import AnswerForm, BulkForm, ReasonForm, ReportForm
 from moderation.models import (
     Answer,
@@ -29,13 +29,29 @@ from moderation.models import (
     OutboxMessage,
     PostedPeriod,
 )
+from moderation.services.answers import answer_approve, answer_reject, answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.outbox import outbox_retry
+from moderation.services.transitions import WORKERS, may_act_on
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+    comments_bulk,
+)
+from moderation.sla import reports
 from policies.matcher import Match, segments
 from policies.models import Category, PolicyVersion
 
 
 def _require_worker(user):
     """Responders, counsel (on what is escalated to them) and managers."""
-    require_any(user, services.WORKERS)
+    require_any(user, WORKERS)
 
 
 def inbox_version(now):
@@ -147,7 +163,7 @@ def bulk(request):
                 messages.error(request, error)
         return redirect(back)
     data = form.cleaned_data
-    done, failed = services.comments_bulk(
+    done, failed = comments_bulk(
         action=data["action"],
         comments=data["comments"],
         actor=request.user,
@@ -200,7 +216,7 @@ def comment_page(request, pk):
             comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
         )
         or comment.escalated_to_user(user),
-        "can_act": services.may_act_on(comment, user),
+        "can_act": may_act_on(comment, user),
         "can_escalate": user.can(Capability.TRIAGE) and not escalated,
         "can_take": escalated and handles,
         "can_reassign_escalation": escalated and user.can(Capability.PLAN_COVERAGE),
@@ -257,14 +273,14 @@ def _act(request, pk, service, success, **arguments):
 @login_required
 @require_POST
 def claim(request, pk):
-    return _act(request, pk, services.comment_claim, _("The comment is yours."))
+    return _act(request, pk, comment_claim, _("The comment is yours."))
 
 
 @login_required
 @require_POST
 def escalate(request, pk):
     return _act(
-        request, pk, services.comment_escalate, _("Escalated."),
+        request, pk, comment_escalate, _("Escalated."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -273,7 +289,7 @@ def escalate(request, pk):
 @require_POST
 def hide(request, pk):
     return _act(
-        request, pk, services.comment_hide, _("Hidden."),
+        request, pk, comment_hide, _("Hidden."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -282,7 +298,7 @@ def hide(request, pk):
 @require_POST
 def close(request, pk):
     return _act(
-        request, pk, services.comment_close, _("Closed."),
+        request, pk, comment_close, _("Closed."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -290,14 +306,14 @@ def close(request, pk):
 @login_required
 @require_POST
 def take(request, pk):
-    return _act(request, pk, services.comment_take, _("The comment is yours."))
+    return _act(request, pk, comment_take, _("The comment is yours."))
 
 
 @login_required
 @require_POST
 def send_back(request, pk):
     return _act(
-        request, pk, services.comment_send_back, _("Sent back to the queue."),
+        request, pk, comment_send_back, _("Sent back to the queue."),
         reason=_reason(request),
     )  # fmt: skip
 
@@ -311,7 +327,7 @@ def reassign(request, pk):
     if to is None:
         messages.error(request, _("Choose who the comment goes to."))
         return redirect("moderation:comment", pk=pk)
-    return _act(request, pk, services.comment_reassign, _("Reassigned."), to=to)
+    return _act(request, pk, comment_reassign, _("Reassigned."), to=to)
 
 
 @login_required
@@ -324,7 +340,7 @@ def answer(request, pk):
         return redirect("moderation:comment", pk=pk)
     body = form.cleaned_data["body"]
     try:
-        result = services.answer_submit(comment=comment, actor=request.user, body=body)
+        result = answer_submit(comment=comment, actor=request.user, body=body)
     except REFUSALS as exc:
         report_error(request, exc)
         return redirect("moderation:comment", pk=pk)
@@ -356,13 +372,13 @@ def decide(request, pk, decision):
     answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
-            services.answer_approve(answer=answer_obj, actor=request.user)
+            answer_approve(answer=answer_obj, actor=request.user)
             messages.success(request, _("Answer approved and published."))
         else:
             reason = _reason(request)
             if reason is None:
                 return redirect("moderation:approvals")
-            services.answer_reject(answer=answer_obj, actor=request.user, reason=reason)
+            answer_reject(answer=answer_obj, actor=request.user, reason=reason)
             messages.success(request, _("Answer sent back to its author."))
     except REFUSALS as exc:
         report_error(request, exc)
@@ -378,7 +394,7 @@ def retry_delivery(request, pk):
         pk=pk,
         answer__in=selectors.answers_visible_to(request.user),
     )
-    if services.outbox_retry(message=message, actor=request.user):
+    if outbox_retry(message=message, actor=request.user):
         messages.success(request, _("The delivery is back in line."))
     else:
         messages.error(request, _("This delivery has not failed."))

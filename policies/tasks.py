@@ -4,7 +4,6 @@ from policies.services import legal_references_notify_overdue
 
 
 @shared_task(
-    acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,

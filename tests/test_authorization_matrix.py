@@ -18,7 +18,10 @@ import datetime
 import pytest
 
 from core.roles import Role
-from moderation import services
+from moderation.services.answers import answer_submit
+from moderation.services.escalation import comment_escalate
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
 from policies.models import PolicyVersion
 from tests.conftest import make_user
 
@@ -103,7 +106,7 @@ def personas(personas):
 
 @pytest.fixture
 def world(personas, channel):
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="m-1",
         author="someone",
@@ -111,14 +114,14 @@ def world(personas, channel):
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
     # Defamation: its rule sends the escalation to counsel.
-    escalated, _ = services.comment_ingest(
+    escalated, _ = comment_ingest(
         channel=channel,
         external_id="m-legal",
         author="someone",
         text="Vous êtes des escrocs",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_escalate(
+    comment_escalate(
         comment=escalated, actor=personas["responder"], reason="Diffamation"
     )
     return {
@@ -349,23 +352,23 @@ def writable(world, personas, channel):
     from moderation.models import OutboxMessage
     from staffing.models import Shift
 
-    claimed, _ = services.comment_ingest(
+    claimed, _ = comment_ingest(
         channel=channel,
         external_id="m-2",
         author="someone",
         text="Votre service est le pire",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_claim(comment=claimed, actor=personas["responder"])
-    pending, _ = services.comment_ingest(
+    comment_claim(comment=claimed, actor=personas["responder"])
+    pending, _ = comment_ingest(
         channel=channel,
         external_id="m-3",
         author="someone",
         text="Votre service est le pire",
         posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
     )
-    services.comment_claim(comment=pending, actor=personas["responder"])
-    answer = services.answer_submit(
+    comment_claim(comment=pending, actor=personas["responder"])
+    answer = answer_submit(
         comment=pending, actor=personas["responder"], body="Merci, écrivez-nous."
     )
     delivery = OutboxMessage.objects.create(

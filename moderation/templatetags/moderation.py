@@ -1,37 +1,11 @@
 from django import template
-from django.utils.translation import gettext as _
 
-from policies.models import Category
+from moderation.durations import countdown
 
 register = template.Library()
-
-
-def _duration(seconds):
-    minutes = int(abs(seconds) // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
-
-
-@register.filter
-def countdown(due, now):
-    """Return "in 2 h 05" before ``due``, "1 h 10 late" after it."""
-    seconds = (due - now).total_seconds()
-    if seconds >= 0:
-        return _("in %(time)s") % {"time": _duration(seconds)}
-    return _("%(time)s late") % {"time": _duration(seconds)}
+register.filter("countdown", countdown)
 
 
 @register.filter
 def is_late(due, now):
     return due < now
-
-
-@register.filter
-def category_label(value):
-    """Return the translated name of a rule category (its value if unknown)."""
-    return Category(value).label if value in Category.values else value

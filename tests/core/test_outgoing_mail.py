@@ -14,9 +14,11 @@ from django.utils import timezone
 from core import mail as outgoing
 from core import retry
 from core.models import OutgoingMail
-from moderation import services as moderation
-from moderation import sla
 from moderation.models import Comment, Notification
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import sla_sweep
 from policies.models import LegalReference
 from policies.services import legal_references_notify_overdue
 from staffing.models import BusinessCalendar, Shift, TrainingProgram
@@ -121,18 +123,18 @@ def test_a_rolled_back_transaction_sends_nothing():
 def test_an_sla_notification_is_written_to_the_mail_once_with_masked_text(
     channel, personas, django_capture_on_commit_callbacks
 ):
-    comment, _ = moderation.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="c-1",
         author="x",
         text="Votre service est le pire, écrivez-moi à jean.tremblay@example.com",
         posted_at=timezone.now() - datetime.timedelta(days=2),
     )
-    moderation.comment_claim(comment=comment, actor=personas["responder"])
-    sla.sla_sweep()
+    comment_claim(comment=comment, actor=personas["responder"])
+    sla_sweep()
     with django_capture_on_commit_callbacks(execute=True):
-        assert sla.notifications_send() == 3  # warning, breach, manager's breach
-    assert sla.notifications_send() == 0
+        assert notifications_send() == 3  # warning, breach, manager's breach
+    assert notifications_send() == 0
     notification = Notification.objects.get(
         kind="sla_breach", recipient=personas["responder"]
     )
@@ -159,7 +161,7 @@ def test_a_critical_alert_is_sent_after_commit(channel, personas, outside_transa
         starts_at=timezone.now() - datetime.timedelta(hours=1),
         ends_at=timezone.now() + datetime.timedelta(hours=1),
     )
-    moderation.comment_ingest(
+    comment_ingest(
         channel=channel,
         external_id="c-1",
         author="x",
@@ -175,16 +177,16 @@ def test_a_critical_alert_is_sent_after_commit(channel, personas, outside_transa
 def test_sla_notifications_are_sent_after_commit(
     channel, personas, outside_transactions
 ):
-    comment, _ = moderation.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="c-1",
         author="x",
         text="Votre service est le pire",
         posted_at=timezone.now() - datetime.timedelta(days=2),
     )
-    moderation.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     # The sweep queues the notifications' task after commit (eager here).
-    sla.sla_sweep()
+    sla_sweep()
     assert len(mail.outbox) == Notification.objects.count() == 3
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from moderation import services
+from moderation.services.ingest import comment_ingest
 from policies.models import PolicyVersion, Rule
 from tests.conftest import PASSWORD
 
@@ -21,7 +21,7 @@ def browser_context_args(browser_context_args):
 def test_pages_run_under_the_policy(
     live_server, page, personas, channel, console_errors
 ):
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel, external_id="csp-1", author="x", text="Quel crétin",
         posted_at=datetime.datetime.now(datetime.UTC),
     )  # fmt: skip

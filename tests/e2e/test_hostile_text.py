@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from moderation import services, sla
+from moderation.services.ingest import comment_ingest
+from moderation.sla.sweep import sla_sweep
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,13 +37,13 @@ def test_no_payload_runs_anywhere(live_server, page, personas, channel, console_
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     posted = timezone.now() - datetime.timedelta(days=2)
     comments = [
-        services.comment_ingest(
+        comment_ingest(
             channel=channel, external_id=f"xss-{index}", author=payload[:200],
             text=f"{payload} crétin", posted_at=posted,
         )[0]
         for index, payload in enumerate(PAYLOADS)
     ]  # fmt: skip
-    sla.sla_sweep()  # all past due: they show among the dashboard's breaches
+    sla_sweep()  # all past due: they show among the dashboard's breaches
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill("manager")

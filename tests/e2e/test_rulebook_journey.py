@@ -4,7 +4,7 @@ rulebook; the next comment is matched by the new version."""
 import pytest
 from playwright.sync_api import expect
 
-from moderation import services
+from moderation.services.ingest import comment_ingest
 from policies.models import PolicyVersion, Rule
 from tests.conftest import PASSWORD
 
@@ -64,7 +64,7 @@ def test_manager_edits_a_rule_and_publishes_a_version(
     assert (current.status, draft.status) == ("retired", "published")
     assert Rule.objects.get(version=draft, slug=rule.slug).requires_approval
     assert not Rule.objects.get(version=current, slug=rule.slug).requires_approval
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel, external_id="after-publish", author="x",
         text="Je vais te tuer", posted_at=draft.effective_from,
     )  # fmt: skip

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from moderation import services
 from moderation.models import Answer, Comment
+from moderation.services.ingest import comment_ingest
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_keyboard_triage_answer_and_approval(
             '<script>alert("x")</script> crétin',
         ]
     ):
-        services.comment_ingest(
+        comment_ingest(
             channel=channel, external_id=f"e-{index}", author=f"auteur{index}",
             text=text, posted_at=now - datetime.timedelta(minutes=10 * index),
         )  # fmt: skip
@@ -90,7 +90,7 @@ def test_the_inbox_refreshes_itself_and_acts_on_selected_rows(
     now = datetime.datetime.now(datetime.UTC)
 
     def arrive(index, text):
-        services.comment_ingest(
+        comment_ingest(
             channel=channel, external_id=f"b-{index}", author=f"auteur{index}",
             text=text, posted_at=now - datetime.timedelta(minutes=10 * index),
         )  # fmt: skip

@@ -25,6 +25,14 @@ def test_celery_is_configured_from_django_settings():
     assert conf.enable_utc is True
 
 
+def test_every_task_acks_late_from_the_setting():
+    """No task says so itself: the setting covers every app's tasks."""
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    assert len(ours) >= 16
+    assert all(task.acks_late for task in ours)
+
+
 def test_every_broker_and_result_connection_has_deadlines():
     conf = app.conf
     # A publish is tried once, its connection included: no retry multiplies

@@ -8,8 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from core.roles import Role
-from moderation import selectors, services
+from moderation import selectors
 from moderation.models import Channel, Comment, Event
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.escalation import comment_escalate
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+)
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +35,14 @@ def scope(personas, channel):
         languages=["fr"],
         calendar=channel.calendar,
     )
-    mine, _ = services.comment_ingest(
+    mine, _ = comment_ingest(
         channel=elsewhere,
         external_id="s-1",
         author="ici",
         text="Votre service est le pire",
         posted_at=POSTED,
     )
-    theirs, _ = services.comment_ingest(
+    theirs, _ = comment_ingest(
         channel=channel,
         external_id="s-2",
         author="ailleurs",
@@ -135,11 +144,11 @@ def test_bulk_actions_refuse_comments_outside_the_scope(client, scope):
 @pytest.mark.parametrize(
     "service",
     [
-        services.comment_claim,
-        services.comment_hide,
-        services.comment_close,
-        lambda **kw: services.comment_escalate(reason="x", **kw),
-        lambda **kw: services.answer_submit(body="x", **kw),
+        comment_claim,
+        comment_hide,
+        comment_close,
+        lambda **kw: comment_escalate(reason="x", **kw),
+        lambda **kw: answer_submit(body="x", **kw),
     ],
 )
 def test_services_refuse_actions_outside_the_scope(scope, service):
@@ -153,8 +162,8 @@ def test_a_scoped_approver_sees_and_decides_on_their_channels_only(
     client, personas, scope
 ):
     responder = personas["responder"]
-    services.comment_claim(comment=scope["theirs"], actor=responder)
-    answer = services.answer_submit(
+    comment_claim(comment=scope["theirs"], actor=responder)
+    answer = answer_submit(
         comment=scope["theirs"], actor=responder, body="Merci, écrivez-nous."
     )
     assert answer.status == "pending_approval"  # the responder is not delegated
@@ -165,14 +174,14 @@ def test_a_scoped_approver_sees_and_decides_on_their_channels_only(
     response = client.post(reverse("moderation:answer-approve", args=[answer.pk]))
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
-        services.answer_approve(answer=answer, actor=approver)
+        answer_approve(answer=answer, actor=approver)
     answer.refresh_from_db()
     assert answer.status == "pending_approval"
 
 
 def test_managers_cannot_hand_a_comment_to_someone_outside_its_channel(personas, scope):
     with pytest.raises(ValidationError) as refused:
-        services.comment_reassign(
+        comment_reassign(
             comment=scope["theirs"], actor=personas["manager"], to=scope["scoped"]
         )
     assert "to" in refused.value.message_dict

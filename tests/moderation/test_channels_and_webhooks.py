@@ -274,21 +274,21 @@ def signed(channel, payload):
 
 
 def test_a_retry_after_no_published_version_is_accepted(client, channel, monkeypatch):
-    from moderation import services
+    from moderation.services import ingest
     from policies.classify import NoPublishedVersion
 
     request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-409"})
-    classify = services.classify_text
+    classify = ingest.classify_text
 
     def unpublished(**kwargs):
         raise NoPublishedVersion
 
-    monkeypatch.setattr(services, "classify_text", unpublished)
+    monkeypatch.setattr(ingest, "classify_text", unpublished)
     refused = client.post(**request)
     assert refused.status_code == 409
     assert refused.json() == {"detail": "No policy version is published yet."}
     assert not WebhookDelivery.objects.exists()
-    monkeypatch.setattr(services, "classify_text", classify)  # published now
+    monkeypatch.setattr(ingest, "classify_text", classify)  # published now
     assert client.post(**request).status_code == 201
     assert Comment.objects.get().external_id == "w-409"
     assert WebhookDelivery.objects.count() == 1
@@ -306,10 +306,10 @@ def test_a_retry_after_no_published_version_is_accepted(client, channel, monkeyp
 def test_a_retry_after_a_failed_ingest_stores_the_comment_once(
     client, channel, monkeypatch, failure, status
 ):
-    from moderation import services
+    from moderation.services import ingest
 
     request = signed(channel, {**WEBHOOK_ITEM, "external_id": "w-retry"})
-    insert = services._insert_comments
+    insert = ingest._insert_comments
     calls = []
 
     def fail_once(*args, **kwargs):
@@ -318,7 +318,7 @@ def test_a_retry_after_a_failed_ingest_stores_the_comment_once(
             raise failure
         return insert(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_insert_comments", fail_once)
+    monkeypatch.setattr(ingest, "_insert_comments", fail_once)
     client.raise_request_exception = False
     assert client.post(**request).status_code == status
     assert not Comment.objects.exists()

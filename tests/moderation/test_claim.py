@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from core.roles import Role
-from moderation import services
 from moderation.models import Comment, Event
+from moderation.services.ingest import comment_ingest
+from moderation.services.transitions import Conflict
+from moderation.services.triage import comment_claim
 from tests.conftest import make_user
 
 POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
@@ -17,7 +19,7 @@ POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def comment(channel):
-    comment, _created = services.comment_ingest(
+    comment, _created = comment_ingest(
         channel=channel,
         external_id="c-1",
         author="x",
@@ -30,7 +32,7 @@ def comment(channel):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("english")
 def test_claim_then_conflict(comment, personas):
-    claimed = services.comment_claim(comment=comment, actor=personas["responder"])
+    claimed = comment_claim(comment=comment, actor=personas["responder"])
     assert (claimed.status, claimed.assignee) == ("assigned", personas["responder"])
     event = Event.objects.get(action="claimed")
     assert (event.actor, event.before, event.after) == (
@@ -38,13 +40,10 @@ def test_claim_then_conflict(comment, personas):
         "new",
         "assigned",
     )
-    with pytest.raises(services.Conflict, match="Already taken by responder"):
-        services.comment_claim(comment=comment, actor=personas["approver"])
+    with pytest.raises(Conflict, match="Already taken by responder"):
+        comment_claim(comment=comment, actor=personas["approver"])
     # Claiming again what one already holds is harmless.
-    assert (
-        services.comment_claim(comment=comment, actor=personas["responder"]).pk
-        == comment.pk
-    )
+    assert comment_claim(comment=comment, actor=personas["responder"]).pk == comment.pk
     assert Event.objects.filter(action="claimed").count() == 1
 
 
@@ -52,7 +51,7 @@ def test_claim_then_conflict(comment, personas):
 @pytest.mark.parametrize("persona", ["api_reader", "outsider"])
 def test_only_responders_claim(comment, personas, persona):
     with pytest.raises(PermissionDenied):
-        services.comment_claim(comment=comment, actor=personas[persona])
+        comment_claim(comment=comment, actor=personas[persona])
     comment.refresh_from_db()
     assert comment.status == "new"
 
@@ -66,11 +65,9 @@ def test_racing_claims_have_exactly_one_winner(comment):
     def claim(person):
         try:
             barrier.wait()
-            services.comment_claim(
-                comment=Comment.objects.get(pk=comment.pk), actor=person
-            )
+            comment_claim(comment=Comment.objects.get(pk=comment.pk), actor=person)
             wins.append(person.username)
-        except services.Conflict:
+        except Conflict:
             conflicts.append(person.username)
         except Exception as exc:  # reported below
             errors.append(exc)

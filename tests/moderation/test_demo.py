@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from moderation import reports
 from moderation.models import Comment
+from moderation.sla import reports
 
 pytestmark = pytest.mark.django_db
 

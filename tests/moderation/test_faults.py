@@ -15,8 +15,10 @@ from core.mail import mail_send
 from core.models import OutgoingMail
 from governance import celery
 from governance.celery import app
-from moderation import services
 from moderation.models import Comment
+from moderation.services.alerts import comments_alert_waiting
+from moderation.services.ingest import comment_ingest
+from moderation.services.routing import comments_route_waiting
 from staffing.models import Shift
 from tests.processes import SilentServer, needs_postgresql
 
@@ -84,8 +86,8 @@ def test_ingest_succeeds_with_the_broker_down_and_routing_and_alerts_catch_up(
     # No alert could be queued for these threats; the minute sweep writes
     # them, once each, and their e-mails wait for a worker to send them.
     assert mail.outbox == []
-    assert services.comments_alert_waiting() == 4
-    assert services.comments_alert_waiting() == 0
+    assert comments_alert_waiting() == 4
+    assert comments_alert_waiting() == 0
     waiting = OutgoingMail.objects.filter(kind="critical_alert", status="pending")
     assert waiting.count() == 4
     assert mail.outbox == []
@@ -140,7 +142,7 @@ def test_ingest_answers_within_a_second_when_the_broker_never_answers(
     assert Comment.objects.count() == 9
     assert not Comment.objects.filter(assignee__isnull=False).exists()
     # The sweeps that run every minute do what the broker did not carry.
-    assert services.comments_alert_waiting() == 9
+    assert comments_alert_waiting() == 9
     # Their e-mails wait in the outgoing mail until a worker can send them.
     waiting = OutgoingMail.objects.filter(kind="critical_alert", status="pending")
     assert waiting.count() == 9
@@ -150,7 +152,7 @@ def test_ingest_answers_within_a_second_when_the_broker_never_answers(
 
 
 def test_the_minute_sweep_routes_what_waited_once_the_broker_is_back(personas, channel):
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel, external_id="late-route", author="x",
         text="Votre service est le pire", posted_at=timezone.now(), route=False,
     )  # fmt: skip
@@ -160,7 +162,7 @@ def test_the_minute_sweep_routes_what_waited_once_the_broker_is_back(personas, c
         starts_at=now - datetime.timedelta(hours=1),
         ends_at=now + datetime.timedelta(hours=1),
     )
-    assert services.comments_route_waiting() == 1
+    assert comments_route_waiting() == 1
     comment.refresh_from_db()
     assert comment.assignee == personas["responder"]
 

@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from moderation import services
 from moderation.models import Comment, Event, RuleMatch
+from moderation.services import ingest as ingest_service
+from moderation.services.ingest import comment_ingest, comments_ingest
 
 POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
 
@@ -15,7 +16,7 @@ POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
 def ingest(
     channel, external_id="c-1", text="Espèce de crétin, je vais te tuer", **extra
 ):
-    return services.comment_ingest(
+    return comment_ingest(
         channel=channel,
         external_id=external_id,
         author="someone",
@@ -116,7 +117,7 @@ def test_racing_overlapping_batches_store_each_comment_once(channel):
         items = batch(channel, "b", 60)[offset : offset + 40]
         try:
             barrier.wait()
-            results.append(services.comments_ingest(items=items))
+            results.append(comments_ingest(items=items))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -141,10 +142,10 @@ def test_racing_overlapping_batches_store_each_comment_once(channel):
 
 @pytest.mark.django_db
 def test_a_batch_that_loses_a_race_is_stored_one_by_one(channel, monkeypatch):
-    [(winner, _)] = services.comments_ingest(items=batch(channel, "b", 1))
+    [(winner, _)] = comments_ingest(items=batch(channel, "b", 1))
     # As if a concurrent delivery stored b-0 after this batch looked.
-    monkeypatch.setattr(services, "_stored_comments", lambda items: {})
-    results = services.comments_ingest(items=batch(channel, "b", 3))
+    monkeypatch.setattr(ingest_service, "_stored_comments", lambda items: {})
+    results = comments_ingest(items=batch(channel, "b", 3))
     assert [(c.external_id, created) for c, created in results] == [
         ("b-0", False), ("b-1", True), ("b-2", True),
     ]  # fmt: skip
@@ -156,7 +157,7 @@ def test_a_batch_that_loses_a_race_is_stored_one_by_one(channel, monkeypatch):
 @pytest.mark.django_db
 def test_the_same_comment_twice_in_a_batch_is_stored_once(channel):
     items = batch(channel, "b", 2) + batch(channel, "b", 1)
-    results = services.comments_ingest(items=items)
+    results = comments_ingest(items=items)
     assert [created for _c, created in results] == [True, True, False]
     assert results[2][0] is results[0][0]
     assert Comment.objects.count() == 2

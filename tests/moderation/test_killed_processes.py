@@ -25,7 +25,7 @@ from core import retry
 from core.models import OutgoingMail
 from governance.celery import app
 from governance.models import Heartbeat
-from moderation import connectors, services
+from moderation import connectors
 from moderation.models import (
     Channel,
     Comment,
@@ -34,6 +34,9 @@ from moderation.models import (
     OutboxMessage,
     SlaPolicy,
 )
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
 from staffing.models import Shift
 from tests.conftest import make_token
 from tests.processes import (
@@ -131,14 +134,14 @@ def overdue_comments(channel, personas, count=3):
     responder on shift, so that every notification is e-mailed at once."""
     now = timezone.now()
     for number in range(count):
-        comment, _ = services.comment_ingest(
+        comment, _ = comment_ingest(
             channel=channel,
             external_id=f"late-{number}",
             author="someone",
             text="Votre service est le pire",
             posted_at=now - datetime.timedelta(hours=3),
         )
-        services.comment_claim(comment=comment, actor=personas["responder"])
+        comment_claim(comment=comment, actor=personas["responder"])
     Shift.objects.create(
         responder=personas["responder"],
         starts_at=now - datetime.timedelta(hours=4),
@@ -242,21 +245,21 @@ def test_a_whole_worker_killed_inside_the_sla_sweep_is_caught_up_by_the_next_one
 def test_a_worker_killed_while_posting_an_answer_is_redelivered_once_the_lease_ends(
     webhook_channel, personas, receiver, worker, folder
 ):
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=webhook_channel,
         external_id="c-1",
         author="x",
         text="Votre service est le pire",
         posted_at=timezone.now(),
     )
-    services.comment_claim(comment=comment, actor=personas["responder"])
-    answer = services.answer_submit(
+    comment_claim(comment=comment, actor=personas["responder"])
+    answer = answer_submit(
         comment=comment, actor=personas["responder"], body="Merci, écrivez-nous."
     )
     receiver.hold = True
     app.conf.task_always_eager = False  # publishing queues the send for the worker
     try:
-        services.answer_approve(answer=answer, actor=personas["approver"])
+        answer_approve(answer=answer, actor=personas["approver"])
     finally:
         app.conf.task_always_eager = True
     wait_for(lambda: receiver.received, message=worker.output)

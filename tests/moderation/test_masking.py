@@ -17,8 +17,13 @@ from django.core import mail
 from django.urls import reverse
 
 from core.roles import Role
-from moderation import masking, services, sla
+from moderation import masking
 from moderation.models import Channel, Comment, Notification
+from moderation.services.alerts import comment_alert_critical
+from moderation.services.answers import answer_submit
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
+from moderation.sla.notifications import notifications_send
 from staffing.models import Shift
 from tests.conftest import make_user
 
@@ -63,17 +68,17 @@ def world(personas, channel):
         ),
         "outsider": personas["outsider"],
     }
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="pii-1",
         author="voisin",
         text=TEXT,
         posted_at=POSTED,
     )
-    services.comment_claim(comment=comment, actor=people["assignee"])
+    comment_claim(comment=comment, actor=people["assignee"])
     # An answer to a threat waits for approval: the approvals page shows it.
-    services.answer_submit(comment=comment, actor=people["assignee"], body="Merci.")
-    later, _ = services.comment_ingest(
+    answer_submit(comment=comment, actor=people["assignee"], body="Merci.")
+    later, _ = comment_ingest(
         channel=channel,
         external_id="pii-2",
         author="voisin",
@@ -252,7 +257,7 @@ def test_critical_alert_mail_is_masked_and_goes_to_those_who_may_see_it(
     Comment.objects.filter(pk=comment.pk).update(alerted_at=None)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the outgoing mail
-        recipients = services.comment_alert_critical(comment=comment, now=POSTED)
+        recipients = comment_alert_critical(comment=comment, now=POSTED)
     assert recipients == sorted(
         [people["assignee"].email, people["other_responder"].email]
     )
@@ -274,7 +279,7 @@ def test_sla_mails_are_masked_for_every_recipient(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the outgoing mail
-        assert sla.notifications_send(now=POSTED) == 1
+        assert notifications_send(now=POSTED) == 1
     [message] = mail.outbox
     for value in PERSONAL:
         assert value not in message.body

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from core import outbound, retry
 from governance.celery import app
-from moderation import services
 from moderation.models import Channel, OutboxMessage
+from moderation.services.outbox import outbox_send
 from tests.core.test_outbound import PUBLIC_V4, Trickler, public_dns
 from tests.moderation.test_outbox import published_answer
 
@@ -145,7 +145,7 @@ def test_a_receiver_that_redirects_is_a_failed_attempt_not_followed(
     receiver.statuses = [302]
     receiver.answer_headers = {"Location": "/elsewhere"}
     now = message.next_attempt_at
-    assert services.outbox_send(message_id=message.pk, now=now) == "pending"
+    assert outbox_send(message_id=message.pk, now=now) == "pending"
     message.refresh_from_db()
     assert (message.status, message.sent_at) == ("pending", None)
     assert message.last_error == outbound.REFUSED
@@ -195,9 +195,7 @@ def test_a_trickling_receiver_is_given_up_on_within_the_total_deadline(
     message = pending_message(Channel.objects.get(pk=webhook_channel.pk), personas)
     started = time.monotonic()
     try:
-        status = services.outbox_send(
-            message_id=message.pk, now=message.next_attempt_at
-        )
+        status = outbox_send(message_id=message.pk, now=message.next_attempt_at)
     finally:
         server.stop()
     assert status == "pending"

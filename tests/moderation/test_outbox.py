@@ -20,9 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbound, retry
-from moderation import connectors, services, webhooks
+from moderation import connectors, webhooks
 from moderation.admin import OutboxMessageAdmin
 from moderation.models import Answer, Channel, OutboxMessage
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.ingest import comment_ingest
+from moderation.services.outbox import outbox_retry, outbox_send, outbox_send_due
+from moderation.services.triage import comment_claim
 from tests.core.test_outbound import public_dns
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -40,18 +44,18 @@ def webhook_channel(channel, receiver):
 
 def published_answer(channel, personas, *, external_id="c-1"):
     """Walk a comment through claim, answer and approval; return the answer."""
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id=external_id,
         author="x",
         text="Votre service est le pire",
         posted_at=POSTED,
     )
-    services.comment_claim(comment=comment, actor=personas["responder"])
-    answer = services.answer_submit(
+    comment_claim(comment=comment, actor=personas["responder"])
+    answer = answer_submit(
         comment=comment, actor=personas["responder"], body="Merci, écrivez-nous."
     )
-    return services.answer_approve(answer=answer, actor=personas["approver"])
+    return answer_approve(answer=answer, actor=personas["approver"])
 
 
 def test_a_published_answer_is_posted_signed_after_commit(
@@ -88,7 +92,7 @@ def test_an_outbox_only_channel_keeps_the_message_without_sending(
         answer = published_answer(channel, personas)
     assert OutboxMessage.objects.get(answer=answer).status == "kept"
     assert receiver.received == []
-    assert services.outbox_send_due() == 0
+    assert outbox_send_due() == 0
 
 
 def test_failures_are_retried_with_doubling_waits_until_delivered(
@@ -99,7 +103,7 @@ def test_failures_are_retried_with_doubling_waits_until_delivered(
     message = OutboxMessage.objects.get(answer=answer)
     now = message.next_attempt_at
 
-    assert services.outbox_send(message_id=message.pk, now=now) == "pending"
+    assert outbox_send(message_id=message.pk, now=now) == "pending"
     message.refresh_from_db()
     assert message.attempts == 1
     # People see a generic message; the receiver's answer goes to the log.
@@ -108,15 +112,15 @@ def test_failures_are_retried_with_doubling_waits_until_delivered(
     assert message.next_attempt_at == now + datetime.timedelta(minutes=1)
     # Not due yet: nothing is sent, nothing is counted.
     early = now + datetime.timedelta(seconds=59)
-    assert services.outbox_send(message_id=message.pk, now=early) is None
+    assert outbox_send(message_id=message.pk, now=early) is None
 
     now += datetime.timedelta(minutes=1)
-    assert services.outbox_send(message_id=message.pk, now=now) == "pending"
+    assert outbox_send(message_id=message.pk, now=now) == "pending"
     message.refresh_from_db()
     assert message.next_attempt_at == now + datetime.timedelta(minutes=2)
 
     now += datetime.timedelta(minutes=2)
-    assert services.outbox_send(message_id=message.pk, now=now) == "sent"
+    assert outbox_send(message_id=message.pk, now=now) == "sent"
     message.refresh_from_db()
     assert (message.attempts, message.last_error) == (3, "")
     assert len(receiver.received) == 3
@@ -141,7 +145,7 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     now = message.next_attempt_at
     statuses = []
     for _ in range(retry.MAX_ATTEMPTS):
-        statuses.append(services.outbox_send(message_id=message.pk, now=now))
+        statuses.append(outbox_send(message_id=message.pk, now=now))
         now += datetime.timedelta(hours=2)
     assert statuses == ["pending"] * (retry.MAX_ATTEMPTS - 1) + ["failed"]
     message.refresh_from_db()
@@ -149,7 +153,7 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     assert message.last_error == outbound.UNREACHABLE
     assert "Connection refused" in caplog.text
     # Failed messages are no longer picked up by the sweep, but are never lost.
-    assert services.outbox_send_due(now=now) == 0
+    assert outbox_send_due(now=now) == 0
 
     # Visible on the comment page, with a retry button for approvers.
     client.force_login(personas["approver"])
@@ -165,7 +169,7 @@ def test_an_unreachable_receiver_fails_visibly_after_the_last_attempt_and_is_ret
     assert response.status_code == 302
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 0)
-    assert services.outbox_send(message_id=message.pk) == "sent"
+    assert outbox_send(message_id=message.pk) == "sent"
     assert len(receiver.received) == 1
 
 
@@ -175,8 +179,8 @@ def test_only_approvers_retry_and_only_failed_deliveries(
     answer = published_answer(webhook_channel, personas)
     message = OutboxMessage.objects.get(answer=answer)
     with pytest.raises(PermissionDenied):
-        services.outbox_retry(message=message, actor=personas["responder"])
-    assert services.outbox_retry(message=message, actor=personas["approver"]) is False
+        outbox_retry(message=message, actor=personas["responder"])
+    assert outbox_retry(message=message, actor=personas["approver"]) is False
     client.force_login(personas["responder"])
     url = reverse("moderation:delivery-retry", args=[message.pk])
     assert client.post(url).status_code == 403
@@ -217,7 +221,7 @@ def test_two_senders_at_once_post_the_message_once(webhook_channel, personas, re
     def send():
         try:
             barrier.wait()
-            results.append(services.outbox_send(message_id=message.pk))
+            results.append(outbox_send(message_id=message.pk))
         finally:
             connection.close()
 
@@ -241,12 +245,12 @@ def test_a_sender_killed_mid_request_leaves_the_message_due_after_the_lease(
         raise SystemExit("worker killed")
 
     with pytest.raises(SystemExit):
-        services.outbox_send(message_id=message.pk, now=now, post=dies)
+        outbox_send(message_id=message.pk, now=now, post=dies)
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 1)
-    assert services.outbox_send_due(now=now + datetime.timedelta(minutes=1)) == 0
+    assert outbox_send_due(now=now + datetime.timedelta(minutes=1)) == 0
     with time_machine.travel(now + retry.LEASE):
-        assert services.outbox_send_due() == 1  # queued, then sent by the task
+        assert outbox_send_due() == 1  # queued, then sent by the task
     message.refresh_from_db()
     assert message.status == "sent"
 

@@ -13,6 +13,10 @@ from pytest_django.asserts import assertContains
 from core.roles import Role
 from moderation import services
 from moderation.models import Answer, Comment, Event
+from moderation.services.answers import answer_submit
+from moderation.services.escalation import comment_escalate
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim, comment_close
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +26,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Quel crétin'
 
 
 def ingest(channel, external_id, text=HOSTILE, author="<b>troll</b>"):
-    return services.comment_ingest(
+    return comment_ingest(
         channel=channel,
         external_id=external_id,
         author=author,
@@ -136,7 +140,7 @@ def test_the_pager_counts_up_to_a_cap_and_pages_without_counting_everything(
 def test_inbox_filters(client, personas, channel, query, count):
     ingest(channel, "c-1", text="Je vais te tuer")
     mine = ingest(channel, "c-2", text="Quel crétin")
-    services.comment_claim(comment=mine, actor=personas["responder"])
+    comment_claim(comment=mine, actor=personas["responder"])
     client.force_login(personas["responder"])
     assert len(client.get(reverse("moderation:inbox") + query).context["page"]) == count
 
@@ -193,7 +197,7 @@ def test_claim_answer_and_approve_through_the_pages(client, personas, channel):
 
 def test_errors_come_back_as_messages(client, personas, channel):
     comment = ingest(channel, "c-1")
-    services.comment_claim(comment=comment, actor=personas["approver"])
+    comment_claim(comment=comment, actor=personas["approver"])
     client.force_login(personas["responder"])
     response = client.post(
         reverse("moderation:comment-claim", args=[comment.pk]), follow=True
@@ -214,7 +218,7 @@ def page_messages(response):
 
 def test_page_forms_apply_the_apis_limits(client, personas, channel):
     comment = ingest(channel, "c-long")
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     client.force_login(personas["responder"])
     events = Event.objects.count()
     for verb in ("escalate", "hide", "close"):
@@ -250,8 +254,8 @@ def test_page_forms_apply_the_apis_limits(client, personas, channel):
 
 def test_a_rejection_reason_over_the_limit_is_a_form_error(client, personas, channel):
     comment = ingest(channel, "c-reject", text="Votre service est le pire")
-    services.comment_claim(comment=comment, actor=personas["responder"])
-    answer = services.answer_submit(
+    comment_claim(comment=comment, actor=personas["responder"])
+    answer = answer_submit(
         comment=comment, actor=personas["responder"], body="Désolés."
     )
     assert answer.status == Answer.Status.PENDING_APPROVAL
@@ -271,7 +275,7 @@ def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
 ):
     first = ingest(channel, "c-1", text="Premier message", author="habitue")
     second = ingest(channel, "c-2", text="Deuxième message", author="habitue")
-    services.comment_claim(comment=second, actor=personas["responder"])
+    comment_claim(comment=second, actor=personas["responder"])
     client.force_login(personas["responder"])
     html = client.get(reverse("moderation:comment", args=[second.pk])).content.decode()
     assert "Autres commentaires de habitue" in html
@@ -314,7 +318,7 @@ def test_personal_data_is_masked_for_those_who_need_not_see_it(
 ):
     text = "Appelez-la au 514-555-0199, quelle idiote"
     comment = ingest(channel, "c-pii", text=text, author="voisin")
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     masked = "Appelez-la au ••••••••••••, quelle idiote"
     other = make_user("other", [Role.RESPONDER])
 
@@ -421,7 +425,7 @@ def test_bulk_close_and_hide(client, personas, channel, action, status):
 
 def test_bulk_reports_each_comment_it_could_not_change(client, personas, channel):
     done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
-    services.comment_close(comment=already, actor=personas["approver"], reason="Ok")
+    comment_close(comment=already, actor=personas["approver"], reason="Ok")
     client.force_login(personas["responder"])
     with in_english(client):
         response = bulk(client, "hide", [done, already], reason="Spam")
@@ -541,7 +545,7 @@ def test_counsel_works_on_what_is_escalated_to_them_from_the_pages(
     client, personas, channel
 ):
     escalated = ingest(channel, "c-1", text="Vous êtes des escrocs")
-    services.comment_escalate(
+    comment_escalate(
         comment=escalated, actor=personas["responder"], reason="Diffamation"
     )
     other = ingest(channel, "c-2")
@@ -574,7 +578,7 @@ def test_counsel_works_on_what_is_escalated_to_them_from_the_pages(
 
 def test_a_manager_reassigns_an_escalation_from_its_page(client, personas, channel):
     escalated = ingest(channel, "c-1", text="Vous êtes des escrocs")
-    services.comment_escalate(
+    comment_escalate(
         comment=escalated, actor=personas["responder"], reason="Diffamation"
     )
     client.force_login(personas["manager"])

@@ -7,8 +7,11 @@ import time_machine
 from django.utils import timezone
 
 from core.roles import Role
-from moderation import services
 from moderation.models import Comment, Event
+from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
+from moderation.services.ingest import comment_ingest
+from moderation.services.routing import comment_route, comments_route_waiting
+from moderation.services.triage import comment_claim, comment_close, comment_release
 from staffing.models import Shift, TrainingProgram
 from staffing.services import accreditation_grant, grant_create
 from tests.conftest import make_user
@@ -26,7 +29,7 @@ def on_shift(user):
 
 
 def ingest(channel, external_id, text="Votre service est le pire"):
-    return services.comment_ingest(
+    return comment_ingest(
         channel=channel, external_id=external_id, author="x", text=text,
         posted_at=timezone.now(),
     )[0]  # fmt: skip
@@ -48,7 +51,7 @@ def test_ingest_queues_routing_after_commit(
 def test_nobody_on_shift_leaves_the_comment_queued_and_records_the_gap(channel):
     make_user("alice", [Role.RESPONDER])  # not on shift
     comment = ingest(channel, "c-1")
-    assert services.comment_route(comment=comment) is None
+    assert comment_route(comment=comment) is None
     comment.refresh_from_db()
     assert (comment.status, comment.assignee) == ("new", None)
     assert Event.objects.filter(comment=comment, action="routing_gap").exists()
@@ -59,14 +62,14 @@ def test_the_gap_is_recorded_once_per_wait_however_often_the_sweep_runs(
 ):
     comment = ingest(channel, "c-1")
     for _ in range(3):
-        assert services.comments_route_waiting() == 0
+        assert comments_route_waiting() == 0
     gaps = Event.objects.filter(comment=comment, action="routing_gap")
     assert gaps.count() == 1
     # Taken, then given back: a new wait, a new gap.
-    services.comment_claim(comment=comment, actor=personas["responder"])
-    services.comment_release(comment=comment, actor=personas["responder"])
-    services.comments_route_waiting()
-    services.comments_route_waiting()
+    comment_claim(comment=comment, actor=personas["responder"])
+    comment_release(comment=comment, actor=personas["responder"])
+    comments_route_waiting()
+    comments_route_waiting()
     assert gaps.count() == 2
 
 
@@ -77,9 +80,9 @@ def test_with_nobody_on_shift_the_sweep_costs_a_few_queries(
         ingest(channel, f"c-{number}")
     # The waiting comments, who is on shift, those whose wait begins, the gaps.
     with django_assert_num_queries(4):
-        assert services.comments_route_waiting() == 0
+        assert comments_route_waiting() == 0
     with django_assert_num_queries(3):
-        assert services.comments_route_waiting() == 0
+        assert comments_route_waiting() == 0
     assert Event.objects.filter(action="routing_gap").count() == 10
 
 
@@ -89,11 +92,11 @@ def test_the_sweep_reads_who_is_on_shift_once(
     for number in range(10):
         ingest(channel, f"c-{number}", text="Hello, my bill is wrong")
     on_shift(make_user("francine", [Role.RESPONDER], languages=["fr"]))
-    services.comments_route_waiting()  # nobody speaks English: gaps recorded
+    comments_route_waiting()  # nobody speaks English: gaps recorded
     # Then each minute: the waiting comments, who is on shift (with its
     # prefetches and their roles), and per comment its reload and last event.
     with django_assert_max_num_queries(6 + 2 * 10):
-        assert services.comments_route_waiting() == 0
+        assert comments_route_waiting() == 0
     assert Event.objects.filter(action="routing_gap").count() == 10
 
 
@@ -103,10 +106,10 @@ def test_language_and_channel_decide_who_may_take_it(channel):
     on_shift(english_only)
     on_shift(other_channel)
     comment = ingest(channel, "c-1")  # French, on facebook-main
-    assert services.comment_route(comment=comment) is None
+    assert comment_route(comment=comment) is None
     french = make_user("dina", [Role.RESPONDER], languages=["fr"])
     on_shift(french)
-    assert services.comment_route(comment=comment) == french
+    assert comment_route(comment=comment) == french
 
 
 def test_delegated_then_least_loaded_first(channel, manager):
@@ -125,31 +128,31 @@ def test_delegated_then_least_loaded_first(channel, manager):
         valid_from=timezone.now() - datetime.timedelta(hours=2),
     )  # fmt: skip
     first = ingest(channel, "c-1")
-    assert services.comment_route(comment=first) == delegated
+    assert comment_route(comment=first) == delegated
     # Without the delegated responder, the one with less open work wins.
     Shift.objects.filter(responder=delegated).delete()
     Comment.objects.filter(pk=first.pk).update(assignee=busy)
     second = ingest(channel, "c-2")
-    assert services.comment_route(comment=second) == idle
+    assert comment_route(comment=second) == idle
 
 
 def test_the_sweep_routes_what_is_still_waiting(channel):
     comments = [ingest(channel, f"c-{i}") for i in range(3)]
     responder = make_user("alice", [Role.RESPONDER])
     on_shift(responder)
-    assert services.comments_route_waiting() == 3
+    assert comments_route_waiting() == 3
     assert {
         c.assignee for c in Comment.objects.filter(pk__in=[c.pk for c in comments])
     } == {responder}
-    assert services.comments_route_waiting() == 0
+    assert comments_route_waiting() == 0
 
 
 def test_a_claimed_comment_is_not_routed(channel, personas):
     comment = ingest(channel, "c-1")
-    services.comment_claim(comment=comment, actor=personas["approver"])
+    comment_claim(comment=comment, actor=personas["approver"])
     responder = make_user("alice", [Role.RESPONDER])
     on_shift(responder)
-    assert services.comment_route(comment=comment) == personas["approver"]
+    assert comment_route(comment=comment) == personas["approver"]
     comment.refresh_from_db()
     assert comment.assignee == personas["approver"]
 
@@ -166,7 +169,7 @@ def test_a_critical_comment_alerts_the_people_on_duty_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nightowl@example.org"]
     assert "Je vais te tuer" in mail.outbox[0].body
-    assert services.comment_alert_critical(comment=comment) == []
+    assert comment_alert_critical(comment=comment) == []
     assert len(mail.outbox) == 1
     assert Event.objects.filter(comment=comment, action="alerted").count() == 1
 
@@ -178,14 +181,14 @@ def test_without_anyone_on_shift_managers_are_alerted(
 
     comment = ingest(channel, "c-1", text="Je vais te tuer")
     with django_capture_on_commit_callbacks(execute=True):
-        recipients = services.comment_alert_critical(comment=comment)
+        recipients = comment_alert_critical(comment=comment)
     assert recipients == ["manager@example.org"]
     assert mail.outbox[0].to == ["manager@example.org"]
 
 
 def test_other_comments_alert_nobody(channel, personas):
     comment = ingest(channel, "c-1", text="Quel crétin")
-    assert services.comment_alert_critical(comment=comment) == []
+    assert comment_alert_critical(comment=comment) == []
 
 
 def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
@@ -199,9 +202,7 @@ def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
     comment = ingest(channel, "c-1", text="Je vais te tuer")
     settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.comment_alert_critical(comment=comment) == [
-            "manager@example.org"
-        ]
+        assert comment_alert_critical(comment=comment) == ["manager@example.org"]
     # The alert is recorded once; its e-mail waits for its next attempt.
     comment.refresh_from_db()
     assert comment.alerted_at is not None
@@ -209,7 +210,7 @@ def test_a_failed_mail_server_leaves_the_alert_to_be_sent_again(
     alert = OutgoingMail.objects.get(kind="critical_alert")
     assert (alert.status, alert.attempts) == ("pending", 1)
     assert "mail server down" in alert.last_error
-    assert services.comment_alert_critical(comment=comment) == []
+    assert comment_alert_critical(comment=comment) == []
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert mails_send_due() == 0  # not before its backoff ends
     with time_machine.travel(alert.next_attempt_at, tick=False):
@@ -228,21 +229,19 @@ def test_the_minute_sweep_writes_the_alerts_whose_task_never_ran(
     waiting = ingest(channel, "c-1", text="Je vais te tuer")
     other = ingest(channel, "c-2", text="Je vais te tuer")
     closed = ingest(channel, "c-3", text="Je vais te tuer")
-    services.comment_claim(comment=closed, actor=personas["responder"])
-    services.comment_close(
-        comment=closed, actor=personas["responder"], reason="Nothing to do"
-    )
+    comment_claim(comment=closed, actor=personas["responder"])
+    comment_close(comment=closed, actor=personas["responder"], reason="Nothing to do")
     old = ingest(channel, "c-4", text="Je vais te tuer")
     Comment.objects.filter(pk=old.pk).update(
         received_at=timezone.now() - datetime.timedelta(hours=25)
     )
     ingest(channel, "c-5")  # not critical
-    services.comment_alert_critical(comment=other)  # its task did run
+    comment_alert_critical(comment=other)  # its task did run
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.comments_alert_waiting() == 1
-    assert services.comments_alert_waiting() == 0
+        assert comments_alert_waiting() == 1
+    assert comments_alert_waiting() == 0
     assert [m.to for m in mail.outbox] == [["manager@example.org"]]
     alerted = Comment.objects.filter(alerted_at__isnull=False)
     assert set(alerted.values_list("pk", flat=True)) == {waiting.pk, other.pk}
@@ -250,16 +249,16 @@ def test_the_minute_sweep_writes_the_alerts_whose_task_never_ran(
 
 def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, personas):
     comment = ingest(channel, "c-1", text="Je vais te tuer")
-    services.comments_route_waiting()
+    comments_route_waiting()
     # Something else happens to the comment while it waits: its alert, and
     # the SLA sweep's warning and breach.
-    services.comment_alert_critical(comment=comment)
-    services.comments_route_waiting()
-    from moderation import sla
+    comment_alert_critical(comment=comment)
+    comments_route_waiting()
+    from moderation.sla.sweep import sla_sweep
 
-    sla.sla_sweep(now=timezone.now() + datetime.timedelta(hours=2))
-    services.comments_route_waiting()
-    services.comment_route(comment=comment)
+    sla_sweep(now=timezone.now() + datetime.timedelta(hours=2))
+    comments_route_waiting()
+    comment_route(comment=comment)
     actions = list(comment.events.values_list("action", flat=True))
     assert actions.count("routing_gap") == 1
     assert "alerted" in actions and "sla_breached" in actions
@@ -267,7 +266,7 @@ def test_other_events_during_a_wait_do_not_record_the_gap_again(channel, persona
     assert comment.routing_gap_since is not None
     # Routed at last: the wait is over.
     on_shift(personas["responder"])
-    assert services.comment_route(comment=comment) == personas["responder"]
+    assert comment_route(comment=comment) == personas["responder"]
     comment.refresh_from_db()
     assert comment.routing_gap_since is None
 
@@ -291,9 +290,9 @@ def test_deleting_a_user_returns_their_comments_to_the_queue(
     on_shift(leaving)
     comment = ingest(channel, "c-1")
     closed = ingest(channel, "c-2")
-    assert services.comment_route(comment=comment) == leaving
-    assert services.comment_route(comment=closed) == leaving
-    services.comment_close(comment=closed, actor=personas["manager"], reason="Rien")
+    assert comment_route(comment=comment) == leaving
+    assert comment_route(comment=closed) == leaving
+    comment_close(comment=closed, actor=personas["manager"], reason="Rien")
     staying = make_user("staying", [Role.RESPONDER])
     on_shift(staying)
     with django_capture_on_commit_callbacks(execute=True):

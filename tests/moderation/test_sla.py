@@ -11,9 +11,16 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+import moderation.sla.sweep
 from core.mail import mails_send_due
-from moderation import reports, services, sla
 from moderation.models import Event, Notification, SlaPolicy
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.escalation import comment_escalate, comment_take
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim, comment_close
+from moderation.sla import reports
+from moderation.sla.notifications import notifications_send
+from moderation.sla.sweep import approvals_sweep, sla_sweep
 from staffing.models import BusinessCalendar, Shift
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -28,7 +35,7 @@ def local(*args):
 
 def ingest(channel, posted_at, text="Votre service est le pire", external_id="c-1"):
     with time_machine.travel(posted_at, tick=False):
-        return services.comment_ingest(
+        return comment_ingest(
             channel=channel,
             external_id=external_id,
             author="someone",
@@ -39,7 +46,7 @@ def ingest(channel, posted_at, text="Votre service est le pire", external_id="c-
 
 def sweep(at):
     with time_machine.travel(at, tick=False):
-        return sla.sla_sweep()
+        return sla_sweep()
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
     posted = local(2026, 11, 25, 10, 0)
     comment = ingest(wall, posted)
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     warn, due = comment.warn_at, comment.first_response_due_at
 
     assert sweep(warn - MINUTE) == {
@@ -146,9 +153,7 @@ def test_the_sweep_warns_then_breaches_once_each(wall, personas):
 
 def test_an_answered_comment_is_neither_warned_nor_breached(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_close(
-        comment=comment, actor=personas["responder"], reason="Nothing to do"
-    )
+    comment_close(comment=comment, actor=personas["responder"], reason="Nothing to do")
     assert sweep(comment.first_response_due_at + MINUTE) == {
         "warned": 0,
         "breached": 0,
@@ -170,7 +175,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     low = ingest(wall, saturday)
     critical = ingest(wall, saturday, text="Je vais te tuer", external_id="c-2")
     for comment in (low, critical):
-        services.comment_claim(comment=comment, actor=responder)
+        comment_claim(comment=comment, actor=responder)
     assert low.posted_period == "weekend"
     sweep(saturday + datetime.timedelta(hours=3))
     waiting = Notification.objects.get(
@@ -184,8 +189,8 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
     # E-mails go out when their time comes, once: the critical comment's
     # warning and breach at once, the other's on Monday morning.
     with time_machine.travel(saturday + datetime.timedelta(hours=3), tick=False):
-        assert sla.notifications_send() >= 2
-        assert sla.notifications_send() == 0
+        assert notifications_send() >= 2
+        assert notifications_send() == 0
         mails_send_due()  # the outgoing mail's minute sweep
     subjects = sorted(m.subject for m in mail.outbox if responder.email in m.to)
     assert subjects == [
@@ -193,7 +198,7 @@ def test_a_weekend_without_coverage_waits_for_the_next_shift_unless_critical(
         "Réponse en retard sur Facebook @organisation",
     ]
     with time_machine.travel(monday_shift.starts_at, tick=False):
-        assert sla.notifications_send() >= 2
+        assert notifications_send() >= 2
         mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if responder.email in m.to]
     assert subjects.count("Réponse en retard sur Facebook @organisation") == 2
@@ -241,7 +246,7 @@ def test_the_escalation_chain_follows_the_policy(wall, personas):
     policy.escalate_to_manager = False
     policy.save()
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     sweep(comment.first_response_due_at)
     assert set(
         Notification.objects.filter(kind="sla_breach").values_list(
@@ -255,13 +260,13 @@ def test_a_sweep_catches_up_in_batches_after_an_outage(wall):
     for index in range(25):
         ingest(wall, posted + index * MINUTE, external_id=f"c-{index}")
     with time_machine.travel(posted + datetime.timedelta(hours=3), tick=False):
-        assert sla.sla_sweep(batch=10) == {
+        assert sla_sweep(batch=10) == {
             "warned": 25,
             "breached": 25,
             "approvals": 0,
             "escalations": 0,
         }
-        assert sla.sla_sweep(batch=10) == {
+        assert sla_sweep(batch=10) == {
             "warned": 0,
             "breached": 0,
             "approvals": 0,
@@ -281,9 +286,7 @@ def test_two_sweeps_at_once_notify_each_breach_once(wall, personas):
     def run():
         try:
             barrier.wait()
-            results.append(
-                sla.sla_sweep(now=posted + datetime.timedelta(hours=3), batch=7)
-            )
+            results.append(sla_sweep(now=posted + datetime.timedelta(hours=3), batch=7))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -312,26 +315,26 @@ def test_a_sweep_that_dies_before_committing_leaves_the_work_to_the_next(
     def dies(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(sla, "_notify", dies)
+    monkeypatch.setattr(moderation.sla.sweep, "_notify", dies)
     with pytest.raises(SystemExit):
-        sla.sla_sweep(now=at)
+        sla_sweep(now=at)
     comment.refresh_from_db()
     assert (comment.warned_at, comment.breached_at) == (None, None)
     monkeypatch.undo()
-    assert sla.sla_sweep(now=at)["breached"] == 1
+    assert sla_sweep(now=at)["breached"] == 1
 
 
 def test_approvals_have_their_own_clock(wall, personas):
     comment = ingest(wall, local(2026, 11, 25, 10, 0))
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(local(2026, 11, 25, 10, 5), tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Merci.")
+        answer = answer_submit(comment=comment, actor=responder, body="Merci.")
     assert answer.status == "pending_approval"
     target = local(2026, 11, 25, 10, 5) + datetime.timedelta(minutes=60)
-    assert sla.approvals_sweep(now=target - MINUTE) == 0
-    assert sla.approvals_sweep(now=target) == 1
-    assert sla.approvals_sweep(now=target + MINUTE) == 0
+    assert approvals_sweep(now=target - MINUTE) == 0
+    assert approvals_sweep(now=target) == 1
+    assert approvals_sweep(now=target + MINUTE) == 0
     told = set(
         Notification.objects.filter(kind="approval_overdue").values_list(
             "recipient__username", flat=True
@@ -347,11 +350,11 @@ def test_the_outcome_is_stored_at_the_first_response(business, personas):
     # approval that took 20 minutes.
     comment = ingest(business, local(2026, 11, 27, 16, 30), text="Espèce de crétin")
     responder, approver = personas["responder"], personas["approver"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(local(2026, 11, 30, 9, 40), tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+        answer = answer_submit(comment=comment, actor=responder, body="Ok.")
     with time_machine.travel(local(2026, 11, 30, 10, 0), tick=False):
-        services.answer_approve(answer=answer, actor=approver)
+        answer_approve(answer=answer, actor=approver)
     comment.refresh_from_db()
     assert comment.response_minutes == 2 * 24 * 60 + 17 * 60 + 30  # wall-clock
     assert comment.response_business_minutes == 30 + 60  # Fri 30 + Mon 60
@@ -366,9 +369,7 @@ def test_changing_a_policy_recomputes_open_comments_only(
     posted = local(2026, 11, 25, 10, 0)
     open_one = ingest(wall, posted)
     closed = ingest(wall, posted, external_id="c-2")
-    services.comment_close(
-        comment=closed, actor=personas["responder"], reason="Nothing to do"
-    )
+    comment_close(comment=closed, actor=personas["responder"], reason="Nothing to do")
     with django_capture_on_commit_callbacks(execute=True):
         policy = wall.sla_policy
         policy.low_minutes = 240
@@ -415,12 +416,12 @@ def test_percentiles_match_postgresqls_percentile_cont():
 def answered_at(channel, personas, posted, answered, external_id, text="Merci"):
     comment = ingest(channel, posted, text=text, external_id=external_id)
     responder = personas["responder"]
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with time_machine.travel(answered, tick=False):
-        answer = services.answer_submit(comment=comment, actor=responder, body="Ok.")
+        answer = answer_submit(comment=comment, actor=responder, body="Ok.")
     if answer.status == "pending_approval":
         with time_machine.travel(answered, tick=False):
-            services.answer_approve(answer=answer, actor=personas["approver"])
+            answer_approve(answer=answer, actor=personas["approver"])
     return comment
 
 
@@ -567,9 +568,9 @@ def test_each_deadline_is_marked_at_its_minute_not_before(request, clock, posted
         ("warned", comment.warn_at),
         ("breached", comment.first_response_due_at),
     ):
-        assert sla.sla_sweep(now=at - MINUTE)[mark] == 0
-        assert sla.sla_sweep(now=at)[mark] == 1
-        assert sla.sla_sweep(now=at + MINUTE)[mark] == 0
+        assert sla_sweep(now=at - MINUTE)[mark] == 0
+        assert sla_sweep(now=at)[mark] == 1
+        assert sla_sweep(now=at + MINUTE)[mark] == 0
     assert comment.events.filter(action="sla_breached").count() == 1
 
 
@@ -612,7 +613,7 @@ LEGAL = "Vous êtes des escrocs"  # defamation: escalated to counsel
 
 def escalate(comment, actor, at):
     with time_machine.travel(at, tick=False):
-        return services.comment_escalate(
+        return comment_escalate(
             comment=comment, actor=actor, reason="Menace de poursuite"
         )
 
@@ -637,7 +638,7 @@ def test_an_escalation_has_its_own_clock_and_is_overdue_once(wall, personas):
         "counsel",
         "manager",
     }
-    sla.notifications_send(now=due)
+    notifications_send(now=due)
     mails_send_due()  # the outgoing mail's minute sweep
     subjects = [m.subject for m in mail.outbox if m.to == ["counsel@example.org"]]
     assert subjects == [
@@ -650,7 +651,7 @@ def test_a_taken_escalation_is_not_overdue(wall, personas):
     posted = local(2026, 11, 25, 10, 0)
     comment = escalate(ingest(wall, posted, text=LEGAL), personas["responder"], posted)
     with time_machine.travel(posted + MINUTE, tick=False):
-        services.comment_take(comment=comment, actor=personas["counsel"])
+        comment_take(comment=comment, actor=personas["counsel"])
     assert sweep(comment.escalation_due_at + MINUTE)["escalations"] == 0
     assert not Notification.objects.filter(kind="escalation_overdue").exists()
 

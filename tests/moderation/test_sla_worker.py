@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from core.models import OutgoingMail
 from governance.celery import app
-from moderation import services
 from moderation.models import Event, Notification, SlaPolicy
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
 from tests.processes import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -27,14 +28,14 @@ def test_beat_and_a_worker_notify_a_breach_exactly_once(channel, personas):
         slug="round-the-clock", name_fr="24/7", name_en="24/7", low_minutes=120
     )
     channel.save()
-    comment, _ = services.comment_ingest(
+    comment, _ = comment_ingest(
         channel=channel,
         external_id="late-1",
         author="someone",
         text="Votre service est le pire",
         posted_at=timezone.now() - datetime.timedelta(hours=3),
     )
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     mail.outbox.clear()
 
     schedule = {

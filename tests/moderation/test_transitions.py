@@ -9,8 +9,24 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.roles import Role
-from moderation import services
 from moderation.models import Answer, Comment, Event, Notification, OutboxMessage
+from moderation.services import answers, triage
+from moderation.services.answers import answer_approve, answer_reject, answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.ingest import comment_ingest
+from moderation.services.transitions import Conflict, _transition
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+    comment_release,
+    comments_bulk,
+)
 from staffing.models import TrainingProgram
 from staffing.services import accreditation_grant, grant_create
 from tests.conftest import make_user
@@ -22,7 +38,7 @@ POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
 
 
 def new_comment(channel, text="Votre service est le pire", external_id="c-1"):
-    comment, _created = services.comment_ingest(
+    comment, _created = comment_ingest(
         channel=channel,
         external_id=external_id,
         author="x",
@@ -49,11 +65,9 @@ def delegated(personas):
 
 
 TRANSITIONS = {
-    "escalate": lambda c, a: services.comment_escalate(
-        comment=c, actor=a, reason="legal"
-    ),
-    "hide": lambda c, a: services.comment_hide(comment=c, actor=a, reason="spam"),
-    "close": lambda c, a: services.comment_close(comment=c, actor=a, reason="fine"),
+    "escalate": lambda c, a: comment_escalate(comment=c, actor=a, reason="legal"),
+    "hide": lambda c, a: comment_hide(comment=c, actor=a, reason="spam"),
+    "close": lambda c, a: comment_close(comment=c, actor=a, reason="fine"),
 }
 EXPECTED_STATUS = {"escalate": "escalated", "hide": "hidden", "close": "closed"}
 
@@ -89,19 +103,15 @@ def test_transitions_by_role(channel, personas, transition, persona, allowed):
 
 def test_a_closed_comment_cannot_be_hidden(channel, personas):
     comment = new_comment(channel)
-    services.comment_close(comment=comment, actor=personas["responder"], reason="ok")
-    with pytest.raises(services.Conflict, match="Closed, no action needed"):
-        services.comment_hide(
-            comment=comment, actor=personas["responder"], reason="spam"
-        )
+    comment_close(comment=comment, actor=personas["responder"], reason="ok")
+    with pytest.raises(Conflict, match="Closed, no action needed"):
+        comment_hide(comment=comment, actor=personas["responder"], reason="spam")
 
 
 def test_escalation_needs_a_reason(channel, personas):
     comment = new_comment(channel)
     with pytest.raises(ValidationError):
-        services.comment_escalate(
-            comment=comment, actor=personas["responder"], reason=" "
-        )
+        comment_escalate(comment=comment, actor=personas["responder"], reason=" ")
 
 
 def test_release_and_reassign(channel, personas):
@@ -109,19 +119,17 @@ def test_release_and_reassign(channel, personas):
     responder, approver, manager = (
         personas[n] for n in ("responder", "approver", "manager")
     )
-    services.comment_claim(comment=comment, actor=responder)
+    comment_claim(comment=comment, actor=responder)
     with pytest.raises(PermissionDenied):
-        services.comment_release(comment=comment, actor=approver)
-    services.comment_release(comment=comment, actor=responder)
+        comment_release(comment=comment, actor=approver)
+    comment_release(comment=comment, actor=responder)
     comment.refresh_from_db()
     assert (comment.status, comment.assignee) == ("new", None)
     with pytest.raises(PermissionDenied):
-        services.comment_reassign(comment=comment, actor=responder, to=approver)
+        comment_reassign(comment=comment, actor=responder, to=approver)
     with pytest.raises(ValidationError):
-        services.comment_reassign(
-            comment=comment, actor=manager, to=personas["outsider"]
-        )
-    services.comment_reassign(comment=comment, actor=manager, to=approver)
+        comment_reassign(comment=comment, actor=manager, to=personas["outsider"])
+    comment_reassign(comment=comment, actor=manager, to=approver)
     comment.refresh_from_db()
     assert (comment.status, comment.assignee) == ("assigned", approver)
     assert [e.action for e in Event.objects.filter(comment=comment)] == [
@@ -131,8 +139,8 @@ def test_release_and_reassign(channel, personas):
 
 def test_a_delegated_responder_answers_at_once(channel, delegated):
     comment = new_comment(channel)  # denigration: low severity, no approval rule
-    services.comment_claim(comment=comment, actor=delegated)
-    answer = services.answer_submit(
+    comment_claim(comment=comment, actor=delegated)
+    answer = answer_submit(
         comment=comment, actor=delegated, body="Merci, écrivez-nous."
     )
     comment.refresh_from_db()
@@ -149,32 +157,62 @@ def test_without_delegation_the_answer_waits_for_approval_and_is_approved(
 ):
     comment = new_comment(channel)
     responder, approver = personas["responder"], personas["approver"]
-    services.comment_claim(comment=comment, actor=responder)
-    answer = services.answer_submit(comment=comment, actor=responder, body="Merci.")
+    comment_claim(comment=comment, actor=responder)
+    answer = answer_submit(comment=comment, actor=responder, body="Merci.")
     comment.refresh_from_db()
     assert answer.status == Answer.Status.PENDING_APPROVAL
     assert answer.needs_approval_because == "no_grant"
     assert comment.status == "pending_approval"
     assert not OutboxMessage.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.answer_approve(answer=answer, actor=personas["responder"])
-    services.answer_approve(answer=answer, actor=approver)
+        answer_approve(answer=answer, actor=personas["responder"])
+    answer_approve(answer=answer, actor=approver)
     answer.refresh_from_db()
     comment.refresh_from_db()
     assert (answer.status, answer.approver) == ("published", approver)
     assert comment.status == "answered"
     assert comment.first_responded_at == answer.published_at
     assert OutboxMessage.objects.count() == 1
-    with pytest.raises(services.Conflict):
-        services.answer_approve(answer=answer, actor=approver)
+    with pytest.raises(Conflict):
+        answer_approve(answer=answer, actor=approver)
+
+
+def test_approving_an_answer_costs_eight_queries(
+    channel, personas, django_assert_num_queries
+):
+    comment = new_comment(channel)
+    responder, approver = personas["responder"], personas["approver"]
+    minutes = datetime.timedelta(minutes=1)
+    comment_claim(comment=comment, actor=responder, now=POSTED + 10 * minutes)
+    answer = answer_submit(
+        comment=comment, actor=responder, body="Merci.", now=POSTED + 30 * minutes
+    )
+    answer = Answer.objects.get(pk=answer.pk)  # as a page or the API loads it
+    approver.can("approve")  # the page or the API asked already
+    approved_at = POSTED + 95 * minutes
+    with django_assert_num_queries(8):
+        answer_approve(answer=answer, actor=approver, now=approved_at)
+    assert (answer.status, answer.approver) == ("published", approver)
+    assert answer.decided_at == answer.published_at == approved_at
+    comment.refresh_from_db()
+    assert (comment.status, comment.first_responded_at) == ("answered", approved_at)
+    assert (comment.response_minutes, comment.response_business_minutes) == (95, 95)
+    assert comment.sla_met == (approved_at <= comment.first_response_due_at)
+    assert (comment.approval_wait_minutes, comment.posted_period) == (65, "weekday")
+    assert comment.events.order_by("pk").values_list(
+        "action", "before", "after"
+    ).last() == (
+        "answer_approved",
+        "pending_approval",
+        "answered",
+    )
+    assert OutboxMessage.objects.get().answer == answer
 
 
 def test_a_rule_requiring_approval_overrides_delegation(channel, delegated, personas):
     comment = new_comment(channel, text="Vous êtes des escrocs", external_id="c-2")
-    services.comment_claim(comment=comment, actor=delegated)
-    answer = services.answer_submit(
-        comment=comment, actor=delegated, body="Écrivez-nous."
-    )
+    comment_claim(comment=comment, actor=delegated)
+    answer = answer_submit(comment=comment, actor=delegated, body="Écrivez-nous.")
     assert answer.status == "pending_approval"
     assert answer.needs_approval_because == "rule:defamation"
 
@@ -182,11 +220,11 @@ def test_a_rule_requiring_approval_overrides_delegation(channel, delegated, pers
 def test_rejection_sends_the_answer_back(channel, personas):
     comment = new_comment(channel)
     responder, approver = personas["responder"], personas["approver"]
-    services.comment_claim(comment=comment, actor=responder)
-    answer = services.answer_submit(comment=comment, actor=responder, body="Bof.")
+    comment_claim(comment=comment, actor=responder)
+    answer = answer_submit(comment=comment, actor=responder, body="Bof.")
     with pytest.raises(ValidationError):
-        services.answer_reject(answer=answer, actor=approver, reason="")
-    services.answer_reject(answer=answer, actor=approver, reason="Plus de tact.")
+        answer_reject(answer=answer, actor=approver, reason="")
+    answer_reject(answer=answer, actor=approver, reason="Plus de tact.")
     answer.refresh_from_db()
     comment.refresh_from_db()
     assert answer.status == "rejected"
@@ -197,16 +235,16 @@ def test_rejection_sends_the_answer_back(channel, personas):
 def test_an_author_cannot_approve_their_own_answer(channel, personas):
     comment = new_comment(channel)
     approver = personas["approver"]
-    services.comment_claim(comment=comment, actor=approver)
-    answer = services.answer_submit(comment=comment, actor=approver, body="Merci.")
+    comment_claim(comment=comment, actor=approver)
+    answer = answer_submit(comment=comment, actor=approver, body="Merci.")
     with pytest.raises(PermissionDenied, match="other than its author"):
-        services.answer_approve(answer=answer, actor=approver)
+        answer_approve(answer=answer, actor=approver)
 
 
 def test_answering_needs_the_claim(channel, personas):
     comment = new_comment(channel)
-    with pytest.raises(services.Conflict, match="Claim the comment"):
-        services.answer_submit(comment=comment, actor=personas["responder"], body="Hi")
+    with pytest.raises(Conflict, match="Claim the comment"):
+        answer_submit(comment=comment, actor=personas["responder"], body="Hi")
 
 
 # -- who may close and hide ----------------------------------------------------
@@ -215,7 +253,7 @@ def test_answering_needs_the_claim(channel, personas):
 @pytest.mark.parametrize("verb", ["hide", "close"])
 def test_closing_and_hiding_need_a_reason(channel, personas, verb):
     comment = new_comment(channel)
-    service = {"hide": services.comment_hide, "close": services.comment_close}[verb]
+    service = {"hide": comment_hide, "close": comment_close}[verb]
     with pytest.raises(ValidationError) as refused:
         service(comment=comment, actor=personas["responder"], reason="  ")
     assert "reason" in refused.value.message_dict
@@ -226,11 +264,11 @@ def test_closing_and_hiding_need_a_reason(channel, personas, verb):
 @pytest.mark.parametrize("verb", ["hide", "close", "escalate"])
 def test_only_the_holder_or_a_manager_acts_on_a_held_comment(channel, personas, verb):
     comment = new_comment(channel)
-    services.comment_claim(comment=comment, actor=personas["responder"])
+    comment_claim(comment=comment, actor=personas["responder"])
     service = {
-        "hide": services.comment_hide,
-        "close": services.comment_close,
-        "escalate": services.comment_escalate,
+        "hide": comment_hide,
+        "close": comment_close,
+        "escalate": comment_escalate,
     }[verb]
     for other in ("approver", "counsel"):
         with pytest.raises(PermissionDenied):
@@ -251,10 +289,10 @@ def test_a_claim_between_the_check_and_the_update_wins(channel, personas, monkey
     the comment unheld cannot close it once another has claimed it."""
     comment = new_comment(channel)
     stale = Comment.objects.get(pk=comment.pk)  # read while nobody held it
-    services.comment_claim(comment=comment, actor=personas["approver"])
-    monkeypatch.setattr(services, "_current", lambda _comment: stale)
-    with pytest.raises(services.Conflict, match="changed hands"):
-        services.comment_close(
+    comment_claim(comment=comment, actor=personas["approver"])
+    monkeypatch.setattr(triage, "_current", lambda _comment: stale)
+    with pytest.raises(Conflict, match="changed hands"):
+        comment_close(
             comment=comment, actor=personas["responder"], reason="nothing to do"
         )
     comment.refresh_from_db()
@@ -269,8 +307,8 @@ MANAGERIAL = "Je vais vous faire payer, attendez-vous à des représailles"
 
 def escalated(channel, personas, text=LEGAL, external_id="e-1"):
     comment = new_comment(channel, text=text, external_id=external_id)
-    services.comment_claim(comment=comment, actor=personas["responder"])
-    return services.comment_escalate(
+    comment_claim(comment=comment, actor=personas["responder"])
+    return comment_escalate(
         comment=comment, actor=personas["responder"], reason="Menace de poursuite"
     )
 
@@ -338,25 +376,25 @@ def test_the_escalatee_or_a_manager_takes_it(channel, personas):
     comment = escalated(channel, personas)
     for other in ("responder", "approver"):
         with pytest.raises(PermissionDenied):
-            services.comment_take(comment=comment, actor=personas[other])
-    services.comment_take(comment=comment, actor=personas["counsel"])
+            comment_take(comment=comment, actor=personas[other])
+    comment_take(comment=comment, actor=personas["counsel"])
     comment.refresh_from_db()
     assert (comment.status, comment.assignee) == ("assigned", personas["counsel"])
     event = Event.objects.filter(comment=comment).last()
     assert (event.action, event.actor, event.before, event.after) == (
         "taken", personas["counsel"], "escalated", "assigned",
     )  # fmt: skip
-    with pytest.raises(services.Conflict):
-        services.comment_take(comment=comment, actor=personas["manager"])
+    with pytest.raises(Conflict):
+        comment_take(comment=comment, actor=personas["manager"])
     other = escalated(channel, personas, external_id="e-2")
-    services.comment_take(comment=other, actor=personas["manager"])
+    comment_take(comment=other, actor=personas["manager"])
     other.refresh_from_db()
     assert (other.status, other.assignee) == ("assigned", personas["manager"])
 
 
 def test_counsel_answers_an_escalation_under_the_same_approval_rules(channel, personas):
     comment = escalated(channel, personas)
-    answer = services.answer_submit(
+    answer = answer_submit(
         comment=comment, actor=personas["counsel"], body="Écrivez à notre service."
     )
     comment.refresh_from_db()
@@ -372,10 +410,8 @@ def test_counsel_answers_an_escalation_under_the_same_approval_rules(channel, pe
 
 def test_only_the_escalatee_answers_an_escalated_comment(channel, personas):
     comment = escalated(channel, personas)
-    with pytest.raises(services.Conflict, match="Claim the comment"):
-        services.answer_submit(
-            comment=comment, actor=personas["responder"], body="Merci."
-        )
+    with pytest.raises(Conflict, match="Claim the comment"):
+        answer_submit(comment=comment, actor=personas["responder"], body="Merci.")
     assert Comment.objects.get(pk=comment.pk).status == "escalated"
 
 
@@ -383,16 +419,12 @@ def test_sending_back_needs_a_reason_and_keeps_the_response_clock(channel, perso
     comment = escalated(channel, personas)
     due = comment.first_response_due_at
     with pytest.raises(PermissionDenied):
-        services.comment_send_back(
-            comment=comment, actor=personas["responder"], reason="À vous"
-        )
+        comment_send_back(comment=comment, actor=personas["responder"], reason="À vous")
     with pytest.raises(ValidationError) as refused:
-        services.comment_send_back(
-            comment=comment, actor=personas["counsel"], reason=""
-        )
+        comment_send_back(comment=comment, actor=personas["counsel"], reason="")
     assert "reason" in refused.value.message_dict
     assert Comment.objects.get(pk=comment.pk).status == "escalated"
-    services.comment_send_back(
+    comment_send_back(
         comment=comment, actor=personas["counsel"], reason="Rien de juridique"
     )
     comment.refresh_from_db()
@@ -409,12 +441,12 @@ def test_a_manager_reassigns_an_escalation_and_the_new_escalatee_is_told(
     comment = escalated(channel, personas)
     due = comment.escalation_due_at
     with pytest.raises(PermissionDenied):
-        services.comment_reassign(comment=comment, actor=personas["counsel"], to=other)
+        comment_reassign(comment=comment, actor=personas["counsel"], to=other)
     with pytest.raises(ValidationError):
-        services.comment_reassign(
+        comment_reassign(
             comment=comment, actor=personas["manager"], to=personas["responder"]
         )
-    services.comment_reassign(comment=comment, actor=personas["manager"], to=other)
+    comment_reassign(comment=comment, actor=personas["manager"], to=other)
     comment.refresh_from_db()
     assert (comment.status, comment.escalated_to) == ("escalated", other)
     assert comment.escalation_due_at == due  # reassigning buys no time
@@ -428,10 +460,8 @@ def test_a_manager_reassigns_an_escalation_and_the_new_escalatee_is_told(
     )
     # The first escalatee no longer acts on it; the new one does.
     with pytest.raises(PermissionDenied):
-        services.comment_close(
-            comment=comment, actor=personas["counsel"], reason="Rien"
-        )
-    services.comment_close(comment=comment, actor=other, reason="Rien de juridique")
+        comment_close(comment=comment, actor=personas["counsel"], reason="Rien")
+    comment_close(comment=comment, actor=other, reason="Rien de juridique")
     assert Comment.objects.get(pk=comment.pk).status == "closed"
 
 
@@ -440,20 +470,16 @@ def test_an_escalated_comment_is_closed_by_its_escalatee_not_the_responder(
 ):
     comment = escalated(channel, personas)
     with pytest.raises(PermissionDenied, match="only they or a manager"):
-        services.comment_hide(
-            comment=comment, actor=personas["responder"], reason="Spam"
-        )
-    services.comment_hide(
-        comment=comment, actor=personas["counsel"], reason="Diffamation"
-    )
+        comment_hide(comment=comment, actor=personas["responder"], reason="Spam")
+    comment_hide(comment=comment, actor=personas["counsel"], reason="Diffamation")
     assert Comment.objects.get(pk=comment.pk).status == "hidden"
 
 
 def test_bulk_actions_go_through_the_same_checks(channel, personas):
     held = new_comment(channel, external_id="b-1")
-    services.comment_claim(comment=held, actor=personas["approver"])
+    comment_claim(comment=held, actor=personas["approver"])
     free = new_comment(channel, external_id="b-2")
-    done, failed = services.comments_bulk(
+    done, failed = comments_bulk(
         action="hide",
         comments=[held, free],
         actor=personas["responder"],
@@ -470,20 +496,20 @@ def test_the_loser_of_a_reassignment_race_cannot_answer(
     channel, delegated, personas, monkeypatch
 ):
     comment = new_comment(channel)
-    services.comment_claim(comment=comment, actor=delegated)
-    approval_reasons = services.approval_reasons
+    comment_claim(comment=comment, actor=delegated)
+    approval_reasons = answers.approval_reasons
 
     def reassigned_meanwhile(**kwargs):
         # A manager gives the comment to someone else after the responder's
         # check of the claim, before their answer is written.
-        services.comment_reassign(
+        comment_reassign(
             comment=comment, actor=personas["manager"], to=personas["approver"]
         )
         return approval_reasons(**kwargs)
 
-    monkeypatch.setattr(services, "approval_reasons", reassigned_meanwhile)
-    with pytest.raises(services.Conflict, match="Claim the comment"):
-        services.answer_submit(comment=comment, actor=delegated, body="Bonjour")
+    monkeypatch.setattr(answers, "approval_reasons", reassigned_meanwhile)
+    with pytest.raises(Conflict, match="Claim the comment"):
+        answer_submit(comment=comment, actor=delegated, body="Bonjour")
     comment.refresh_from_db()
     assert (comment.status, comment.assignee) == ("assigned", personas["approver"])
     assert not Answer.objects.exists()
@@ -513,7 +539,7 @@ def test_a_transition_records_the_status_it_really_left(channel, personas):
 
     def close():
         try:
-            services.comment_close(
+            comment_close(
                 comment=comment, actor=personas["manager"], reason="Rien à faire"
             )
         except Exception as exc:  # reported below
@@ -576,11 +602,11 @@ def test_counsel_no_longer_sees_an_escalation_once_it_left_them(
     comment = escalated(channel, personas)
     assert list(comments_visible_to(counsel)) == [comment]
     if leaves == "sent back":
-        services.comment_send_back(
+        comment_send_back(
             comment=comment, actor=personas["manager"], reason="Rien de juridique"
         )
     else:
-        services.comment_take(comment=comment, actor=personas["manager"])
+        comment_take(comment=comment, actor=personas["manager"])
     assert list(comments_visible_to(counsel)) == []
 
 
@@ -588,8 +614,8 @@ def test_a_transition_of_a_comment_deleted_meanwhile_is_a_conflict(channel, pers
     comment = new_comment(channel)
     Comment.objects.filter(pk=comment.pk).update(status="new")
     gone = Comment(pk=comment.pk + 1000)
-    with pytest.raises(services.Conflict, match="no longer exists"):
-        services._transition(
+    with pytest.raises(Conflict, match="no longer exists"):
+        _transition(
             gone,
             actor=personas["manager"],
             action="closed",

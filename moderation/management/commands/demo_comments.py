@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from moderation import services
 from moderation.models import Channel
+from moderation.services.ingest import comment_ingest
 from staffing.models import BusinessCalendar
 
 COMMENTS = [
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         }  # fmt: skip
         now = timezone.now()
         for index, (minutes, slug, author, text) in enumerate(COMMENTS):
-            services.comment_ingest(
+            comment_ingest(
                 channel=channels[slug],
                 external_id=f"demo-{index}",
                 author=author,

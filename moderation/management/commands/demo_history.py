@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from moderation import services
 from moderation.models import Channel, Comment, SlaPolicy
+from moderation.services.answers import answer_approve, answer_submit
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
 from staffing.models import BusinessCalendar, Shift
 
 TEXTS = [
@@ -129,7 +131,7 @@ class Command(BaseCommand):
     def _walk(
         self, channel, people, external_id, text, language, posted, answered, rng
     ):
-        comment, _created = services.comment_ingest(
+        comment, _created = comment_ingest(
             channel=channel, external_id=external_id,
             author=f"user{rng.randrange(400)}",
             text=text, posted_at=posted, language=language,
@@ -140,7 +142,7 @@ class Command(BaseCommand):
         author = people["eve"] if rng.random() < 0.25 else people["alice"]
         wait = datetime.timedelta(minutes=rng.randrange(10, 50))
         written = answered - wait if author == people["eve"] else answered
-        services.comment_claim(
+        comment_claim(
             comment=comment, actor=author, now=written - datetime.timedelta(minutes=3)
         )
         body = (
@@ -148,11 +150,9 @@ class Command(BaseCommand):
             if language == "fr"
             else "Thank you for writing; we are answering you privately."
         )
-        answer = services.answer_submit(
-            comment=comment, actor=author, body=body, now=written
-        )
+        answer = answer_submit(comment=comment, actor=author, body=body, now=written)
         if answer.status == answer.Status.PENDING_APPROVAL:
-            services.answer_approve(answer=answer, actor=people["carole"], now=answered)
+            answer_approve(answer=answer, actor=people["carole"], now=answered)
 
 
 def _answer_time(posted, rng):

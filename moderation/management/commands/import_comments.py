@@ -5,9 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation import services
 from moderation.api import IngestSerializer
 from moderation.models import Channel
+from moderation.services.ingest import comments_ingest
 from policies.classify import NoPublishedVersion
 
 REQUIRED = {"external_id", "author", "text", "posted_at"}
@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def _store(self, batch, counts):
         try:
-            stored = services.comments_ingest(items=batch)
+            stored = comments_ingest(items=batch)
         except NoPublishedVersion:
             raise CommandError("No policy version is published yet.") from None
         for _comment, created in stored:

@@ -1,6 +1,5 @@
-"""The SLA clock: due times from a channel's policy, the minute sweep that
-marks warnings and breaches once and tells people, the approvals clock, and
-each comment's outcome once it is answered.
+"""The minute sweep: mark SLA warnings, breaches, overdue approvals and
+overdue escalations once, and tell people.
 
 Exactly once: the sweep marks a comment with ``UPDATE ... WHERE <mark> IS NULL
 RETURNING id``, and only the rows it got back are notified, in the same
@@ -14,20 +13,15 @@ the transaction that marks them (sent after commit, with bounded retries).
 
 import datetime
 import functools
-import zoneinfo
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from core.mail import mail_queue
+from core.enqueue import enqueue
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import access, masking
+from moderation import access
 from moderation.models import (
     Answer,
     Channel,
@@ -35,137 +29,15 @@ from moderation.models import (
     Event,
     Notification,
     OutboxMessage,
-    PostedPeriod,
     SlaPolicy,
 )
-from staffing import businesstime, selectors
+from moderation.sla.clock import DEFAULT_APPROVAL_MINUTES, OPEN
 from staffing.models import Shift
-from staffing.publicholidays import statutory_holidays
 
-# Without an SLA policy: targets in business minutes of the channel's coverage
-# calendar, by the highest severity a comment hit, and a warning 30 min before.
-DEFAULT_TARGET_MINUTES = {
-    "critical": 60,
-    "high": 240,
-    "medium": 480,
-    "low": 1440,
-    "": 1440,
-}
-DEFAULT_WARNING_MINUTES = 30
-DEFAULT_APPROVAL_MINUTES = 60
-DEFAULT_ESCALATION_MINUTES = 240
-
-OPEN = tuple(Comment.OPEN_STATUSES)
 SWEEP_BATCH = 1000
 # How far ahead a notification may wait for its recipient's next shift.
 WAIT_FOR_SHIFT = datetime.timedelta(days=14)
 
-
-# -- clocks ---------------------------------------------------------------------
-
-
-def clock_calendar(channel):
-    """Return the calendar the channel's SLA counts in, or None for wall-clock."""
-    policy = channel.sla_policy
-    if policy is None:
-        return channel.calendar
-    if policy.clock == SlaPolicy.Clock.WALL:
-        return None
-    return policy.calendar
-
-
-def spec_for(calendar, at, specs):
-    """Return the calendar's ``CalendarSpec`` around ``at`` (cached in ``specs``)."""
-    if calendar is None:
-        return businesstime.always_open()
-    key = (calendar.pk, at.year)
-    if key not in specs:
-        specs[key] = selectors.calendar_spec(
-            calendar, start=at, end=at + datetime.timedelta(days=30)
-        )
-    return specs[key]
-
-
-@dataclass(frozen=True)
-class Clock:
-    """A comment's SLA clock: what it was computed from, and its deadlines."""
-
-    policy: SlaPolicy | None
-    calendar_version: int | None
-    warn_at: datetime.datetime
-    due_at: datetime.datetime
-
-    def fields(self):
-        """Return the comment fields this clock sets."""
-        return {
-            "sla_policy": self.policy,
-            "sla_policy_version": self.policy.version if self.policy else None,
-            "sla_calendar_version": self.calendar_version,
-            "warn_at": self.warn_at,
-            "first_response_due_at": self.due_at,
-        }
-
-
-def due_times(*, channel, severity, posted_at, specs):
-    """Return the ``Clock`` of a comment posted on ``channel`` at ``posted_at``."""
-    policy = channel.sla_policy
-    if policy is None:
-        target, warning = DEFAULT_TARGET_MINUTES[severity], DEFAULT_WARNING_MINUTES
-    else:
-        target, warning = policy.target_minutes(severity), policy.warning_minutes
-    calendar = clock_calendar(channel)
-    spec = spec_for(calendar, posted_at, specs)
-    due = businesstime.add_business_minutes(spec, posted_at, target)
-    warn = businesstime.add_business_minutes(spec, posted_at, max(0, target - warning))
-    return Clock(policy, calendar.version if calendar else None, warn, due)
-
-
-def escalation_due(*, comment, at):
-    """Return when an escalation of ``comment`` made at ``at`` is due: the
-    escalation target of the channel's policy, counted by its clock."""
-    policy = comment.channel.sla_policy
-    minutes = policy.escalation_minutes if policy else DEFAULT_ESCALATION_MINUTES
-    spec = spec_for(clock_calendar(comment.channel), at, {})
-    return businesstime.add_business_minutes(spec, at, minutes)
-
-
-def recompute_open(*, channel_ids=None, policy_id=None, batch=500, after=0):
-    """Recompute the due times of open comments not yet breached, after a
-    manager changed a policy or a calendar; closed comments keep their history.
-
-    Works in batches by id and returns the last id done (0 when finished), so
-    that a task can go on from there.
-    """
-    comments = Comment.objects.filter(
-        status__in=OPEN, breached_at__isnull=True, pk__gt=after
-    )
-    if channel_ids is not None:
-        comments = comments.filter(channel_id__in=channel_ids)
-    if policy_id is not None:
-        comments = comments.filter(channel__sla_policy_id=policy_id)
-    chunk = list(
-        comments.select_related(
-            "channel__sla_policy__calendar", "channel__calendar"
-        ).order_by("pk")[:batch]
-    )
-    specs = {}
-    fields = []
-    for comment in chunk:
-        clock = due_times(
-            channel=comment.channel,
-            severity=comment.severity,
-            posted_at=comment.posted_at,
-            specs=specs,
-        ).fields()
-        for name, value in clock.items():
-            setattr(comment, name, value)
-        fields = list(clock)
-    if chunk:
-        Comment.objects.bulk_update(chunk, fields)
-    return chunk[-1].pk if len(chunk) == batch else 0
-
-
-# -- the sweep ------------------------------------------------------------------
 
 _MARKS = {
     # kind: (mark column, clock column, audit action)
@@ -345,10 +217,8 @@ def _webhook_message(comment, kind, now):
 
 
 def _queue_senders():
-    from moderation.tasks import send_notifications, send_outbox_due
-
-    send_notifications.delay()
-    send_outbox_due.delay()
+    enqueue("moderation.tasks.send_notifications")
+    enqueue("moderation.tasks.send_outbox_due")
 
 
 class _People:
@@ -425,9 +295,6 @@ class _People:
         return self._next_shift[person.pk] or now
 
 
-# -- the approvals clock --------------------------------------------------------
-
-
 def approvals_sweep(*, now=None, people=None):
     """Tell the other approvers about answers waiting longer than the approval
     target of their channel's policy; once per answer. Return how many.
@@ -493,133 +360,3 @@ def _escalate_approval(answer, now, people):
         ],
         ignore_conflicts=True,
     )
-
-
-# -- sending --------------------------------------------------------------------
-
-
-def notifications_send(*, now=None, limit=200):
-    """Write the e-mails of the notifications whose time has come; return how
-    many notifications were done.
-
-    Each is marked with a conditional update in the transaction that writes
-    its e-mail, so that two runs never write it twice; the outgoing mail sends
-    it after commit, with its own retries.
-    """
-    now = now or timezone.now()
-    due = list(
-        Notification.objects.filter(sent_at__isnull=True, deliver_after__lte=now)
-        .order_by("deliver_after")
-        .values_list("pk", flat=True)[:limit]
-    )
-    done = 0
-    for pk in due:
-        with transaction.atomic():
-            won = Notification.objects.filter(pk=pk, sent_at__isnull=True).update(
-                sent_at=now
-            )
-            if not won:
-                continue
-            notification = Notification.objects.select_related(
-                "recipient", "comment__channel"
-            ).get(pk=pk)
-            mail = _queue_mail(notification, now)
-            if mail is not None:
-                Notification.objects.filter(pk=pk).update(mail=mail)
-        done += 1
-    return done
-
-
-ESCALATION_KINDS = (
-    Notification.Kind.ESCALATED,
-    Notification.Kind.ESCALATION_OVERDUE,
-)
-
-
-def _queue_mail(notification, now):
-    # The text goes masked: an e-mail is forwarded, kept and read on phones,
-    # and its recipient may not be the one who needs the personal data.
-    comment = notification.comment
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = {
-            Notification.Kind.SLA_WARNING: _("Response due soon on %(channel)s"),
-            Notification.Kind.SLA_BREACH: _("Response overdue on %(channel)s"),
-            Notification.Kind.APPROVAL_OVERDUE: _(
-                "An answer on %(channel)s is waiting for approval"
-            ),
-            Notification.Kind.ESCALATED: _(
-                "A comment on %(channel)s is escalated to you"
-            ),
-            Notification.Kind.ESCALATION_OVERDUE: _(
-                "An escalation on %(channel)s is overdue"
-            ),
-        }[notification.kind] % {"channel": comment.channel}
-        # An escalation's e-mail gives the escalation's own due time.
-        due = (
-            comment.escalation_due_at
-            if notification.kind in ESCALATION_KINDS and comment.escalation_due_at
-            else comment.first_response_due_at
-        )
-        body = _("%(author)s wrote:\n\n%(text)s\n\nDue: %(due)s\nOpen it: %(path)s") % {
-            "author": comment.author,
-            "text": masking.masked_text(comment)[:2000],
-            "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-            "path": reverse("moderation:comment", args=[comment.pk]),
-        }
-    return mail_queue(
-        kind=notification.kind,
-        recipients=[notification.recipient.email],
-        subject=subject,
-        body=body,
-        now=now,
-    )
-
-
-# -- outcomes -------------------------------------------------------------------
-
-
-def record_outcome(comment, *, now):
-    """Store how the comment's first response went (wall-clock and business
-    minutes, met or not, when it was posted, time waiting for approval)."""
-    comment = Comment.objects.select_related(
-        "channel__sla_policy__calendar", "channel__calendar"
-    ).get(pk=comment.pk)
-    specs = {}
-    spec = spec_for(clock_calendar(comment.channel), comment.posted_at, specs)
-    waits = [
-        (answer.decided_at or now) - answer.created_at
-        for answer in comment.answers.all()
-        if answer.needs_approval_because
-    ]
-    Comment.objects.filter(pk=comment.pk).update(
-        response_minutes=_minutes(now - comment.posted_at),
-        response_business_minutes=businesstime.business_minutes_between(
-            spec, comment.posted_at, now
-        ),
-        sla_met=now <= comment.first_response_due_at,
-        posted_period=posted_period_of(comment.channel, comment.posted_at),
-        approval_wait_minutes=_minutes(sum(waits, datetime.timedelta()))
-        if waits
-        else None,
-    )
-
-
-def posted_period_of(channel, posted_at):
-    """Return whether a comment posted at ``posted_at`` came on a weekday, a
-    weekend or a statutory holiday, in the channel's coverage calendar's zone."""
-    calendar = channel.calendar
-    local = posted_at.astimezone(zoneinfo.ZoneInfo(calendar.time_zone))
-    if calendar.holiday_country and local.date() in _holidays(
-        calendar.holiday_country, calendar.holiday_subdivision, local.year
-    ):
-        return PostedPeriod.HOLIDAY
-    return PostedPeriod.WEEKEND if local.weekday() >= 5 else PostedPeriod.WEEKDAY
-
-
-@functools.cache
-def _holidays(country, subdivision, year):
-    return frozenset(statutory_holidays(country, subdivision, [year]))
-
-
-def _minutes(delta):
-    return max(0, int(delta.total_seconds() // 60))

@@ -1,0 +1,1 @@
+"""State changes of the work, one module per workflow."""

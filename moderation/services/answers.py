@@ -1,0 +1,156 @@
+"""Answers: submit, approve or reject an answer to a comment."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import require
+from core.roles import Capability
+from moderation.models import Answer, Comment
+from moderation.selectors import approval_reasons
+from moderation.services.escalation import comment_take
+from moderation.services.outbox import _outbox_answer
+from moderation.services.transitions import (
+    Conflict,
+    S,
+    _require_scope,
+    _require_worker,
+    _transition,
+)
+from moderation.sla.outcomes import OUTCOME_RELATED, outcome_fields, record_outcome
+
+
+def answer_submit(*, comment, actor, body, template=None, now=None):
+    """Answer a claimed comment: published at once when the responder is
+    delegated and no rule hit requires approval, otherwise sent for approval."""
+    _require_worker(actor, _("Only responders answer comments."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write the answer.")})
+    now = now or timezone.now()
+    comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    _require_scope(actor, comment)
+    # The person a comment is escalated to answers it straight away: taking
+    # it comes first, in the same transaction.
+    taking = comment.escalated_to_user(actor)
+    if comment.assignee_id != actor.pk and not taking:
+        raise Conflict(_("Claim the comment before answering it."))
+    reasons = approval_reasons(comment=comment, actor=actor, now=now)
+    with transaction.atomic():
+        if taking:
+            comment_take(comment=comment, actor=actor, now=now)
+        if reasons:
+            answer = Answer.objects.create(
+                comment=comment,
+                author=actor,
+                body=body,
+                template=template,
+                status=Answer.Status.PENDING_APPROVAL,
+                created_at=now,
+                needs_approval_because="; ".join(reasons)[:200],
+            )
+            _transition(
+                comment,
+                actor=actor,
+                action="answer_submitted",
+                allowed_from=(S.ASSIGNED,),
+                held_by=actor,
+                to=S.PENDING_APPROVAL,
+                reason=answer.needs_approval_because,
+                now=now,
+            )
+        else:
+            answer = Answer.objects.create(
+                comment=comment,
+                author=actor,
+                body=body,
+                template=template,
+                status=Answer.Status.PUBLISHED,
+                created_at=now,
+                published_at=now,
+            )
+            _transition(
+                comment,
+                actor=actor,
+                action="answered",
+                allowed_from=(S.ASSIGNED,),
+                held_by=actor,
+                to=S.ANSWERED,
+                first_responded_at=now,
+                now=now,
+            )
+            record_outcome(comment, now=now)
+            _outbox_answer(answer, now=now)
+    return answer
+
+
+def answer_approve(*, answer, actor, now=None):
+    """Publish a pending answer; its author may not approve it."""
+    require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    # One read of the comment serves the scope, the outcome and the outbox.
+    comment = Comment.objects.select_related(*OUTCOME_RELATED).get(pk=answer.comment_id)
+    _require_scope(actor, comment)
+    if answer.author_id == actor.pk:
+        raise PermissionDenied(
+            _("An answer is approved by someone other than its author.")
+        )
+    now = now or timezone.now()
+    # Before the decision is written: this answer's wait ends now either way.
+    outcome = outcome_fields(comment, now=now)
+    with transaction.atomic():
+        decided = {
+            "status": Answer.Status.PUBLISHED,
+            "approver": actor,
+            "decided_at": now,
+            "published_at": now,
+        }
+        won = Answer.objects.filter(
+            pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
+        ).update(**decided)
+        if not won:
+            raise Conflict(_("This answer is no longer waiting for approval."))
+        for name, value in decided.items():
+            setattr(answer, name, value)
+        answer.comment = comment
+        # The outcome goes in the transition's update; a conflict undoes the
+        # whole approval, so no savepoint.
+        _transition(
+            comment,
+            actor=actor,
+            action="answer_approved",
+            allowed_from=(S.PENDING_APPROVAL,),
+            to=S.ANSWERED,
+            first_responded_at=now,
+            now=now,
+            savepoint=False,
+            refresh=False,
+            **outcome,
+        )
+        _outbox_answer(answer, now=now)
+    return answer
+
+
+def answer_reject(*, answer, actor, reason, now=None):
+    """Send a pending answer back to its author with the reason."""
+    require(actor, Capability.APPROVE, _("Only approvers reject answers."))
+    _require_scope(actor, answer.comment)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what to change.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Answer.objects.filter(
+            pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
+        ).update(status=Answer.Status.REJECTED, approver=actor, decided_at=now)
+        if not won:
+            raise Conflict(_("This answer is no longer waiting for approval."))
+        answer.refresh_from_db()
+        _transition(
+            answer.comment,
+            actor=actor,
+            action="answer_rejected",
+            allowed_from=(S.PENDING_APPROVAL,),
+            to=S.ASSIGNED,
+            reason=reason,
+            now=now,
+        )
+    return answer

@@ -1,0 +1,248 @@
+"""Triage: claim, hide, close, release and reassign comments, one at a time
+or in bulk."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import require
+from core.roles import Capability
+from core.transactions import after_commit
+from moderation import access
+from moderation.models import Comment
+from moderation.services.escalation import (
+    _tell_escalatee,
+    comment_escalate,
+    comment_take,
+)
+from moderation.services.routing import _queue_routing
+from moderation.services.transitions import (
+    Conflict,
+    S,
+    _acting,
+    _check_may_act,
+    _current,
+    _event,
+    _require_reason,
+    _require_scope,
+    _require_worker,
+    _transition,
+)
+
+
+def comment_claim(*, comment, actor, now=None):
+    """Assign a new comment to ``actor``; exactly one of several claimants wins."""
+    if not actor.can(Capability.TRIAGE):
+        raise PermissionDenied(_("Only responders claim comments."))
+    _require_scope(actor, comment)
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Comment.objects.filter(
+            pk=comment.pk, status=Comment.Status.NEW, assignee__isnull=True
+        ).update(status=Comment.Status.ASSIGNED, assignee=actor, routing_gap_since=None)
+        if not won:
+            current = Comment.objects.select_related("assignee").get(pk=comment.pk)
+            if current.assignee_id == actor.pk:
+                return current
+            if current.assignee is not None:
+                raise Conflict(
+                    _("Already taken by %(name)s.")
+                    % {"name": current.assignee.get_full_name() or current.assignee}
+                )
+            raise Conflict(
+                _("This comment is %(status)s and cannot be claimed.")
+                % {"status": current.get_status_display()}
+            )
+        _event(
+            comment,
+            actor=actor,
+            action="claimed",
+            before=Comment.Status.NEW,
+            after=Comment.Status.ASSIGNED,
+            now=now,
+        )
+    comment.refresh_from_db()
+    return comment
+
+
+# What may be closed or hidden.
+SETTLEABLE = (S.NEW, S.ASSIGNED, S.ESCALATED)
+
+
+def comment_hide(*, comment, actor, reason="", now=None):
+    """Hide the comment on the platform (it breaks the netiquette); only its
+    holder, the person it is escalated to or a manager, with a reason."""
+    _require_worker(actor, _("Only responders hide comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    _require_scope(actor, comment)
+    if comment.status in SETTLEABLE:  # else a conflict, below
+        _check_may_act(comment, actor, _("hide"))
+    _require_reason(reason, _("Say why the comment is hidden."))
+    return _transition(
+        comment,
+        actor=actor,
+        action="hidden",
+        allowed_from=SETTLEABLE,
+        to=S.HIDDEN,
+        reason=reason,
+        now=now,
+        where=_acting(actor),
+    )
+
+
+def comment_close(*, comment, actor, reason="", now=None):
+    """Close the comment: it needs no action. Only its holder, the person it
+    is escalated to or a manager, with a reason."""
+    _require_worker(actor, _("Only responders close comments."))
+    now = now or timezone.now()
+    comment = _current(comment)
+    _require_scope(actor, comment)
+    if comment.status in SETTLEABLE:  # else a conflict, below
+        _check_may_act(comment, actor, _("close"))
+    _require_reason(reason, _("Say why the comment needs no action."))
+    return _transition(
+        comment,
+        actor=actor,
+        action="closed",
+        allowed_from=SETTLEABLE,
+        to=S.CLOSED,
+        reason=reason,
+        now=now,
+        where=_acting(actor),
+    )
+
+
+def comment_release(*, comment, actor, now=None):
+    """Give a claimed comment back to the queue (its assignee or a manager)."""
+    if comment.assignee_id != actor.pk:
+        require(
+            actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
+        )
+    _require_scope(actor, comment)
+    return _transition(
+        comment,
+        actor=actor,
+        action="released",
+        allowed_from=(S.ASSIGNED,),
+        to=S.NEW,
+        assignee=None,
+        now=now or timezone.now(),
+    )
+
+
+def comment_reassign(*, comment, actor, to, now=None):
+    """Give the comment to another responder, or an escalated comment to
+    another manager or counsel, who is told (managers)."""
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers reassign comments."))
+    now = now or timezone.now()
+    current = Comment.objects.values_list("status", flat=True).get(pk=comment.pk)
+    if current == S.ESCALATED:
+        if not (to.can(Capability.HANDLE_LEGAL) or to.can(Capability.PLAN_COVERAGE)):
+            raise ValidationError(
+                {"to": _("%(user)s does not handle escalations.") % {"user": to}}
+            )
+        with transaction.atomic():
+            comment = _transition(
+                comment,
+                actor=actor,
+                action="escalation_reassigned",
+                allowed_from=(S.ESCALATED,),
+                to=S.ESCALATED,
+                reason=str(to),
+                now=now,
+                escalated_to=to,
+            )
+            _tell_escalatee(comment, to, now)
+        return comment
+    if not to.can(Capability.TRIAGE):
+        raise ValidationError(
+            {"to": _("%(user)s does not answer comments.") % {"user": to}}
+        )
+    if not access.in_scope(to, comment):
+        raise ValidationError(
+            {"to": _("%(user)s does not serve this channel.") % {"user": to}}
+        )
+    return _transition(
+        comment,
+        actor=actor,
+        action="reassigned",
+        allowed_from=(S.NEW, S.ASSIGNED),
+        to=S.ASSIGNED,
+        assignee=to,
+        reason=str(to),
+        now=now,
+    )
+
+
+def comments_release_held(*, user, now=None):
+    """Give the comments ``user`` holds back to the queue, each with its
+    ``released`` event, and route them again after commit; return their ids.
+
+    Called when the user's account is deleted, in the deletion's transaction:
+    without it, their comments would stay assigned to nobody.
+    """
+    now = now or timezone.now()
+    held = list(
+        Comment.objects.filter(assignee=user, status=S.ASSIGNED).values_list(
+            "pk", flat=True
+        )
+    )
+    released = []
+    for pk in held:
+        try:
+            _transition(
+                Comment(pk=pk),
+                actor=None,
+                action="released",
+                allowed_from=(S.ASSIGNED,),
+                to=S.NEW,
+                assignee=None,
+                reason="the assignee's account was deleted",
+                now=now,
+            )
+        except Conflict:  # moved on meanwhile: not held any more
+            continue
+        released.append(pk)
+    if released:
+        after_commit(_queue_routing, released, [])
+    return released
+
+
+def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
+    """Apply one action to several comments, each in its own transaction.
+
+    "assign" claims for the actor when ``to`` is the actor and the comment is
+    new, takes it when it is escalated, and reassigns (managers) otherwise.
+    Each goes through the same checks as one comment at a time. Return
+    ``(done, failed)``: the comments changed, and ``(comment, why)`` for those
+    that were not.
+    """
+    now = now or timezone.now()
+
+    def apply(comment):
+        if action == "assign":
+            if to == actor and comment.status == S.NEW and not comment.assignee_id:
+                return comment_claim(comment=comment, actor=actor, now=now)
+            if to == actor and comment.status == S.ESCALATED:
+                return comment_take(comment=comment, actor=actor, now=now)
+            return comment_reassign(comment=comment, actor=actor, to=to, now=now)
+        transition = {
+            "close": comment_close,
+            "hide": comment_hide,
+            "escalate": comment_escalate,
+        }[action]
+        return transition(comment=comment, actor=actor, reason=reason, now=now)
+
+    done, failed = [], []
+    for comment in comments:
+        try:
+            apply(comment)
+        except (Conflict, PermissionDenied) as exc:
+            failed.append((comment, str(exc)))
+        except ValidationError as exc:
+            failed.append((comment, " ".join(exc.messages)))
+        else:
+            done.append(comment)
+    return done, failed

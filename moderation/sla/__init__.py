@@ -1,0 +1,1 @@
+"""The SLA: clock, minute sweep, notifications, outcomes and reports."""
