@@ -59,9 +59,11 @@ def _local(day, minutes, zone):
 
 def open_intervals(spec, start, end):
     """Return the sorted, merged ``(start, end)`` UTC intervals open in [start, end)."""
+    # In UTC before comparing: two datetimes of one zone compare by wall clock,
+    # which puts 01:10 EST (after the fall-back) before 01:30 EDT.
+    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     if end <= start:
         return []
-    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     if spec.always_open:
         raw = [(start, end)]
     else:

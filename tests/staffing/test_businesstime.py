@@ -197,6 +197,25 @@ def test_a_closed_calendar_never_opens():
         add_business_minutes(qc_business(), local(2026, 1, 1), -5)
 
 
+def test_the_repeated_hour_of_the_fall_back_counts_by_the_instant():
+    # 2026-11-01: 01:30 EDT, then 01:10 EST forty minutes later. Both read the
+    # same zone, so Python compares their wall clocks unless told otherwise.
+    before = datetime.datetime(2026, 11, 1, 1, 30, tzinfo=TZ)
+    after = datetime.datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=TZ)
+    assert after - before < datetime.timedelta(0)  # the trap, wall clock
+    assert business_minutes_between(always_open(), before, after) == 40
+    assert business_minutes_between(always_open(), after, before) == 0
+    due = add_business_minutes(always_open(), before, 40)
+    assert due.astimezone(datetime.UTC) == after.astimezone(datetime.UTC)
+
+
+def test_a_start_in_the_spring_gap_counts_from_its_instant():
+    # 2026-03-08 02:00 does not exist in Toronto; with fold=1 it names 01:00 EST.
+    start = datetime.datetime(2026, 3, 8, 2, 0, fold=1, tzinfo=TZ)
+    due = add_business_minutes(always_open(), start, 1)
+    assert business_minutes_between(always_open(), start, due) == 1
+
+
 instants = st.datetimes(
     min_value=datetime.datetime(2026, 1, 1),
     max_value=datetime.datetime(2028, 12, 31),
