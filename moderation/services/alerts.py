@@ -13,7 +13,7 @@ from core.mail import mail_queue
 from core.roles import Capability
 from moderation import access, masking
 from moderation.models import Comment
-from moderation.services.transitions import _event
+from moderation.services.transitions import event_write
 from staffing import selectors
 
 # How far back the minute sweep looks for critical comments whose alert could
@@ -72,7 +72,7 @@ def _alert(comment, now):
             get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
         )
     recipients = sorted({p.email for p in people if p.email})
-    _event(
+    event_write(
         comment,
         actor=None,
         action="alerted",

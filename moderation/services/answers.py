@@ -10,13 +10,13 @@ from core.roles import Capability
 from moderation.models import Answer, Comment
 from moderation.selectors import approval_reasons
 from moderation.services.escalation import comment_take
-from moderation.services.outbox import _outbox_answer
+from moderation.services.outbox import outbox_answer
 from moderation.services.transitions import (
     Conflict,
     S,
-    _require_scope,
-    _require_worker,
-    _transition,
+    require_scope,
+    require_worker,
+    transition,
 )
 from moderation.sla.outcomes import OUTCOME_RELATED, outcome_fields, record_outcome
 
@@ -24,12 +24,12 @@ from moderation.sla.outcomes import OUTCOME_RELATED, outcome_fields, record_outc
 def answer_submit(*, comment, actor, body, template=None, now=None):
     """Answer a claimed comment: published at once when the responder is
     delegated and no rule hit requires approval, otherwise sent for approval."""
-    _require_worker(actor, _("Only responders answer comments."))
+    require_worker(actor, _("Only responders answer comments."))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
-    _require_scope(actor, comment)
+    require_scope(actor, comment)
     # The person a comment is escalated to answers it straight away: taking
     # it comes first, in the same transaction.
     taking = comment.escalated_to_user(actor)
@@ -49,7 +49,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 created_at=now,
                 needs_approval_because="; ".join(reasons)[:200],
             )
-            _transition(
+            transition(
                 comment,
                 actor=actor,
                 action="answer_submitted",
@@ -69,7 +69,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 created_at=now,
                 published_at=now,
             )
-            _transition(
+            transition(
                 comment,
                 actor=actor,
                 action="answered",
@@ -80,7 +80,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 now=now,
             )
             record_outcome(comment, now=now)
-            _outbox_answer(answer, now=now)
+            outbox_answer(answer, now=now)
     return answer
 
 
@@ -89,7 +89,7 @@ def answer_approve(*, answer, actor, now=None):
     require(actor, Capability.APPROVE, _("Only approvers approve answers."))
     # One read of the comment serves the scope, the outcome and the outbox.
     comment = Comment.objects.select_related(*OUTCOME_RELATED).get(pk=answer.comment_id)
-    _require_scope(actor, comment)
+    require_scope(actor, comment)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
             _("An answer is approved by someone other than its author.")
@@ -114,7 +114,7 @@ def answer_approve(*, answer, actor, now=None):
         answer.comment = comment
         # The outcome goes in the transition's update; a conflict undoes the
         # whole approval, so no savepoint.
-        _transition(
+        transition(
             comment,
             actor=actor,
             action="answer_approved",
@@ -126,14 +126,14 @@ def answer_approve(*, answer, actor, now=None):
             refresh=False,
             **outcome,
         )
-        _outbox_answer(answer, now=now)
+        outbox_answer(answer, now=now)
     return answer
 
 
 def answer_reject(*, answer, actor, reason, now=None):
     """Send a pending answer back to its author with the reason."""
     require(actor, Capability.APPROVE, _("Only approvers reject answers."))
-    _require_scope(actor, answer.comment)
+    require_scope(actor, answer.comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what to change.")})
     now = now or timezone.now()
@@ -144,7 +144,7 @@ def answer_reject(*, answer, actor, reason, now=None):
         if not won:
             raise Conflict(_("This answer is no longer waiting for approval."))
         answer.refresh_from_db()
-        _transition(
+        transition(
             answer.comment,
             actor=actor,
             action="answer_rejected",

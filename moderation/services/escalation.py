@@ -13,16 +13,16 @@ from core.permissions import require
 from core.roles import Capability, roles_granting
 from core.transactions import after_commit
 from moderation.models import Comment, Notification
-from moderation.services.routing import _queue_routing
+from moderation.services.routing import queue_routing
 from moderation.services.transitions import (
     S,
-    _acting,
-    _check_may_act,
-    _current,
-    _require_reason,
-    _require_scope,
-    _require_worker,
-    _transition,
+    acting,
+    check_may_act,
+    comment_reload,
+    require_reason,
+    require_scope,
+    require_worker,
+    transition,
 )
 from moderation.sla.clock import escalation_due
 from policies.models import Action, Rule
@@ -35,14 +35,14 @@ def comment_escalate(*, comment, actor, reason, now=None):
     own due time; the first-response clock keeps running."""
     require(actor, Capability.TRIAGE, _("Only responders escalate comments."))
     now = now or timezone.now()
-    comment = _current(comment)
-    _require_scope(actor, comment)
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
     if comment.status in (S.NEW, S.ASSIGNED):  # else a conflict, below
-        _check_may_act(comment, actor, _("escalate"))
-    _require_reason(reason, _("Say why the comment is escalated."))
+        check_may_act(comment, actor, _("escalate"))
+    require_reason(reason, _("Say why the comment is escalated."))
     to = escalation_target(comment=comment, now=now)
     with transaction.atomic():
-        comment = _transition(
+        comment = transition(
             comment,
             actor=actor,
             action="escalated",
@@ -50,7 +50,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
             to=S.ESCALATED,
             reason=reason,
             now=now,
-            where=_acting(actor),
+            where=acting(actor),
             assignee=None,
             escalated_to=to,
             escalated_at=now,
@@ -144,13 +144,13 @@ def _escalatee_or_manager(actor):
 def comment_take(*, comment, actor, now=None):
     """Take an escalated comment to work on it: the person it is escalated to,
     or a manager. It becomes assigned to them."""
-    _require_worker(actor, _("Only responders, counsel and managers take comments."))
+    require_worker(actor, _("Only responders, counsel and managers take comments."))
     now = now or timezone.now()
-    comment = _current(comment)
-    _require_scope(actor, comment)
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
     if comment.status == S.ESCALATED:
         _check_escalatee(comment, actor, _("take"))
-    return _transition(
+    return transition(
         comment,
         actor=actor,
         action="taken",
@@ -166,16 +166,16 @@ def comment_send_back(*, comment, actor, reason, now=None):
     """Send an escalated comment back to the queue, unassigned, with the reason
     (the person it is escalated to, or a manager). Its first-response clock
     has kept running; routing picks it up again."""
-    _require_worker(
+    require_worker(
         actor, _("Only responders, counsel and managers send back comments.")
     )
     now = now or timezone.now()
-    comment = _current(comment)
-    _require_scope(actor, comment)
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
     if comment.status == S.ESCALATED:
         _check_escalatee(comment, actor, _("send back"))
-    _require_reason(reason, _("Say why the comment goes back to the queue."))
-    comment = _transition(
+    require_reason(reason, _("Say why the comment goes back to the queue."))
+    comment = transition(
         comment,
         actor=actor,
         action="sent_back",
@@ -186,5 +186,5 @@ def comment_send_back(*, comment, actor, reason, now=None):
         where=_escalatee_or_manager(actor),
         assignee=None,
     )
-    after_commit(_queue_routing, [comment.pk], [])
+    after_commit(queue_routing, [comment.pk], [])
     return comment

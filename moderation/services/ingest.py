@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.transactions import after_commit
 from moderation import webhooks
 from moderation.models import Comment, Event, RuleMatch, WebhookDelivery
-from moderation.services.routing import _queue_routing
+from moderation.services.routing import queue_routing
 from moderation.sla.clock import due_times
 from moderation.sla.outcomes import posted_period_of
 from policies.classify import classify_text
@@ -104,7 +104,7 @@ def comments_ingest(*, items, actor=None, now=None, route=True):
     # Routing waits for the commit; if the broker is down the comments are
     # kept all the same, and the minute sweep routes them later.
     after_commit(
-        _queue_routing,
+        queue_routing,
         [c.pk for c in created],
         [c.pk for c in created if c.severity == "critical"],
     )

@@ -13,12 +13,12 @@ from core.roles import Capability
 from core.transactions import after_commit
 from moderation import connectors
 from moderation.models import OutboxMessage
-from moderation.services.transitions import _require_scope
+from moderation.services.transitions import require_scope
 
 logger = logging.getLogger(__name__)
 
 
-def _outbox_answer(answer, *, now):
+def outbox_answer(answer, *, now):
     """Record a published answer in the outbox; sent after commit when the
     channel has a sending connector."""
     channel = answer.comment.channel
@@ -114,7 +114,7 @@ def outbox_retry(*, message, actor, now=None):
     """Put a failed message back in line with a fresh set of attempts."""
     require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
     if message.answer_id:
-        _require_scope(actor, message.answer.comment)
+        require_scope(actor, message.answer.comment)
     now = now or timezone.now()
     retried = OutboxMessage.objects.filter(
         pk=message.pk, status=OutboxMessage.Status.FAILED

@@ -7,12 +7,12 @@ from django.utils import timezone
 from core.enqueue import enqueue
 from core.roles import Capability
 from moderation.models import Comment, Event
-from moderation.services.transitions import S, _event
+from moderation.services.transitions import S, event_write
 from staffing import selectors
 from staffing.selectors import may_answer_without_approval
 
 
-def _queue_routing(comment_ids, critical_ids):
+def queue_routing(comment_ids, critical_ids):
     enqueue("moderation.tasks.route_comments", comment_ids)
     for comment_id in critical_ids:
         enqueue("moderation.tasks.alert_critical", comment_id)
@@ -67,7 +67,7 @@ def comment_route(*, comment, now=None, on_shift=None):
         ).update(status=S.ASSIGNED, assignee=chosen, routing_gap_since=None)
         if not won:
             return None  # claimed meanwhile: the person who claimed it keeps it
-        _event(
+        event_write(
             comment,
             actor=None,
             action="routed",

@@ -18,7 +18,7 @@ class Conflict(errors.Conflict):
     """A transition lost a race or does not apply; the message says why."""
 
 
-def _event(comment, *, actor, action, before="", after="", reason="", now):
+def event_write(comment, *, actor, action, before="", after="", reason="", now):
     return Event.objects.create(
         comment=comment,
         actor=actor,
@@ -30,7 +30,7 @@ def _event(comment, *, actor, action, before="", after="", reason="", now):
     )
 
 
-def _require_scope(actor, comment):
+def require_scope(actor, comment):
     """Refuse an action on a comment outside the actor's channels.
 
     Pages and the API do not find such a comment (404); this is the second
@@ -43,7 +43,7 @@ def _require_scope(actor, comment):
 S = Comment.Status
 
 
-def _transition(
+def transition(
     comment,
     *,
     actor,
@@ -100,7 +100,7 @@ def _transition(
                     "action": _ACTION_LABELS[action],
                 }
             )
-        _event(
+        event_write(
             comment,
             actor=actor,
             action=action,
@@ -151,7 +151,7 @@ _ACTION_LABELS = {
 WORKERS = (Capability.TRIAGE, Capability.HANDLE_LEGAL, Capability.PLAN_COVERAGE)
 
 
-def _require_worker(actor, message):
+def require_worker(actor, message):
     require_any(actor, WORKERS, message)
 
 
@@ -168,7 +168,7 @@ def may_act_on(comment, actor):
     return actor.can(Capability.TRIAGE)
 
 
-def _acting(actor):
+def acting(actor):
     """Return ``may_act_on`` as a condition for the conditional update."""
     if actor.can(Capability.PLAN_COVERAGE):
         return Q()
@@ -180,13 +180,14 @@ def _acting(actor):
     return rule
 
 
-def _current(comment):
+def comment_reload(comment):
+    """Return ``comment`` read again, with what a transition reads of it."""
     return Comment.objects.select_related(
         "channel__sla_policy__calendar", "channel__calendar", "assignee", "escalated_to"
     ).get(pk=comment.pk)
 
 
-def _check_may_act(comment, actor, verb):
+def check_may_act(comment, actor, verb):
     if may_act_on(comment, actor):
         return
     holder = comment.escalated_to if comment.status == S.ESCALATED else comment.assignee
@@ -200,6 +201,6 @@ def _check_may_act(comment, actor, verb):
     )
 
 
-def _require_reason(reason, message):
+def require_reason(reason, message):
     if not reason.strip():
         raise ValidationError({"reason": message})

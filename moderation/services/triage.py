@@ -16,18 +16,18 @@ from moderation.services.escalation import (
     comment_escalate,
     comment_take,
 )
-from moderation.services.routing import _queue_routing
+from moderation.services.routing import queue_routing
 from moderation.services.transitions import (
     Conflict,
     S,
-    _acting,
-    _check_may_act,
-    _current,
-    _event,
-    _require_reason,
-    _require_scope,
-    _require_worker,
-    _transition,
+    acting,
+    check_may_act,
+    comment_reload,
+    event_write,
+    require_reason,
+    require_scope,
+    require_worker,
+    transition,
 )
 
 
@@ -35,7 +35,7 @@ def comment_claim(*, comment, actor, now=None):
     """Assign a new comment to ``actor``; exactly one of several claimants wins."""
     if not actor.can(Capability.TRIAGE):
         raise PermissionDenied(_("Only responders claim comments."))
-    _require_scope(actor, comment)
+    require_scope(actor, comment)
     now = now or timezone.now()
     with transaction.atomic():
         won = Comment.objects.filter(
@@ -54,7 +54,7 @@ def comment_claim(*, comment, actor, now=None):
                 _("This comment is %(status)s and cannot be claimed.")
                 % {"status": current.get_status_display()}
             )
-        _event(
+        event_write(
             comment,
             actor=actor,
             action="claimed",
@@ -73,14 +73,14 @@ SETTLEABLE = (S.NEW, S.ASSIGNED, S.ESCALATED)
 def comment_hide(*, comment, actor, reason="", now=None):
     """Hide the comment on the platform (it breaks the netiquette); only its
     holder, the person it is escalated to or a manager, with a reason."""
-    _require_worker(actor, _("Only responders hide comments."))
+    require_worker(actor, _("Only responders hide comments."))
     now = now or timezone.now()
-    comment = _current(comment)
-    _require_scope(actor, comment)
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
     if comment.status in SETTLEABLE:  # else a conflict, below
-        _check_may_act(comment, actor, _("hide"))
-    _require_reason(reason, _("Say why the comment is hidden."))
-    return _transition(
+        check_may_act(comment, actor, _("hide"))
+    require_reason(reason, _("Say why the comment is hidden."))
+    return transition(
         comment,
         actor=actor,
         action="hidden",
@@ -88,21 +88,21 @@ def comment_hide(*, comment, actor, reason="", now=None):
         to=S.HIDDEN,
         reason=reason,
         now=now,
-        where=_acting(actor),
+        where=acting(actor),
     )
 
 
 def comment_close(*, comment, actor, reason="", now=None):
     """Close the comment: it needs no action. Only its holder, the person it
     is escalated to or a manager, with a reason."""
-    _require_worker(actor, _("Only responders close comments."))
+    require_worker(actor, _("Only responders close comments."))
     now = now or timezone.now()
-    comment = _current(comment)
-    _require_scope(actor, comment)
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
     if comment.status in SETTLEABLE:  # else a conflict, below
-        _check_may_act(comment, actor, _("close"))
-    _require_reason(reason, _("Say why the comment needs no action."))
-    return _transition(
+        check_may_act(comment, actor, _("close"))
+    require_reason(reason, _("Say why the comment needs no action."))
+    return transition(
         comment,
         actor=actor,
         action="closed",
@@ -110,7 +110,7 @@ def comment_close(*, comment, actor, reason="", now=None):
         to=S.CLOSED,
         reason=reason,
         now=now,
-        where=_acting(actor),
+        where=acting(actor),
     )
 
 
@@ -120,8 +120,8 @@ def comment_release(*, comment, actor, now=None):
         require(
             actor, Capability.PLAN_COVERAGE, _("Only managers release others' claims.")
         )
-    _require_scope(actor, comment)
-    return _transition(
+    require_scope(actor, comment)
+    return transition(
         comment,
         actor=actor,
         action="released",
@@ -144,7 +144,7 @@ def comment_reassign(*, comment, actor, to, now=None):
                 {"to": _("%(user)s does not handle escalations.") % {"user": to}}
             )
         with transaction.atomic():
-            comment = _transition(
+            comment = transition(
                 comment,
                 actor=actor,
                 action="escalation_reassigned",
@@ -164,7 +164,7 @@ def comment_reassign(*, comment, actor, to, now=None):
         raise ValidationError(
             {"to": _("%(user)s does not serve this channel.") % {"user": to}}
         )
-    return _transition(
+    return transition(
         comment,
         actor=actor,
         action="reassigned",
@@ -192,7 +192,7 @@ def comments_release_held(*, user, now=None):
     released = []
     for pk in held:
         try:
-            _transition(
+            transition(
                 Comment(pk=pk),
                 actor=None,
                 action="released",
@@ -206,7 +206,7 @@ def comments_release_held(*, user, now=None):
             continue
         released.append(pk)
     if released:
-        after_commit(_queue_routing, released, [])
+        after_commit(queue_routing, released, [])
     return released
 
 
@@ -228,12 +228,12 @@ def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
             if to == actor and comment.status == S.ESCALATED:
                 return comment_take(comment=comment, actor=actor, now=now)
             return comment_reassign(comment=comment, actor=actor, to=to, now=now)
-        transition = {
+        service = {
             "close": comment_close,
             "hide": comment_hide,
             "escalate": comment_escalate,
         }[action]
-        return transition(comment=comment, actor=actor, reason=reason, now=now)
+        return service(comment=comment, actor=actor, reason=reason, now=now)
 
     done, failed = [], []
     for comment in comments:

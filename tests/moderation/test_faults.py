@@ -138,7 +138,7 @@ def test_ingest_answers_within_a_second_when_the_broker_never_answers(
     )
     assert response.status_code == 201
     assert broker_hung.accepted == 2  # tried again once the pause is over
-    assert "Error calling _queue_routing" in caplog.text
+    assert "Error calling queue_routing" in caplog.text
     assert Comment.objects.count() == 9
     assert not Comment.objects.filter(assignee__isnull=False).exists()
     # The sweeps that run every minute do what the broker did not carry.

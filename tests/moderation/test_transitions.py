@@ -18,7 +18,7 @@ from moderation.services.escalation import (
     comment_take,
 )
 from moderation.services.ingest import comment_ingest
-from moderation.services.transitions import Conflict, _transition
+from moderation.services.transitions import Conflict, transition
 from moderation.services.triage import (
     comment_claim,
     comment_close,
@@ -290,7 +290,7 @@ def test_a_claim_between_the_check_and_the_update_wins(channel, personas, monkey
     comment = new_comment(channel)
     stale = Comment.objects.get(pk=comment.pk)  # read while nobody held it
     comment_claim(comment=comment, actor=personas["approver"])
-    monkeypatch.setattr(triage, "_current", lambda _comment: stale)
+    monkeypatch.setattr(triage, "comment_reload", lambda _comment: stale)
     with pytest.raises(Conflict, match="changed hands"):
         comment_close(
             comment=comment, actor=personas["responder"], reason="nothing to do"
@@ -615,7 +615,7 @@ def test_a_transition_of_a_comment_deleted_meanwhile_is_a_conflict(channel, pers
     Comment.objects.filter(pk=comment.pk).update(status="new")
     gone = Comment(pk=comment.pk + 1000)
     with pytest.raises(Conflict, match="no longer exists"):
-        _transition(
+        transition(
             gone,
             actor=personas["manager"],
             action="closed",
