@@ -1,0 +1,28 @@
+"""The work: channels, incoming comments, their matches and the audit trail.
+
+Each subject has its module; every name is re-exported here, so callers import
+from ``moderation.models``.
+"""
+
+from moderation.models.answers import Answer
+from moderation.models.channels import Channel, WebhookDelivery, new_webhook_secret
+from moderation.models.comments import Comment, PostedPeriod, RuleMatch
+from moderation.models.events import Event, EventQuerySet
+from moderation.models.notifications import Notification
+from moderation.models.outbox import OutboxMessage
+from moderation.models.sla import SlaPolicy
+
+__all__ = [
+    "Answer",
+    "Channel",
+    "Comment",
+    "Event",
+    "EventQuerySet",
+    "Notification",
+    "OutboxMessage",
+    "PostedPeriod",
+    "RuleMatch",
+    "SlaPolicy",
+    "WebhookDelivery",
+    "new_webhook_secret",
+]
