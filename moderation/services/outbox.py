@@ -1,12 +1,9 @@
 """The outbox: messages to a channel's platform, sent by a task with retries."""
 
-import logging
-
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import retry
+from core import delivery
 from core.enqueue import enqueue
 from core.permissions import require
 from core.roles import Capability
@@ -14,8 +11,6 @@ from core.transactions import after_commit
 from moderation import connectors
 from moderation.models import OutboxMessage
 from moderation.services.transitions import require_scope
-
-logger = logging.getLogger(__name__)
 
 
 def outbox_answer(answer, *, now):
@@ -58,53 +53,29 @@ def outbox_send(*, message_id, now=None, post=None):
     """Make one attempt at sending a pending message that is due.
 
     Return the message's status afterwards, or ``None`` when another sender
-    holds it or it is not due. The attempt is counted and the message leased
-    (a conditional update) before the request, so concurrent senders cannot
-    both post it, and a sender killed mid-request leaves it due again later.
+    holds it or it is not due (``core.delivery.attempt``: leased before the
+    request, so concurrent senders cannot both post it).
     """
     post = post or connectors.post_signed
     now = now or timezone.now()
-    S_ = OutboxMessage.Status
-    leased = OutboxMessage.objects.filter(
-        pk=message_id, status=S_.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + retry.LEASE, attempts=F("attempts") + 1)
-    if not leased:
-        return None
-    message = OutboxMessage.objects.select_related("channel").get(pk=message_id)
-    try:
-        post(message, now=now)
-    except connectors.DeliveryFailed as exc:
-        gave_up = retry.gave_up(message.attempts)
-        message.status = S_.FAILED if gave_up else S_.PENDING
-        message.next_attempt_at = now + retry.backoff(message.attempts)
-        # People see a generic message; what the other side said stays in
-        # the log, or the page would show an internal server's reply.
-        message.last_error = exc.public
-        logger.warning(
-            "Outbox message %s to channel %s, attempt %s: %s",
-            message.pk,
-            message.channel.slug,
-            message.attempts,
-            exc,
-        )
-    else:
-        message.status = S_.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-    message.save(update_fields=["status", "next_attempt_at", "last_error", "sent_at"])
-    return message.status
+    return delivery.attempt(
+        OutboxMessage.objects.select_related("channel"),
+        message_id,
+        now=now,
+        send=lambda message: post(message, now=now),
+        failures=connectors.DeliveryFailed,
+        # People see a generic message; what the other side said stays in the
+        # log, or the page would show an internal server's reply.
+        error_text=lambda exc: exc.public,
+        label=lambda message: (
+            f"Outbox message {message.pk} to channel {message.channel.slug}"
+        ),
+    )
 
 
 def outbox_send_due(*, now=None, limit=200):
     """Queue an attempt for each message due (the minute sweep); return how many."""
-    now = now or timezone.now()
-    due = list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = delivery.due(OutboxMessage.objects, now=now or timezone.now(), limit=limit)
     for message_id in due:
         enqueue("moderation.tasks.send_outbox", message_id)
     return len(due)
@@ -115,10 +86,9 @@ def outbox_retry(*, message, actor, now=None):
     require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
     if message.answer_id:
         require_scope(actor, message.answer.comment)
-    now = now or timezone.now()
-    retried = OutboxMessage.objects.filter(
-        pk=message.pk, status=OutboxMessage.Status.FAILED
-    ).update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=now)
+    retried = delivery.put_back(
+        OutboxMessage.objects, message.pk, now=now or timezone.now()
+    )
     if retried:
         after_commit(_queue_send, message.pk)
-    return bool(retried)
+    return retried
