@@ -1,7 +1,7 @@
 """Incoming comments, their state and SLA clock, and the rule matches that flag them."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,32 @@ class PostedPeriod(models.TextChoices):
     WEEKDAY = "weekday", _("Weekday")
     WEEKEND = "weekend", _("Weekend")
     HOLIDAY = "holiday", _("Holiday")
+
+
+class CommentQuerySet(models.QuerySet):
+    def mark_once(self, column, ids, *, now, statuses):
+        """Set ``column`` to ``now`` on the comments of ``ids`` in ``statuses``
+        where it is still empty; return the ids this call marked.
+
+        One ``UPDATE ... RETURNING``: of two concurrent calls, each comment is
+        marked by one only, which alone then writes its event or alert.
+        """
+        if not ids:
+            return []
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        quoted = connection.ops.quote_name(self.model._meta.get_field(column).column)
+        ids_sql = ", ".join(["%s"] * len(ids))
+        statuses_sql = ", ".join(["%s"] * len(statuses))
+        sql = (
+            f"UPDATE {table} SET {quoted} = %s "  # noqa: S608 (names, not input)
+            f"WHERE id IN ({ids_sql}) AND {quoted} IS NULL "
+            f"AND status IN ({statuses_sql}) RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [connection.ops.adapt_datetimefield_value(now), *ids, *statuses]
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 class Comment(models.Model):
@@ -121,6 +147,8 @@ class Comment(models.Model):
     approval_wait_minutes = models.PositiveIntegerField(
         _("minutes waiting for approval"), null=True, blank=True
     )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")

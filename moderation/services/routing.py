@@ -1,6 +1,6 @@
 """Routing: give new comments to an on-shift responder who may answer them."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -88,7 +88,9 @@ def _record_routing_gaps(comment_ids, now):
     # No savepoint: the mark and the events commit together, in the caller's
     # transaction if there is one; the sweep's cost stays at two statements.
     with transaction.atomic(savepoint=False):
-        starting = _start_routing_gaps(comment_ids, now)
+        starting = Comment.objects.mark_once(
+            "routing_gap_since", comment_ids, now=now, statuses=[S.NEW]
+        )
         Event.objects.bulk_create(
             Event(
                 comment_id=pk,
@@ -99,26 +101,6 @@ def _record_routing_gaps(comment_ids, now):
             )
             for pk in starting
         )
-
-
-def _start_routing_gaps(comment_ids, now):
-    """Set ``routing_gap_since`` on the new comments of ``comment_ids`` not
-    waiting yet; return the ids this call set (and no concurrent one did)."""
-    if not comment_ids:
-        return []
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    ids_sql = ", ".join(["%s"] * len(comment_ids))
-    sql = (
-        f"UPDATE {table} SET routing_gap_since = %s "  # noqa: S608 (names, not input)
-        f"WHERE id IN ({ids_sql}) AND routing_gap_since IS NULL AND status = %s "
-        "RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [connection.ops.adapt_datetimefield_value(now), *comment_ids, S.NEW],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def comments_route_waiting(*, now=None, limit=500):

@@ -15,7 +15,7 @@ import datetime
 import functools
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.enqueue import enqueue
@@ -84,32 +84,12 @@ def _sweep(kind, now, batch, people):
         if not candidates:
             return total
         with transaction.atomic():
-            won = _mark(mark, candidates, now)
+            won = Comment.objects.mark_once(mark, candidates, now=now, statuses=OPEN)
             if won:
                 _notify(kind, action, won, now, people())
         total += len(won)
         if len(candidates) < batch or not won:
             return total
-
-
-def _mark(column, ids, now, statuses=OPEN):
-    """Set ``column`` to ``now`` on the comments of ``ids`` in ``statuses``
-    where it is still empty; return the ids this call marked (and no other
-    call did)."""
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    quoted = connection.ops.quote_name(column)
-    ids_sql = ", ".join(["%s"] * len(ids))
-    statuses_sql = ", ".join(["%s"] * len(statuses))
-    sql = (
-        f"UPDATE {table} SET {quoted} = %s "  # noqa: S608 (names, not input)
-        f"WHERE id IN ({ids_sql}) AND {quoted} IS NULL AND status IN ({statuses_sql}) "
-        "RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [connection.ops.adapt_datetimefield_value(now), *ids, *statuses]
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _notify(kind, action, ids, now, people):
@@ -159,7 +139,9 @@ def _sweep_escalations(now, batch, people):
         if not candidates:
             return total
         with transaction.atomic():
-            won = _mark("escalation_breached_at", candidates, now, escalated)
+            won = Comment.objects.mark_once(
+                "escalation_breached_at", candidates, now=now, statuses=escalated
+            )
             if won:
                 _notify_escalations(won, now, people())
         total += len(won)
