@@ -12,7 +12,7 @@ import pytest
 from django.db.models.signals import post_migrate
 
 from core.roles import Role
-from staffing.services import user_set_roles
+from staffing.services.alerts import user_set_roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -49,7 +49,7 @@ def make_user(username, roles, **extra):
 
 def make_token(user, name="tests", days=30):
     """Create an API token for ``user``; return its secret."""
-    from staffing.services import api_token_create
+    from staffing.services.alerts import api_token_create
 
     return api_token_create(user=user, name=name, days=days)[1]
 

@@ -22,7 +22,7 @@ from moderation.sla.sweep import sla_sweep
 from policies.models import LegalReference
 from policies.services import legal_references_notify_overdue
 from staffing.models import BusinessCalendar, Shift, TrainingProgram
-from staffing.services import (
+from staffing.services.alerts import (
     accreditation_grant,
     accreditations_warn_expiring,
     coverage_gaps_alert,
