@@ -25,11 +25,11 @@ from staffing.models import (
 )
 from staffing.services.alerts import (
     accreditation_revoke,
-    api_token_revoke,
     check_grant_accreditation,
     grant_revoke,
     rota_generate,
 )
+from staffing.services.tokens import api_token_revoke
 
 
 @admin.register(User)

@@ -8,7 +8,7 @@ from rest_framework import authentication, exceptions
 
 from core.throttling import FailedAuthentication
 from staffing.models import ApiToken
-from staffing.services.alerts import api_token_digest, api_token_touch
+from staffing.services.tokens import api_token_digest, api_token_touch
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

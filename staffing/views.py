@@ -25,7 +25,7 @@ from staffing import selectors
 from staffing.coverage import longest as longest_gap
 from staffing.forms import ApiTokenForm, RotaForm, ShiftForm
 from staffing.models import ApiToken, BusinessCalendar, Shift
-from staffing.services import alerts
+from staffing.services import alerts, tokens
 
 
 def _planner(request):
@@ -193,7 +193,7 @@ def api_tokens(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created, secret = alerts.api_token_create(
+                created, secret = tokens.api_token_create(
                     user=request.user,
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
@@ -220,6 +220,6 @@ def api_tokens(request):
 def api_token_revoke(request, pk):
     """Revoke one of the user's own tokens; others' are 404 here."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    if alerts.api_token_revoke(actor=request.user, token=token):
+    if tokens.api_token_revoke(actor=request.user, token=token):
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("staffing:api-tokens")

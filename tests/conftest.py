@@ -49,7 +49,7 @@ def make_user(username, roles, **extra):
 
 def make_token(user, name="tests", days=30):
     """Create an API token for ``user``; return its secret."""
-    from staffing.services.alerts import api_token_create
+    from staffing.services.tokens import api_token_create
 
     return api_token_create(user=user, name=name, days=days)[1]
 

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from staffing.models import ApiToken
-from staffing.services.alerts import api_token_create, api_token_revoke
+from staffing.services.tokens import api_token_create, api_token_revoke
 from tests.conftest import make_token, make_user
 
 pytestmark = pytest.mark.django_db

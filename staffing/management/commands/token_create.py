@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from staffing.services.alerts import TOKEN_MAX_DAYS, api_token_create
+from staffing.services.tokens import TOKEN_MAX_DAYS, api_token_create
 
 
 class Command(BaseCommand):
