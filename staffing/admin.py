@@ -27,8 +27,8 @@ from staffing.services.alerts import (
     accreditation_revoke,
     check_grant_accreditation,
     grant_revoke,
-    rota_generate,
 )
+from staffing.services.shifts import rota_generate
 from staffing.services.tokens import api_token_revoke
 
 

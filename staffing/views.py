@@ -25,7 +25,7 @@ from staffing import selectors
 from staffing.coverage import longest as longest_gap
 from staffing.forms import ApiTokenForm, RotaForm, ShiftForm
 from staffing.models import ApiToken, BusinessCalendar, Shift
-from staffing.services import alerts, tokens
+from staffing.services import shifts, tokens
 
 
 def _planner(request):
@@ -133,7 +133,7 @@ def shift_add(request):
     form = ShiftForm(request.POST)
     if form.is_valid():
         try:
-            alerts.shift_create(actor=actor, **form.cleaned_data)
+            shifts.shift_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -148,7 +148,7 @@ def shift_add(request):
 def shift_delete(request, pk):
     actor = _planner(request)
     shift = get_object_or_404(Shift, pk=pk)
-    alerts.shift_delete(actor=actor, shift=shift)
+    shifts.shift_delete(actor=actor, shift=shift)
     messages.success(request, _("Shift removed."))
     return _back(request)
 
@@ -166,7 +166,7 @@ def rota_generate(request):
     except dates.InvalidDate as exc:
         messages.error(request, _("Week: %(error)s") % {"error": exc})
         return _back(request)
-    created, skipped = alerts.rota_generate(
+    created, skipped = shifts.rota_generate(
         actor=actor,
         template=form.cleaned_data["template"],
         start_date=monday,

@@ -16,7 +16,8 @@ from staffing.models import (
     RotaTemplate,
     Shift,
 )
-from staffing.services.alerts import coverage_gaps_alert, rota_generate, shift_create
+from staffing.services.alerts import coverage_gaps_alert
+from staffing.services.shifts import rota_generate, shift_create
 
 TZ = zoneinfo.ZoneInfo("America/Toronto")
 
