@@ -23,7 +23,7 @@ from staffing.models import (
     TrainingProgram,
     User,
 )
-from staffing.services.alerts import (
+from staffing.services.grants import (
     accreditation_revoke,
     check_grant_accreditation,
     grant_revoke,

@@ -11,10 +11,10 @@ from django.utils import timezone
 from staffing import selectors
 from staffing.delegation import ACCREDITATION_EXPIRED, ALLOWED
 from staffing.models import Accreditation, DelegationGrant, TrainingProgram
-from staffing.services.alerts import (
+from staffing.services.alerts import accreditations_warn_expiring
+from staffing.services.grants import (
     accreditation_grant,
     accreditation_revoke,
-    accreditations_warn_expiring,
     grant_create,
     grant_revoke,
 )
