@@ -12,7 +12,7 @@ import pytest
 from django.db.models.signals import post_migrate
 
 from core.roles import Role
-from staffing.services.alerts import user_set_roles
+from staffing.services.accounts import user_set_roles
 
 PASSWORD = "correct horse battery staple"
 

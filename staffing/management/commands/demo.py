@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from staffing.models import RotaSlot, RotaTemplate, TrainingProgram
-from staffing.services.alerts import user_set_roles
+from staffing.services.accounts import user_set_roles
 from staffing.services.grants import accreditation_grant, grant_create
 from staffing.services.shifts import rota_generate
 
