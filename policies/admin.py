@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.messages import report_error
-from policies import markdown, services
+from policies import markdown
 from policies.classify import build_matcher
 from policies.forms import TryItForm
 from policies.matcher import segments
@@ -31,6 +31,12 @@ from policies.models import (
     PolicyVersion,
     PublishedVersionError,
     Rule,
+)
+from policies.services.rulebook import (
+    disclosures_set_published,
+    notice_save,
+    policy_version_create_draft,
+    policy_version_publish,
 )
 
 
@@ -197,7 +203,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
             )
             return
         try:
-            version = services.policy_version_publish(
+            version = policy_version_publish(
                 version=queryset.get(), actor=request.user, now=timezone.now()
             )
         except ValidationError as exc:
@@ -212,7 +218,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Create a draft from the current version"))
     def create_draft(self, request, queryset):
         try:
-            draft = services.policy_version_create_draft(actor=request.user)
+            draft = policy_version_create_draft(actor=request.user)
         except ValidationError as exc:
             report_error(request, exc)
             return
@@ -387,7 +393,7 @@ class NoticeAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        services.notice_save(notice=obj, actor=request.user)
+        notice_save(notice=obj, actor=request.user)
 
 
 class DisclosureHandleInline(admin.TabularInline):
@@ -406,7 +412,7 @@ class DisclosureAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish the selected disclosures"))
     def publish(self, request, queryset):
-        count = services.disclosures_set_published(
+        count = disclosures_set_published(
             disclosures=queryset, published=True, actor=request.user
         )
         self.message_user(
@@ -422,7 +428,7 @@ class DisclosureAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Withdraw the selected disclosures"))
     def withdraw(self, request, queryset):
-        count = services.disclosures_set_published(
+        count = disclosures_set_published(
             disclosures=queryset, published=False, actor=request.user
         )
         self.message_user(
