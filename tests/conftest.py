@@ -29,7 +29,7 @@ PERSONAS = {
 def _seed_framework(sender, **kwargs):
     """Load the default framework once the policies tables exist (or were flushed)."""
     if sender.label == "policies":
-        from policies.services.rulebook import framework_seed
+        from policies.services.seed import framework_seed
 
         framework_seed()
 
@@ -82,7 +82,7 @@ def responder(personas):
 def framework(db):
     """Make sure the default framework is loaded (it normally is already)."""
     from policies.models import PolicyVersion
-    from policies.services.rulebook import framework_seed
+    from policies.services.seed import framework_seed
 
     if not PolicyVersion.objects.exists():
         framework_seed()
