@@ -1,32 +1,17 @@
 """State changes of the rulebook: drafts, publication, reviews, notices."""
 
-import logging
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.dispatch import Signal
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from core.history import with_history_user
-from core.mail import mail_queue
 from core.permissions import require
 from core.roles import Capability
-from policies.models import (
-    AnswerTemplate,
-    LegalReference,
-    Notice,
-    Pattern,
-    PolicyVersion,
-    Rule,
-)
-
-logger = logging.getLogger(__name__)
+from policies.models import AnswerTemplate, Notice, Pattern, PolicyVersion, Rule
 
 # Sent after the transaction that published a version commits; the matcher
 # listens to drop its compiled cache.
@@ -215,67 +200,3 @@ def disclosures_set_published(*, disclosures, published, actor):
             with_history_user(disclosure, actor).save()
             changed += 1
     return changed
-
-
-def legal_references_notify_overdue(*, today=None):
-    """Tell managers, once per reference and due date, which reviews are overdue.
-
-    Each reference is claimed with a conditional update in the transaction
-    that writes the e-mail, so overlapping runs never notify the same
-    reference twice; the e-mail is sent after commit.
-    """
-    today = today or timezone.localdate()
-    candidates = LegalReference.objects.filter(next_review_due__lte=today).exclude(
-        overdue_notified_for=F("next_review_due")
-    )
-    claimed = []
-    with transaction.atomic():
-        for reference in candidates:
-            updated = (
-                LegalReference.objects.filter(
-                    pk=reference.pk, next_review_due=reference.next_review_due
-                )
-                .exclude(overdue_notified_for=F("next_review_due"))
-                .update(overdue_notified_for=reference.next_review_due)
-            )
-            if updated:
-                claimed.append(reference)
-        if claimed:
-            _queue_overdue_mail(claimed, today)
-    return claimed
-
-
-def _queue_overdue_mail(references, today):
-    recipients = list(
-        get_user_model()
-        .objects.with_capability(Capability.EDIT_POLICIES)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        logger.warning("Overdue legal reviews but no manager has an e-mail address.")
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            _("- %(title)s (%(jurisdiction)s): review due %(due)s")
-            % {
-                "title": ref.title,
-                "jurisdiction": ref.jurisdiction,
-                "due": ref.next_review_due.isoformat(),
-            }
-            for ref in references
-        ]
-        subject = ngettext(
-            "%(count)d legal reference is due for review",
-            "%(count)d legal references are due for review",
-            len(references),
-        ) % {"count": len(references)}
-        body = _(
-            "These legal references are due for review by counsel (as of %(today)s):"
-        ) % {"today": today.isoformat()}
-    mail_queue(
-        kind="legal_reviews_overdue",
-        recipients=recipients,
-        subject=subject,
-        body=body + "\n\n" + "\n".join(lines),
-    )
