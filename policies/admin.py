@@ -32,9 +32,8 @@ from policies.models import (
     PublishedVersionError,
     Rule,
 )
+from policies.services.notices import disclosures_set_published, notice_save
 from policies.services.rulebook import (
-    disclosures_set_published,
-    notice_save,
     policy_version_create_draft,
     policy_version_publish,
 )

@@ -1,4 +1,4 @@
-"""State changes of the rulebook: drafts, publication, reviews, notices."""
+"""State changes of the rulebook: drafts, publication, discarding."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from core.history import with_history_user
 from core.permissions import require
 from core.roles import Capability
-from policies.models import AnswerTemplate, Notice, Pattern, PolicyVersion, Rule
+from policies.models import AnswerTemplate, Pattern, PolicyVersion, Rule
 
 # Sent after the transaction that published a version commits; the matcher
 # listens to drop its compiled cache.
@@ -165,38 +165,3 @@ def policy_version_discard(*, version, actor):
         ).delete()
     if not deleted:
         raise PolicyError(_("Only a draft can be discarded."), code="not_draft")
-
-
-def notice_save(*, notice, actor, now=None):
-    """Save ``notice``; a change of its title or body starts a new revision."""
-    _require_editor(actor)
-    notice.full_clean()
-    now = now or timezone.now()
-    with transaction.atomic():
-        if notice.pk:
-            stored = (
-                Notice.objects.select_for_update()
-                .filter(pk=notice.pk)
-                .values("title", "body", "revision")
-                .first()
-            )
-            if stored and (stored["title"], stored["body"]) != (
-                notice.title,
-                notice.body,
-            ):
-                notice.revision = stored["revision"] + 1
-                notice.updated_at = now
-        with_history_user(notice, actor).save()
-    return notice
-
-
-def disclosures_set_published(*, disclosures, published, actor):
-    """Publish or withdraw ``disclosures``; return how many changed."""
-    _require_editor(actor)
-    changed = 0
-    with transaction.atomic():
-        for disclosure in disclosures.select_for_update().exclude(published=published):
-            disclosure.published = published
-            with_history_user(disclosure, actor).save()
-            changed += 1
-    return changed
