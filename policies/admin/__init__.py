@@ -4,4 +4,4 @@ Django's autodiscovery imports this package only: importing each module here
 runs its registrations.
 """
 
-from policies.admin import rulebook  # noqa: F401
+from policies.admin import legal, notices, rulebook  # noqa: F401
