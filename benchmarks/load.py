@@ -57,7 +57,7 @@ def prepare(comments):
     from benchmarks.inbox import fill
     from core.roles import Role
     from staffing.models import User
-    from staffing.services import api_token_create
+    from staffing.services.tokens import api_token_create
 
     responder = fill(comments)
     session = SessionStore()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from policies.matcher import Matcher, PatternSpec, RuleSpec
 from policies.models import Disclosure, DisclosureHandle, PolicyVersion, Rule
-from policies.services import policy_version_published
+from policies.services.rulebook import policy_version_published
 
 
 class NoPublishedVersion(Conflict):

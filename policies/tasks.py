@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from policies.services import legal_references_notify_overdue
+from policies.services.legal import legal_references_notify_overdue
 
 
 @shared_task(

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from staffing import services
 from staffing.models import (
     Accreditation,
     ApiToken,
@@ -24,6 +23,13 @@ from staffing.models import (
     TrainingProgram,
     User,
 )
+from staffing.services.grants import (
+    accreditation_revoke,
+    check_grant_accreditation,
+    grant_revoke,
+)
+from staffing.services.shifts import rota_generate
+from staffing.services.tokens import api_token_revoke
 
 
 @admin.register(User)
@@ -95,8 +101,7 @@ class AccreditationAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Revoke the selected accreditations"))
     def revoke(self, request, queryset):
         count = sum(
-            services.accreditation_revoke(actor=request.user, accreditation=a)
-            for a in queryset
+            accreditation_revoke(actor=request.user, accreditation=a) for a in queryset
         )
         self.message_user(
             request,
@@ -141,7 +146,7 @@ class DelegationGrantAdmin(SimpleHistoryAdmin):
                 super()._post_clean()  # fills the instance from the form
                 if not self.errors:
                     try:
-                        services.check_grant_accreditation(self.instance)
+                        check_grant_accreditation(self.instance)
                     except ValidationError as exc:
                         self.add_error(None, exc)
 
@@ -149,9 +154,7 @@ class DelegationGrantAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Revoke the selected grants"))
     def revoke(self, request, queryset):
-        count = sum(
-            services.grant_revoke(actor=request.user, grant=g) for g in queryset
-        )
+        count = sum(grant_revoke(actor=request.user, grant=g) for g in queryset)
         self.message_user(
             request,
             ngettext("%(count)d grant revoked.", "%(count)d grants revoked.", count)
@@ -205,7 +208,7 @@ class RotaTemplateAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Generate shifts for the next four weeks"))
     def generate_four_weeks(self, request, queryset):
         for template in queryset:
-            created, skipped = services.rota_generate(
+            created, skipped = rota_generate(
                 actor=request.user,
                 template=template,
                 start_date=timezone.localdate(),
@@ -289,7 +292,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = 0
         for token in queryset:
-            if services.api_token_revoke(actor=request.user, token=token):
+            if api_token_revoke(actor=request.user, token=token):
                 count += 1
                 change = [{"changed": {"fields": ["revoked_at"]}}]
                 self.log_change(request, token, change)

@@ -16,7 +16,7 @@ class StaffingConfig(AppConfig):
 
 def defaults_receiver(sender, using="default", **kwargs):
     # Sent once per app: each run adds the permissions of the apps migrated so far.
-    from staffing.services import calendars_ensure_defaults, roles_sync
+    from staffing.services.accounts import calendars_ensure_defaults, roles_sync
 
     roles_sync(using=using)
     if sender.label == "staffing":

@@ -7,8 +7,8 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 
 from core.throttling import FailedAuthentication
-from staffing import services
 from staffing.models import ApiToken
+from staffing.services.tokens import api_token_digest, api_token_touch
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -38,7 +38,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         token = (
             ApiToken.objects.select_related("user")
-            .filter(digest=services.api_token_digest(secret))
+            .filter(digest=api_token_digest(secret))
             .first()
             if secret
             else None
@@ -52,7 +52,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token.expires_at <= now:
             failures.record()
             raise exceptions.AuthenticationFailed(_("This token has expired."))
-        services.api_token_touch(token=token, now=now)
+        api_token_touch(token=token, now=now)
         return token.user, token
 
     def authenticate_header(self, request):

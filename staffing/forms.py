@@ -92,7 +92,7 @@ class ApiTokenForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from staffing.services import TOKEN_LIFETIME_DAYS
+        from staffing.services.tokens import TOKEN_LIFETIME_DAYS
 
         super().__init__(*args, **kwargs)
         self.fields["days"].choices = [

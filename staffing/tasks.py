@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from staffing.services import accreditations_warn_expiring, coverage_gaps_alert
+from staffing.services.alerts import accreditations_warn_expiring, coverage_gaps_alert
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

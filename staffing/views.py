@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 from core import dates
 from core.permissions import require
 from core.roles import Capability
-from staffing import selectors, services
+from staffing import selectors
 from staffing.coverage import longest as longest_gap
 from staffing.forms import ApiTokenForm, RotaForm, ShiftForm
 from staffing.models import ApiToken, BusinessCalendar, Shift
+from staffing.services import shifts, tokens
 
 
 def _planner(request):
@@ -132,7 +133,7 @@ def shift_add(request):
     form = ShiftForm(request.POST)
     if form.is_valid():
         try:
-            services.shift_create(actor=actor, **form.cleaned_data)
+            shifts.shift_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -147,7 +148,7 @@ def shift_add(request):
 def shift_delete(request, pk):
     actor = _planner(request)
     shift = get_object_or_404(Shift, pk=pk)
-    services.shift_delete(actor=actor, shift=shift)
+    shifts.shift_delete(actor=actor, shift=shift)
     messages.success(request, _("Shift removed."))
     return _back(request)
 
@@ -165,7 +166,7 @@ def rota_generate(request):
     except dates.InvalidDate as exc:
         messages.error(request, _("Week: %(error)s") % {"error": exc})
         return _back(request)
-    created, skipped = services.rota_generate(
+    created, skipped = shifts.rota_generate(
         actor=actor,
         template=form.cleaned_data["template"],
         start_date=monday,
@@ -192,7 +193,7 @@ def api_tokens(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created, secret = services.api_token_create(
+                created, secret = tokens.api_token_create(
                     user=request.user,
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
@@ -219,6 +220,6 @@ def api_tokens(request):
 def api_token_revoke(request, pk):
     """Revoke one of the user's own tokens; others' are 404 here."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    if services.api_token_revoke(actor=request.user, token=token):
+    if tokens.api_token_revoke(actor=request.user, token=token):
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("staffing:api-tokens")

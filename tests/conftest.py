@@ -12,7 +12,7 @@ import pytest
 from django.db.models.signals import post_migrate
 
 from core.roles import Role
-from staffing.services import user_set_roles
+from staffing.services.accounts import user_set_roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,7 +29,7 @@ PERSONAS = {
 def _seed_framework(sender, **kwargs):
     """Load the default framework once the policies tables exist (or were flushed)."""
     if sender.label == "policies":
-        from policies.services import framework_seed
+        from policies.services.seed import framework_seed
 
         framework_seed()
 
@@ -49,7 +49,7 @@ def make_user(username, roles, **extra):
 
 def make_token(user, name="tests", days=30):
     """Create an API token for ``user``; return its secret."""
-    from staffing.services import api_token_create
+    from staffing.services.tokens import api_token_create
 
     return api_token_create(user=user, name=name, days=days)[1]
 
@@ -82,7 +82,7 @@ def responder(personas):
 def framework(db):
     """Make sure the default framework is loaded (it normally is already)."""
     from policies.models import PolicyVersion
-    from policies.services import framework_seed
+    from policies.services.seed import framework_seed
 
     if not PolicyVersion.objects.exists():
         framework_seed()

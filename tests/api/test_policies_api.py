@@ -5,7 +5,10 @@ import datetime
 import pytest
 
 from policies.models import Disclosure, Notice, PolicyVersion
-from policies.services import policy_version_create_draft, policy_version_publish
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_publish,
+)
 from tests.conftest import make_token
 
 pytestmark = pytest.mark.django_db

@@ -20,13 +20,10 @@ from moderation.services.triage import comment_claim
 from moderation.sla.notifications import notifications_send
 from moderation.sla.sweep import sla_sweep
 from policies.models import LegalReference
-from policies.services import legal_references_notify_overdue
+from policies.services.legal import legal_references_notify_overdue
 from staffing.models import BusinessCalendar, Shift, TrainingProgram
-from staffing.services import (
-    accreditation_grant,
-    accreditations_warn_expiring,
-    coverage_gaps_alert,
-)
+from staffing.services.alerts import accreditations_warn_expiring, coverage_gaps_alert
+from staffing.services.grants import accreditation_grant
 
 REFUSING = "tests.mailbackends.RefusingBackend"
 OUTSIDE_TRANSACTIONS = "tests.mailbackends.OutsideTransactionsBackend"

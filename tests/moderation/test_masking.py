@@ -122,7 +122,7 @@ def approvals(client, api_client, user, world):
 
 
 def backtest(client, api_client, user, world):
-    from policies.services import policy_version_create_draft
+    from policies.services.rulebook import policy_version_create_draft
 
     draft = policy_version_create_draft(actor=world["people"]["manager"])
     # The draft flags the comment for one more rule: the backtest lists it.

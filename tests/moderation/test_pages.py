@@ -283,7 +283,7 @@ def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
 
 
 def test_backtest_shows_what_a_draft_would_flag_differently(client, personas, channel):
-    from policies.services import policy_version_create_draft
+    from policies.services.rulebook import policy_version_create_draft
 
     ingest(channel, "c-1", text="Quel tocard")
     ingest(channel, "c-2", text="Merci pour tout, super service")

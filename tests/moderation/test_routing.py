@@ -13,7 +13,7 @@ from moderation.services.ingest import comment_ingest
 from moderation.services.routing import comment_route, comments_route_waiting
 from moderation.services.triage import comment_claim, comment_close, comment_release
 from staffing.models import Shift, TrainingProgram
-from staffing.services import accreditation_grant, grant_create
+from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

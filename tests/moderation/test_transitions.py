@@ -28,7 +28,7 @@ from moderation.services.triage import (
     comments_bulk,
 )
 from staffing.models import TrainingProgram
-from staffing.services import accreditation_grant, grant_create
+from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import make_user
 from tests.processes import needs_postgresql, wait_for
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from policies import services
 from policies.models import Disclosure, LegalReference, Notice, PolicyVersion, Rule
+from policies.services.rulebook import policy_version_create_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def _inline_management(client, url):
 
 
 def test_an_invalid_regex_in_the_admin_gets_a_field_error(manager_client, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="threats")
     url = reverse("admin:policies_rule_change", args=[rule.pk])
     data = {
@@ -225,7 +225,7 @@ def test_a_disclosure_ending_before_it_starts_is_refused(manager_client):
 
 
 def test_history_is_visible_in_the_admin(manager_client, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     url = reverse("admin:policies_policyversion_history", args=[draft.pk])
     response = manager_client.get(url)
     assert response.status_code == 200

@@ -12,7 +12,10 @@ from django.urls import reverse
 
 from policies import classify
 from policies.models import Disclosure, Pattern, PolicyVersion, Rule
-from policies.services import policy_version_create_draft, policy_version_publish
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_publish,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from policies import services
 from policies.models import (
     AnswerTemplate,
     LegalReference,
@@ -13,6 +12,11 @@ from policies.models import (
     PolicyVersion,
     PublishedVersionError,
     Rule,
+)
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_discard,
+    policy_version_publish,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -57,13 +61,13 @@ def test_a_published_version_keeps_its_fields(framework, field, value):
 
 
 def test_a_status_moves_only_through_the_publishing_service(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     draft.status = PolicyVersion.Status.PUBLISHED
     with pytest.raises(PublishedVersionError):
         draft.save()
     with pytest.raises(PublishedVersionError, match="starts as a draft"):
         PolicyVersion(number=9, status=PolicyVersion.Status.RETIRED).save()
-    services.policy_version_publish(version=draft, actor=manager)
+    policy_version_publish(version=draft, actor=manager)
     retired = PolicyVersion.objects.get(number=1)
     assert retired.status == PolicyVersion.Status.RETIRED
     assert retired.retired_at is not None
@@ -82,7 +86,7 @@ def test_published_and_retired_versions_cannot_be_deleted(framework, manager):
 
 
 def test_a_published_rule_cannot_move_into_the_draft(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = current().rules.get(slug="denigration")
     rule.version = draft
     rule.slug = "denigration-moved"
@@ -96,7 +100,7 @@ def test_a_published_rule_cannot_move_into_the_draft(framework, manager):
 
 
 def test_a_draft_rule_cannot_move_into_the_published_version(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="denigration")
     rule.version = current()
     rule.slug = "denigration-bis"
@@ -120,7 +124,7 @@ def test_bulk_changes_reach_drafts_only(framework, manager):
         )
     with pytest.raises(PublishedVersionError):
         PolicyVersion.objects.filter(pk=published.pk).update(note="x")
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     with pytest.raises(PublishedVersionError, match="status changes only"):
         PolicyVersion.objects.filter(pk=draft.pk).update(status="published")
     assert Rule.objects.filter(version=draft).update(severity="low") == 11
@@ -148,7 +152,7 @@ def test_a_published_rule_keeps_its_legal_references(framework):
 
 
 def test_a_draft_rule_may_change_its_legal_references(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="denigration")
     rule.legal_references.clear()
     assert not rule.legal_references.exists()
@@ -170,12 +174,12 @@ def test_a_reference_a_published_rule_cites_cannot_be_deleted(framework):
 
 
 def test_a_reference_a_retired_rule_cites_cannot_be_deleted(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="denigration")
     reference = rule.legal_references.first()
     for other in Rule.objects.filter(version=draft, legal_references=reference):
         other.legal_references.remove(reference)
-    services.policy_version_publish(version=draft, actor=manager)
+    policy_version_publish(version=draft, actor=manager)
     # Now only version 1, retired, cites it.
     with pytest.raises(PublishedVersionError):
         reference.delete()
@@ -244,7 +248,7 @@ def test_the_revert_page_cannot_move_a_published_rule_into_the_draft(
     manager_client, manager, settings
 ):
     settings.LANGUAGE_CODE = "en"
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = current().rules.get(slug="denigration")
     url = reverse(
         "admin:policies_rule_simple_history", args=[rule.pk, _history_id(rule)]
@@ -379,7 +383,7 @@ def test_the_database_refuses_to_change_published_content(framework, statement):
 
 
 def test_the_database_refuses_to_move_a_published_rule(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = current().rules.first()
     with pytest.raises(DatabaseError):
         sql(
@@ -399,17 +403,15 @@ def test_the_database_refuses_to_delete_a_cited_reference(framework):
 
 
 def test_the_database_lets_drafts_change_and_publication_through(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     assert sql(
         "UPDATE policies_rule SET severity = 'low' WHERE version_id = %s", draft.pk
     )
-    services.policy_version_publish(version=draft, actor=manager)
+    policy_version_publish(version=draft, actor=manager)
     assert current() == draft
     assert PolicyVersion.objects.get(number=1).status == "retired"
     # A deleted user no longer appears as who published; nothing else changes.
     get_user_model().objects.filter(pk=manager.pk).delete()
     draft.refresh_from_db()
     assert draft.published_by is None
-    services.policy_version_discard(
-        version=services.policy_version_create_draft(actor=None), actor=None
-    )
+    policy_version_discard(version=policy_version_create_draft(actor=None), actor=None)

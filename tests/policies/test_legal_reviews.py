@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from policies.models import LegalReference
-from policies.services import legal_references_notify_overdue
+from policies.services.legal import legal_references_notify_overdue
 from policies.tasks import legal_reviews_notify_overdue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

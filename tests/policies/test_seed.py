@@ -16,7 +16,7 @@ from policies.models import (
     PolicyVersion,
     Rule,
 )
-from policies.services import framework_seed
+from policies.services.seed import framework_seed
 
 pytestmark = pytest.mark.django_db
 

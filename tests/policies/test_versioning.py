@@ -5,13 +5,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from policies import services
 from policies.models import (
     AnswerTemplate,
     Pattern,
     PolicyVersion,
     PublishedVersionError,
     Rule,
+)
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_discard,
+    policy_version_publish,
+    policy_version_published,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -30,7 +35,7 @@ def test_the_default_framework_is_published_as_version_one(framework):
 
 def test_a_draft_copies_rules_patterns_templates_and_references(framework, manager):
     source = current()
-    draft = services.policy_version_create_draft(actor=manager, note="Add words")
+    draft = policy_version_create_draft(actor=manager, note="Add words")
     assert draft.status == PolicyVersion.Status.DRAFT
     assert draft.number == 2
     assert draft.based_on == source
@@ -56,19 +61,19 @@ def test_a_draft_copies_rules_patterns_templates_and_references(framework, manag
 
 
 def test_only_one_draft_at_a_time(framework, manager):
-    services.policy_version_create_draft(actor=manager)
+    policy_version_create_draft(actor=manager)
     with pytest.raises(ValidationError, match="A draft already exists"):
-        services.policy_version_create_draft(actor=manager)
+        policy_version_create_draft(actor=manager)
     assert PolicyVersion.objects.filter(status="draft").count() == 1
 
 
 def test_only_managers_change_the_rulebook(framework, personas):
     for name in ("approver", "responder", "api_reader", "outsider"):
         with pytest.raises(PermissionDenied):
-            services.policy_version_create_draft(actor=personas[name])
-    draft = services.policy_version_create_draft(actor=personas["manager"])
+            policy_version_create_draft(actor=personas[name])
+    draft = policy_version_create_draft(actor=personas["manager"])
     with pytest.raises(PermissionDenied):
-        services.policy_version_publish(version=draft, actor=personas["approver"])
+        policy_version_publish(version=draft, actor=personas["approver"])
     assert draft.rules.exists()
     draft.refresh_from_db()
     assert draft.status == PolicyVersion.Status.DRAFT
@@ -78,18 +83,18 @@ def test_publishing_retires_the_previous_version_atomically(
     framework, manager, django_capture_on_commit_callbacks
 ):
     previous = current()
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     received = []
-    services.policy_version_published.connect(
+    policy_version_published.connect(
         lambda sender, version, **kw: received.append(version.number),
         weak=False,
         dispatch_uid="test-receiver",
     )
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.policy_version_publish(version=draft, actor=manager)
+            policy_version_publish(version=draft, actor=manager)
     finally:
-        services.policy_version_published.disconnect(dispatch_uid="test-receiver")
+        policy_version_published.disconnect(dispatch_uid="test-receiver")
     previous.refresh_from_db()
     draft.refresh_from_db()
     assert previous.status == PolicyVersion.Status.RETIRED
@@ -102,24 +107,24 @@ def test_publishing_retires_the_previous_version_atomically(
 
 def test_publishing_something_other_than_a_draft_is_refused(framework, manager):
     with pytest.raises(ValidationError, match="Only a draft can be published"):
-        services.policy_version_publish(version=current(), actor=manager)
+        policy_version_publish(version=current(), actor=manager)
 
 
 def test_an_empty_draft_cannot_be_published(empty_rulebook, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     with pytest.raises(ValidationError, match="without rules"):
-        services.policy_version_publish(version=draft, actor=manager)
+        policy_version_publish(version=draft, actor=manager)
 
 
 def test_an_invalid_pattern_blocks_publication_and_changes_nothing(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="threats")
     # Written around validation, as a bulk import or an old row could be.
     Pattern.objects.bulk_create(
         [Pattern(rule=rule, kind=Pattern.Kind.REGEX, expression="(unclosed")]
     )
     with pytest.raises(ValidationError, match="Fix these patterns"):
-        services.policy_version_publish(version=draft, actor=manager)
+        policy_version_publish(version=draft, actor=manager)
     assert current().number == 1
     draft.refresh_from_db()
     assert draft.status == PolicyVersion.Status.DRAFT
@@ -128,7 +133,7 @@ def test_an_invalid_pattern_blocks_publication_and_changes_nothing(framework, ma
 def test_the_database_allows_one_published_version_only(framework, manager):
     # Past the model, which refuses any status change of its own: a draft may
     # become published in SQL, but not while another version is.
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     with (
         pytest.raises(IntegrityError),
         transaction.atomic(),
@@ -164,15 +169,15 @@ def test_published_rules_patterns_and_templates_are_immutable(framework):
 
 
 def test_retired_versions_are_immutable_too(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
-    services.policy_version_publish(version=draft, actor=manager)
+    draft = policy_version_create_draft(actor=manager)
+    policy_version_publish(version=draft, actor=manager)
     old_rule = Rule.objects.get(version__number=1, slug="threats")
     with pytest.raises(PublishedVersionError):
         old_rule.save()
 
 
 def test_draft_edits_are_recorded_in_history(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
+    draft = policy_version_create_draft(actor=manager)
     rule = draft.rules.get(slug="denigration")
     rule._history_user = manager
     rule.severity = "medium"
@@ -187,8 +192,8 @@ def test_draft_edits_are_recorded_in_history(framework, manager):
 
 
 def test_publication_is_recorded_in_history_with_who(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
-    services.policy_version_publish(version=draft, actor=manager)
+    draft = policy_version_create_draft(actor=manager)
+    policy_version_publish(version=draft, actor=manager)
     record = PolicyVersion.objects.get(number=2).history.first()
     assert record.status == "published"
     assert record.history_user == manager
@@ -198,9 +203,9 @@ def test_publication_is_recorded_in_history_with_who(framework, manager):
 
 
 def test_discarding_a_draft_removes_its_content(framework, manager):
-    draft = services.policy_version_create_draft(actor=manager)
-    services.policy_version_discard(version=draft, actor=manager)
+    draft = policy_version_create_draft(actor=manager)
+    policy_version_discard(version=draft, actor=manager)
     assert not PolicyVersion.objects.filter(pk=draft.pk).exists()
     assert not AnswerTemplate.objects.filter(rule__version_id=draft.pk).exists()
     with pytest.raises(ValidationError, match="Only a draft"):
-        services.policy_version_discard(version=current(), actor=manager)
+        policy_version_discard(version=current(), actor=manager)

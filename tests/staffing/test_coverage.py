@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing import coverage, selectors, services
+from staffing import coverage, selectors
 from staffing.models import (
     BusinessCalendar,
     CoverageGapAlert,
@@ -16,6 +16,8 @@ from staffing.models import (
     RotaTemplate,
     Shift,
 )
+from staffing.services.alerts import coverage_gaps_alert
+from staffing.services.shifts import rota_generate, shift_create
 
 TZ = zoneinfo.ZoneInfo("America/Toronto")
 
@@ -82,7 +84,7 @@ def test_a_weekend_rota_closes_the_gap(team, manager):
             starts=datetime.time(start),
             duration_minutes=hours * 60,
         )
-    created, skipped = services.rota_generate(
+    created, skipped = rota_generate(
         actor=manager, template=rota, start_date=datetime.date(2026, 11, 23), weeks=1
     )
     assert (created, skipped) == (4, 0)
@@ -93,7 +95,7 @@ def test_a_weekend_rota_closes_the_gap(team, manager):
         == []
     )
     # Generating again creates nothing new.
-    assert services.rota_generate(
+    assert rota_generate(
         actor=manager, template=rota, start_date=datetime.date(2026, 11, 23), weeks=1
     ) == (0, 4)
 
@@ -141,12 +143,12 @@ def test_business_hours_need_no_weekend_cover(team):
 def test_gaps_are_alerted_once(team, django_capture_on_commit_callbacks):
     now = local(2026, 11, 23, 8)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.coverage_gaps_alert(now=now, days=7)
+        first = coverage_gaps_alert(now=now, days=7)
     assert len(first) == 1  # the whole week is one gap: nobody is on shift
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["manager@example.org"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.coverage_gaps_alert(now=now, days=7) == []
+        assert coverage_gaps_alert(now=now, days=7) == []
     assert len(mail.outbox) == 1
     assert CoverageGapAlert.objects.count() == 1
 
@@ -155,28 +157,28 @@ def test_gaps_are_alerted_once(team, django_capture_on_commit_callbacks):
 @pytest.mark.usefixtures("english")
 def test_overlapping_shifts_of_one_responder_are_refused(team, manager):
     responder = team["responder"]
-    services.shift_create(
+    shift_create(
         actor=manager,
         responder=responder,
         starts_at=local(2026, 12, 5, 9),
         ends_at=local(2026, 12, 5, 17),
     )
     with pytest.raises(Exception, match="already has a shift"):
-        services.shift_create(
+        shift_create(
             actor=manager,
             responder=responder,
             starts_at=local(2026, 12, 5, 16),
             ends_at=local(2026, 12, 5, 20),
         )
     with pytest.raises(Exception, match="end after it starts"):
-        services.shift_create(
+        shift_create(
             actor=manager,
             responder=responder,
             starts_at=local(2026, 12, 6, 9),
             ends_at=local(2026, 12, 6, 8),
         )
     # Back to back is fine.
-    services.shift_create(
+    shift_create(
         actor=manager,
         responder=responder,
         starts_at=local(2026, 12, 5, 17),
@@ -189,7 +191,7 @@ def test_overlapping_shifts_of_one_responder_are_refused(team, manager):
 @pytest.mark.usefixtures("english")
 def test_only_planners_create_shifts(team):
     with pytest.raises(Exception, match="Only managers"):
-        services.shift_create(
+        shift_create(
             actor=team["responder"], responder=team["responder"],
             starts_at=local(2026, 12, 5, 9), ends_at=local(2026, 12, 5, 17),
         )  # fmt: skip

@@ -8,9 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing import selectors, services
+from staffing import selectors
 from staffing.delegation import ACCREDITATION_EXPIRED, ALLOWED
 from staffing.models import Accreditation, DelegationGrant, TrainingProgram
+from staffing.services.alerts import accreditations_warn_expiring
+from staffing.services.grants import (
+    accreditation_grant,
+    accreditation_revoke,
+    grant_create,
+    grant_revoke,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -25,7 +32,7 @@ def program():
 
 
 def test_accreditation_defaults_to_the_program_validity(personas, program):
-    accreditation = services.accreditation_grant(
+    accreditation = accreditation_grant(
         actor=personas["manager"], responder=personas["responder"], program=program,
         granted_at=datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC),
     )  # fmt: skip
@@ -39,19 +46,19 @@ def test_accreditation_defaults_to_the_program_validity(personas, program):
 def test_a_grant_needs_the_required_accreditation(personas, program):
     manager, responder = personas["manager"], personas["responder"]
     with pytest.raises(ValidationError, match="holds no valid accreditation"):
-        services.grant_create(
+        grant_create(
             actor=manager, responder=responder, required_program=program, valid_from=NOW
         )
-    services.accreditation_grant(
+    accreditation_grant(
         actor=manager, responder=responder, program=program,
         granted_at=NOW - datetime.timedelta(days=10),
     )  # fmt: skip
     with pytest.raises(ValidationError, match="at level 2"):
-        services.grant_create(
+        grant_create(
             actor=manager, responder=responder, required_program=program,
             required_level=2, valid_from=NOW,
         )  # fmt: skip
-    grant = services.grant_create(
+    grant = grant_create(
         actor=manager, responder=responder, required_program=program, valid_from=NOW,
         max_severity="high", channels=["facebook-main"], categories=["offensive"],
     )  # fmt: skip
@@ -69,12 +76,12 @@ def test_a_grant_needs_the_required_accreditation(personas, program):
     ],
 )
 def test_bad_grants_are_refused_with_the_field(personas, program, changes, field):
-    services.accreditation_grant(
+    accreditation_grant(
         actor=personas["manager"], responder=personas["responder"], program=program,
         granted_at=NOW - datetime.timedelta(days=10),
     )  # fmt: skip
     with pytest.raises(ValidationError) as info:
-        services.grant_create(
+        grant_create(
             actor=personas["manager"], responder=personas["responder"],
             required_program=program, valid_from=NOW, **changes,
         )  # fmt: skip
@@ -84,7 +91,7 @@ def test_bad_grants_are_refused_with_the_field(personas, program, changes, field
 
 def test_only_managers_grant(personas, program):
     with pytest.raises(PermissionDenied):
-        services.grant_create(
+        grant_create(
             actor=personas["approver"], responder=personas["responder"],
             required_program=program,
         )  # fmt: skip
@@ -92,33 +99,31 @@ def test_only_managers_grant(personas, program):
 
 def test_revocations_are_recorded_with_who_and_when(personas, program):
     manager, responder = personas["manager"], personas["responder"]
-    accreditation = services.accreditation_grant(
+    accreditation = accreditation_grant(
         actor=manager, responder=responder, program=program,
         granted_at=NOW - datetime.timedelta(days=10),
     )  # fmt: skip
-    grant = services.grant_create(
+    grant = grant_create(
         actor=manager, responder=responder, required_program=program, valid_from=NOW
     )
-    assert services.grant_revoke(actor=manager, grant=grant, now=NOW)
-    assert not services.grant_revoke(actor=manager, grant=grant, now=NOW)
+    assert grant_revoke(actor=manager, grant=grant, now=NOW)
+    assert not grant_revoke(actor=manager, grant=grant, now=NOW)
     grant.refresh_from_db()
     assert (grant.revoked_at, grant.revoked_by) == (NOW, manager)
     record = grant.history.first()
     assert record.history_user == manager and record.revoked_at == NOW
-    assert services.accreditation_revoke(
-        actor=manager, accreditation=accreditation, now=NOW
-    )
+    assert accreditation_revoke(actor=manager, accreditation=accreditation, now=NOW)
     assert accreditation.history.first().history_user == manager
 
 
 def test_an_expired_accreditation_removes_the_right_at_that_instant(personas, program):
     manager, responder = personas["manager"], personas["responder"]
     expiry = NOW + datetime.timedelta(days=3)
-    services.accreditation_grant(
+    accreditation_grant(
         actor=manager, responder=responder, program=program,
         granted_at=NOW - datetime.timedelta(days=10), expires_at=expiry,
     )  # fmt: skip
-    services.grant_create(
+    grant_create(
         actor=manager, responder=responder, required_program=program, valid_from=NOW
     )
     comment = {
@@ -143,7 +148,7 @@ def test_expiry_warnings_go_out_30_and_7_days_before_once_each(
     manager, responder = personas["manager"], personas["responder"]
     responder.manager = manager
     responder.save()
-    accreditation = services.accreditation_grant(
+    accreditation = accreditation_grant(
         actor=manager, responder=responder, program=program,
         granted_at=NOW - datetime.timedelta(days=300),
         expires_at=NOW + datetime.timedelta(days=40),
@@ -151,7 +156,7 @@ def test_expiry_warnings_go_out_30_and_7_days_before_once_each(
 
     def run(days_later):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.accreditations_warn_expiring(
+            return accreditations_warn_expiring(
                 now=NOW + datetime.timedelta(days=days_later)
             )
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.roles import Role
-from staffing.services import user_set_roles
+from staffing.services.accounts import user_set_roles
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from policies.services import framework_seed
+from policies.services.seed import framework_seed
 
 
 class Command(BaseCommand):

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Role
-from staffing import services
 from staffing.models import RotaSlot, RotaTemplate, TrainingProgram
+from staffing.services.accounts import user_set_roles
+from staffing.services.grants import accreditation_grant, grant_create
+from staffing.services.shifts import rota_generate
 
 PEOPLE = [
     # username, first, last, role, languages, team
@@ -48,7 +50,7 @@ class Command(BaseCommand):
                 languages=languages,
                 team=team,
             )
-            services.user_set_roles(user=user, roles=[role])
+            user_set_roles(user=user, roles=[role])
             users[username] = user
         manager = users["david"]
         for name in ("alice", "bob", "eve"):
@@ -64,29 +66,29 @@ class Command(BaseCommand):
             },
         )
         year = datetime.timedelta(days=365)
-        services.accreditation_grant(
+        accreditation_grant(
             actor=manager, responder=users["alice"], program=program, level=2,
             granted_at=now - datetime.timedelta(days=90),
         )  # fmt: skip
         # Bob's expires in five days: the daily task warns him and David.
-        services.accreditation_grant(
+        accreditation_grant(
             actor=manager, responder=users["bob"], program=program, level=1,
             granted_at=now - year + datetime.timedelta(days=5),
             expires_at=now + datetime.timedelta(days=5),
         )  # fmt: skip
         # Ève's expired last week: her grant no longer lets her answer alone.
-        services.accreditation_grant(
+        accreditation_grant(
             actor=manager, responder=users["eve"], program=program, level=1,
             granted_at=now - year - datetime.timedelta(days=7),
             expires_at=now - datetime.timedelta(days=7),
         )  # fmt: skip
-        services.grant_create(
+        grant_create(
             actor=manager, responder=users["alice"], required_program=program,
             required_level=2, max_severity="high",
             valid_from=now - datetime.timedelta(days=30),
             note="Toutes les catégories jusqu'à la gravité élevée.",
         )  # fmt: skip
-        services.grant_create(
+        grant_create(
             actor=manager, responder=users["bob"], required_program=program,
             max_severity="medium",
             categories=["offensive", "denigration", "solicitation"],
@@ -130,7 +132,7 @@ class Command(BaseCommand):
             for r, w, t, d, role in slots
         )
         today = timezone.localdate()
-        services.rota_generate(
+        rota_generate(
             actor=manager,
             template=rota,
             start_date=today - datetime.timedelta(days=today.weekday()),

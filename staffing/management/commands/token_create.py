@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from staffing import services
+from staffing.services.tokens import TOKEN_MAX_DAYS, api_token_create
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=90,
-            help=f"lifetime in days, 1 to {services.TOKEN_MAX_DAYS} (default 90)",
+            help=f"lifetime in days, 1 to {TOKEN_MAX_DAYS} (default 90)",
         )
 
     def handle(self, *args, user, name, days, **options):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user is named {user!r}.") from None
         try:
-            token, secret = services.api_token_create(user=holder, name=name, days=days)
+            token, secret = api_token_create(user=holder, name=name, days=days)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(

@@ -1,7 +1,5 @@
 """The rulebook in the admin: managers edit drafts, publish, and read history."""
 
-import datetime
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,26 +9,23 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.messages import report_error
-from policies import markdown, services
 from policies.classify import build_matcher
 from policies.forms import TryItForm
 from policies.matcher import segments
 from policies.models import (
     AnswerTemplate,
-    Disclosure,
-    DisclosureHandle,
-    LegalReference,
-    Notice,
     Pattern,
     PolicyVersion,
     PublishedVersionError,
     Rule,
+)
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_publish,
 )
 
 
@@ -197,7 +192,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
             )
             return
         try:
-            version = services.policy_version_publish(
+            version = policy_version_publish(
                 version=queryset.get(), actor=request.user, now=timezone.now()
             )
         except ValidationError as exc:
@@ -212,7 +207,7 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Create a draft from the current version"))
     def create_draft(self, request, queryset):
         try:
-            draft = services.policy_version_create_draft(actor=request.user)
+            draft = policy_version_create_draft(actor=request.user)
         except ValidationError as exc:
             report_error(request, exc)
             return
@@ -309,129 +304,3 @@ class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
                 status=PolicyVersion.Status.DRAFT
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReviewOverdueFilter(admin.SimpleListFilter):
-    title = _("review")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", _("Review overdue")), ("upcoming", _("Due within 30 days"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.filter(next_review_due__lte=today)
-        if self.value() == "upcoming":
-            return queryset.filter(
-                next_review_due__gt=today,
-                next_review_due__lte=today + datetime.timedelta(days=30),
-            )
-        return queryset
-
-
-@admin.register(LegalReference)
-class LegalReferenceAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "slug",
-        "title",
-        "kind",
-        "jurisdiction",
-        "review_status",
-        "reviewed_on",
-        "next_review_due",
-    )
-    list_filter = (ReviewOverdueFilter, "review_status", "kind", "jurisdiction")
-    search_fields = ("slug", "title_fr", "title_en", "summary_fr", "summary_en")
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(
-            objs, request
-        )
-        # A reference that a frozen rule cites stays: the admin lists the rules
-        # as protected and deletes nothing.
-        pks = [obj.pk for obj in objs]
-        protected += [
-            _("%(rule)s, in version %(number)s")
-            % {"rule": rule, "number": rule.version.number}
-            for rule in Rule.objects.filter(legal_references__in=pks)
-            .exclude(version__status=PolicyVersion.Status.DRAFT)
-            .select_related("version")
-            .distinct()
-        ]
-        return deleted, counts, perms_needed, protected
-
-
-@admin.register(Notice)
-class NoticeAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "kind", "platform", "language", "published", "revision")
-    list_filter = ("kind", "platform", "language", "published")
-    search_fields = ("title", "body")
-    readonly_fields = ("revision", "updated_at", "preview")
-    fields = (
-        "kind",
-        "platform",
-        "language",
-        "title",
-        "body",
-        "published",
-        "revision",
-        "updated_at",
-        "preview",
-    )
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        return format_html(
-            '<div class="notice-preview">{}</div>', markdown.render_safe(obj.body)
-        )
-
-    def save_model(self, request, obj, form, change):
-        services.notice_save(notice=obj, actor=request.user)
-
-
-class DisclosureHandleInline(admin.TabularInline):
-    model = DisclosureHandle
-    extra = 1
-    fields = ("platform", "handle")
-
-
-@admin.register(Disclosure)
-class DisclosureAdmin(SimpleHistoryAdmin):
-    list_display = ("party", "kind", "starts_on", "ends_on", "published")
-    list_filter = ("kind", "published")
-    search_fields = ("party", "handles__handle", "statement_fr", "statement_en")
-    inlines = [DisclosureHandleInline]
-    actions = ["publish", "withdraw"]
-
-    @admin.action(description=_("Publish the selected disclosures"))
-    def publish(self, request, queryset):
-        count = services.disclosures_set_published(
-            disclosures=queryset, published=True, actor=request.user
-        )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d disclosure published.",
-                "%(count)d disclosures published.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Withdraw the selected disclosures"))
-    def withdraw(self, request, queryset):
-        count = services.disclosures_set_published(
-            disclosures=queryset, published=False, actor=request.user
-        )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d disclosure withdrawn.",
-                "%(count)d disclosures withdrawn.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
