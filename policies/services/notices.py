@@ -5,12 +5,12 @@ from django.utils import timezone
 
 from core.history import with_history_user
 from policies.models import Notice
-from policies.services.rulebook import _require_editor
+from policies.services.rulebook import require_editor
 
 
 def notice_save(*, notice, actor, now=None):
     """Save ``notice``; a change of its title or body starts a new revision."""
-    _require_editor(actor)
+    require_editor(actor)
     notice.full_clean()
     now = now or timezone.now()
     with transaction.atomic():
@@ -33,7 +33,7 @@ def notice_save(*, notice, actor, now=None):
 
 def disclosures_set_published(*, disclosures, published, actor):
     """Publish or withdraw ``disclosures``; return how many changed."""
-    _require_editor(actor)
+    require_editor(actor)
     changed = 0
     with transaction.atomic():
         for disclosure in disclosures.select_for_update().exclude(published=published):

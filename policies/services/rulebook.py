@@ -22,7 +22,8 @@ class PolicyError(ValidationError):
     """A change to the rulebook that cannot be made, with a message for the user."""
 
 
-def _require_editor(actor):
+def require_editor(actor):
+    """Refuse anyone but a manager (``actor`` None: the system, allowed)."""
     require(
         actor, Capability.EDIT_POLICIES, _("Only managers may change the rulebook.")
     )
@@ -33,7 +34,7 @@ def policy_version_create_draft(*, actor, note=""):
 
     ``actor`` may be ``None`` for system changes (the default framework).
     """
-    _require_editor(actor)
+    require_editor(actor)
     try:
         with transaction.atomic():
             if PolicyVersion.objects.filter(status=PolicyVersion.Status.DRAFT).exists():
@@ -99,7 +100,7 @@ def _copy_rules(*, source, target, actor):
 
 def policy_version_publish(*, version, actor, now=None):
     """Publish the draft ``version`` and retire the current one, atomically."""
-    _require_editor(actor)
+    require_editor(actor)
     now = now or timezone.now()
     with transaction.atomic():
         draft = PolicyVersion.objects.select_for_update().get(pk=version.pk)
@@ -158,7 +159,7 @@ def _check_publishable(draft):
 
 def policy_version_discard(*, version, actor):
     """Delete the draft ``version`` and everything in it."""
-    _require_editor(actor)
+    require_editor(actor)
     with transaction.atomic():
         deleted, _detail = PolicyVersion.objects.filter(
             pk=version.pk, status=PolicyVersion.Status.DRAFT
