@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from moderation import services
 from moderation.models import Comment
+from moderation.services import ingest
 from policies import api as policies_api
 from policies.classify import NoPublishedVersion
 
@@ -38,7 +38,7 @@ def unpublished(monkeypatch):
     def classify_text(**kwargs):
         raise NoPublishedVersion
 
-    monkeypatch.setattr(services, "classify_text", classify_text)
+    monkeypatch.setattr(ingest, "classify_text", classify_text)
     monkeypatch.setattr(policies_api, "classify_text", classify_text)
 
 

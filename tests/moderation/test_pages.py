@@ -11,7 +11,6 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from core.roles import Role
-from moderation import services
 from moderation.models import Answer, Comment, Event
 from moderation.services.answers import answer_submit
 from moderation.services.escalation import comment_escalate
@@ -440,7 +439,7 @@ def test_messages_show_their_level(client, personas, channel):
     """A refusal is an error read out at once; a done action a success, and a
     bulk action's skipped comments warnings, read out when the reader pauses."""
     done, already = ingest(channel, "c-1"), ingest(channel, "c-2")
-    services.comment_close(comment=already, actor=personas["approver"], reason="Ok")
+    comment_close(comment=already, actor=personas["approver"], reason="Ok")
     client.force_login(personas["responder"])
     with in_english(client):
         claimed = client.post(
