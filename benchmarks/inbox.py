@@ -173,7 +173,7 @@ def measure(client, params, requests, scoped_client=None):
     if params == "poll":
         from django.utils import timezone
 
-        from moderation.views import inbox_version
+        from moderation.views.inbox import inbox_version
 
         version = inbox_version(timezone.now())
         params = {"since": version}

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from moderation import api as moderation_api
+from moderation.api import answers, channels, comments, ingest, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
 
@@ -18,21 +18,19 @@ router.register(
 router.register("notices", policies_api.NoticeViewSet, basename="notice")
 router.register("disclosures", policies_api.DisclosureViewSet, basename="disclosure")
 router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
-router.register("comments", moderation_api.CommentViewSet, basename="comment")
-router.register("channels", moderation_api.ChannelViewSet, basename="channel")
-router.register("answers", moderation_api.AnswerViewSet, basename="answer")
+router.register("comments", comments.CommentViewSet, basename="comment")
+router.register("channels", channels.ChannelViewSet, basename="channel")
+router.register("answers", answers.AnswerViewSet, basename="answer")
 
 urlpatterns = [
-    path(
-        "comments/bulk/", moderation_api.BulkIngestView.as_view(), name="comments-bulk"
-    ),
+    path("comments/bulk/", ingest.BulkIngestView.as_view(), name="comments-bulk"),
     path(
         "channels/<slug:slug>/webhook/",
-        moderation_api.WebhookView.as_view(),
+        channels.WebhookView.as_view(),
         name="channel-webhook",
     ),
     path("classify/", policies_api.ClassifyView.as_view(), name="classify"),
-    path("sla/report/", moderation_api.SlaReportView.as_view(), name="sla-report"),
+    path("sla/report/", reports.SlaReportView.as_view(), name="sla-report"),
     path(
         "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"
     ),

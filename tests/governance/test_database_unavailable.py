@@ -8,7 +8,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 
 from moderation import selectors
-from moderation.api import CommentViewSet
+from moderation.api.comments import CommentViewSet
 from tests.processes import Gunicorn, scratch_folder
 
 pytestmark = pytest.mark.django_db

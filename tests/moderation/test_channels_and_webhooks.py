@@ -137,7 +137,7 @@ def test_a_bulk_of_the_documented_maximum_is_accepted(ingester):
 
 
 def test_a_bulk_body_over_its_limit_is_a_json_413(ingester, monkeypatch):
-    from moderation.api import BulkIngestView
+    from moderation.api.ingest import BulkIngestView
 
     monkeypatch.setattr(BulkIngestView, "max_body_bytes", 1_000)
     items = [{**ITEM, "external_id": f"x-{i}"} for i in range(20)]

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.api import IngestSerializer
+from moderation.api.ingest import IngestSerializer
 from moderation.models import Channel
 from moderation.services.ingest import comments_ingest
 from policies.classify import NoPublishedVersion

@@ -1,0 +1,122 @@
+"""REST API of channels, and the signed webhook their connectors post to."""
+
+from django.core.validators import URLValidator
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import outbound
+from core.api import StrictQueryParametersMixin, capability_permission
+from core.languages import CODES
+from core.roles import Capability
+from moderation import webhooks
+from moderation.api.ingest import IngestResultSerializer, IngestSerializer
+from moderation.models import Channel, Comment
+from moderation.services.ingest import webhook_accept, webhook_verify
+from staffing.models import BusinessCalendar
+
+
+class WebhookIngestSerializer(IngestSerializer):
+    channel = None
+
+
+class WebhookView(APIView):
+    """A channel's signed webhook: the platform connector posts comments here."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "ingest"
+
+    @extend_schema(
+        request=WebhookIngestSerializer,
+        responses={
+            200: IngestResultSerializer,
+            201: IngestResultSerializer,
+            401: OpenApiTypes.OBJECT,
+        },
+    )
+    def post(self, request, slug):
+        channel = get_object_or_404(Channel, slug=slug, active=True)
+        try:
+            digest = webhook_verify(
+                channel=channel,
+                timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
+                signature=request.headers.get(webhooks.SIGNATURE_HEADER),
+                body=request.body,
+            )
+        except webhooks.BadSignature as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_401_UNAUTHORIZED)
+        incoming = WebhookIngestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            comment, created = webhook_accept(
+                channel=channel, digest=digest, item=incoming.validated_data
+            )
+        except webhooks.BadSignature as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_401_UNAUTHORIZED)
+        # No user: the platform gets the excerpts masked.
+        body = IngestResultSerializer(
+            Comment.objects.select_related("channel")
+            .prefetch_related("matches")
+            .get(pk=comment.pk)
+        ).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    calendar = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessCalendar.objects.all()
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=CODES), required=False
+    )
+    publish_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
+    )
+
+    class Meta:
+        model = Channel
+        fields = [
+            "slug",
+            "platform",
+            "handle",
+            "languages",
+            "calendar",
+            "connector",
+            "publish_url",
+            "active",
+        ]
+
+    def validate(self, attrs):
+        connector = attrs.get("connector", getattr(self.instance, "connector", None))
+        url = attrs.get("publish_url", getattr(self.instance, "publish_url", ""))
+        if connector == Channel.Connector.WEBHOOK and not url:
+            raise ValidationError(
+                {"publish_url": [_("The signed webhook connector needs a URL.")]}
+            )
+        return attrs
+
+
+class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
+    """Channels: listed for any authenticated client, changed by managers."""
+
+    serializer_class = ChannelSerializer
+    lookup_field = "slug"
+    queryset = Channel.objects.select_related("calendar").order_by("slug")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return [IsAuthenticated()]
+        return [capability_permission(Capability.EDIT_POLICIES)()]

@@ -1,0 +1,216 @@
+"""REST API of comments: ingest one, list and read them, act on them."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core.api import StrictQueryParametersMixin, capability_permission
+from core.roles import Capability
+from moderation import selectors
+from moderation.api.ingest import IngestResultSerializer, IngestSerializer
+from moderation.api.serializers import (
+    ID_PATTERN,
+    AnswerSerializer,
+    CommentSerializer,
+    ReasonSerializer,
+    posted_reason,
+)
+from moderation.forms import MAX_ANSWER
+from moderation.models import Answer, Comment
+from moderation.services.answers import answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.ingest import comment_ingest
+from moderation.services.transitions import WORKERS
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+    comment_release,
+)
+from policies.models import Category
+
+
+class ReassignSerializer(serializers.Serializer):
+    to = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text="The username of who takes the comment.",
+    )
+
+
+class AnswerInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_ANSWER)
+
+
+class CommentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Comment.Status.choices)
+    channel = django_filters.CharFilter(field_name="channel__slug")
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, method="by_category"
+    )
+    assignee = django_filters.CharFilter(field_name="assignee__username")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("first_response_due_at", "due"),
+            ("priority", "priority"),
+            ("posted_at", "posted_at"),
+            ("received_at", "received_at"),
+        )
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status", "channel", "category", "assignee"]
+
+    def by_category(self, queryset, name, value):
+        # A JSON list of slugs: its text holds the quoted slug.
+        return queryset.filter(categories__icontains=f'"{value}"')
+
+
+class CommentViewSet(
+    StrictQueryParametersMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Incoming comments: ingest (API clients) and read (responders)."""
+
+    lookup_value_regex = ID_PATTERN
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+
+    @property
+    def throttle_scope(self):
+        return "ingest" if self.action == "create" else None
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [capability_permission(Capability.INGEST)()]
+        if self.action in ("claim", "escalate"):
+            return [capability_permission(Capability.TRIAGE)()]
+        # Counsel reads and works on what is escalated to them.
+        return [capability_permission(*WORKERS)()]
+
+    def get_queryset(self):
+        return (
+            selectors.comments_visible_to(self.request.user)
+            .select_related("channel", "assignee", "escalated_to")
+            .prefetch_related("matches")
+            .order_by("first_response_due_at", "-priority", "pk")
+        )
+
+    @extend_schema(
+        request=IngestSerializer,
+        responses={200: IngestResultSerializer, 201: IngestResultSerializer},
+    )
+    def create(self, request):
+        incoming = IngestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        comment, created = comment_ingest(actor=request.user, **data)
+        body = IngestResultSerializer(
+            Comment.objects.select_related("channel")
+            .prefetch_related("matches")
+            .get(pk=comment.pk),
+            context={"request": request},
+        ).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def _act(self, request, pk, service, **arguments):
+        comment = get_object_or_404(self.get_queryset(), pk=pk)
+        result = service(comment=comment, actor=request.user, **arguments)
+        if isinstance(result, Answer):
+            return Response(
+                AnswerSerializer(result).data, status=status.HTTP_201_CREATED
+            )
+        # Read back whatever the actor may see now: counsel who settle or send
+        # back an escalation no longer see the comment, but are told how it
+        # ended (personal data masked, as it is no longer theirs).
+        after = (
+            Comment.objects.select_related("channel", "assignee", "escalated_to")
+            .prefetch_related("matches")
+            .get(pk=comment.pk)
+        )
+        return Response(CommentSerializer(after, context={"request": request}).data)
+
+    @extend_schema(
+        request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        """Take the comment; 409 when someone else already has it."""
+        return self._act(request, pk, comment_claim)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        """Escalate to managers or counsel (a reason is required)."""
+        return self._act(request, pk, comment_escalate, reason=posted_reason(request))
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        """Hide the comment."""
+        return self._act(request, pk, comment_hide, reason=posted_reason(request))
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the comment: no action needed."""
+        return self._act(request, pk, comment_close, reason=posted_reason(request))
+
+    @extend_schema(
+        request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
+    )
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """Take an escalated comment (the person it is escalated to, managers)."""
+        return self._act(request, pk, comment_take)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """Send an escalated comment back to the queue (a reason is required)."""
+        return self._act(request, pk, comment_send_back, reason=posted_reason(request))
+
+    @extend_schema(request=ReassignSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Give the comment to another responder, or an escalated one to another
+        manager or counsel (managers)."""
+        if not request.user.can(Capability.PLAN_COVERAGE):
+            raise PermissionDenied
+        incoming = ReassignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._act(
+            request, pk, comment_reassign, to=incoming.validated_data["to"]
+        )
+
+    @extend_schema(request=None, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Give the comment back to the queue."""
+        return self._act(request, pk, comment_release)
+
+    @extend_schema(request=AnswerInSerializer, responses={201: AnswerSerializer})
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk=None):
+        """Answer the comment: published, or pending approval."""
+        incoming = AnswerInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._act(
+            request, pk, answer_submit, body=incoming.validated_data["body"]
+        )

@@ -1,0 +1,104 @@
+"""How the REST API shows comments, their rule matches and answers."""
+
+from rest_framework import serializers
+
+from moderation import masking
+from moderation.forms import MAX_REASON
+from moderation.models import Answer, Comment, RuleMatch
+
+# Ids in addresses: digits, no longer than a 64-bit integer; anything else is
+# not found (404) rather than a failed lookup.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return request.user if request else None
+
+
+class RuleMatchSerializer(serializers.ModelSerializer):
+    excerpt = serializers.SerializerMethodField(
+        help_text="Personal data is masked for those who need not see it."
+    )
+
+    class Meta:
+        model = RuleMatch
+        fields = ["rule", "category", "severity", "pattern", "start", "end", "excerpt"]
+
+    def get_excerpt(self, match) -> str:
+        # ``match.comment`` is the prefetching comment: no query per match.
+        return masking.visible_excerpt(match, match.comment, _user(self))
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    channel = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    text = serializers.SerializerMethodField(
+        help_text="Personal data is masked for those who need not see it."
+    )
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    escalated_to = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="Who the last escalation went to (read it while escalated).",
+    )
+    matches = RuleMatchSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "channel",
+            "external_id",
+            "author",
+            "text",
+            "language",
+            "url",
+            "posted_at",
+            "received_at",
+            "status",
+            "severity",
+            "priority",
+            "categories",
+            "policy_version",
+            "assignee",
+            "first_response_due_at",
+            "escalated_to",
+            "escalation_due_at",
+            "matches",
+        ]
+
+    def get_text(self, comment) -> str:
+        return masking.visible_text(comment, _user(self))
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON
+    )
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approver = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "comment",
+            "author",
+            "body",
+            "status",
+            "needs_approval_because",
+            "created_at",
+            "approver",
+            "decided_at",
+            "published_at",
+        ]
+
+
+def posted_reason(request):
+    """Return the reason posted with ``request`` ("" when none), or raise 400."""
+    incoming = ReasonSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return incoming.validated_data.get("reason", "")

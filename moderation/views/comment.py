@@ -1,0 +1,179 @@
+"""The comment page and what is done from it: claim, escalate, answer..."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.messages import REFUSALS, report_error
+from core.permissions import require
+from core.roles import Capability
+from moderation import masking, selectors
+from moderation.forms import AnswerForm
+from moderation.models import Answer, Comment
+from moderation.services.answers import answer_submit
+from moderation.services.escalation import (
+    comment_escalate,
+    comment_send_back,
+    comment_take,
+)
+from moderation.services.transitions import may_act_on
+from moderation.services.triage import (
+    comment_claim,
+    comment_close,
+    comment_hide,
+    comment_reassign,
+)
+from moderation.views.common import form_errors, posted_reason, require_worker
+from policies.matcher import Match, segments
+
+
+@login_required
+def comment_page(request, pk):
+    """One comment: the highlighted evidence, guidance, templates, answer, history."""
+    require_worker(request.user)
+    try:
+        comment = selectors.comment_detail(pk, user=request.user)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    escalated = comment.status == Comment.Status.ESCALATED
+    handles = comment.escalated_to_user(user) or user.can(Capability.PLAN_COVERAGE)
+    view = masking.comment_view_for(user, comment)
+    matches = [
+        Match(
+            m.rule,
+            m.category,
+            m.severity,
+            m.pattern,
+            "",
+            m.start,
+            m.end,
+            view.excerpts[m.pk],
+        )
+        for m in comment.matches.all()
+    ]
+    context = {
+        "comment": comment,
+        "pieces": segments(view.text, matches),
+        "rules": selectors.rules_of(comment),
+        "others": selectors.other_comments(comment, user=request.user),
+        "now": timezone.now(),
+        "can_answer": (
+            comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
+        )
+        or comment.escalated_to_user(user),
+        "can_act": may_act_on(comment, user),
+        "can_escalate": user.can(Capability.TRIAGE) and not escalated,
+        "can_take": escalated and handles,
+        "can_reassign_escalation": escalated and user.can(Capability.PLAN_COVERAGE),
+        "escalatees": selectors.escalatees()
+        if escalated and user.can(Capability.PLAN_COVERAGE)
+        else [],
+        "perms_approve": user.can(Capability.APPROVE),
+    }
+    return render(request, "moderation/comment.html", context)
+
+
+def _visible_comment(request, pk):
+    """Return the comment ``pk`` if the signed-in person may see it, else 404
+    (403 for those who do not work on comments at all)."""
+    require_worker(request.user)
+    return get_object_or_404(selectors.comments_visible_to(request.user), pk=pk)
+
+
+def _act(request, pk, service, success, **arguments):
+    comment = _visible_comment(request, pk)
+    if "reason" in arguments and arguments["reason"] is None:
+        return redirect("moderation:comment", pk=pk)
+    try:
+        service(comment=comment, actor=request.user, **arguments)
+    except REFUSALS as exc:
+        report_error(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("moderation:comment", pk=pk)
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    return _act(request, pk, comment_claim, _("The comment is yours."))
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    return _act(
+        request, pk, comment_escalate, _("Escalated."),
+        reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def hide(request, pk):
+    return _act(
+        request, pk, comment_hide, _("Hidden."),
+        reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    return _act(
+        request, pk, comment_close, _("Closed."),
+        reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def take(request, pk):
+    return _act(request, pk, comment_take, _("The comment is yours."))
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    return _act(
+        request, pk, comment_send_back, _("Sent back to the queue."),
+        reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def reassign(request, pk):
+    require(request.user, Capability.PLAN_COVERAGE)
+    chosen = request.POST.get("to", "")
+    to = selectors.escalatees().filter(pk=chosen).first() if chosen.isdigit() else None
+    if to is None:
+        messages.error(request, _("Choose who the comment goes to."))
+        return redirect("moderation:comment", pk=pk)
+    return _act(request, pk, comment_reassign, _("Reassigned."), to=to)
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    comment = _visible_comment(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("moderation:comment", pk=pk)
+    body = form.cleaned_data["body"]
+    try:
+        result = answer_submit(comment=comment, actor=request.user, body=body)
+    except REFUSALS as exc:
+        report_error(request, exc)
+        return redirect("moderation:comment", pk=pk)
+    if result.status == Answer.Status.PUBLISHED:
+        messages.success(request, _("Answer published."))
+    else:
+        messages.success(request, _("Answer sent for approval."))
+    return redirect("moderation:comment", pk=pk)
