@@ -11,7 +11,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from staffing.intervals import merge
+from staffing.intervals import subtract
 
 MINUTES_PER_DAY = 24 * 60
 # How far ahead to look before deciding a calendar never opens.
@@ -80,28 +80,11 @@ def open_intervals(spec, start, end):
                     if a < b:
                         raw.append((a, b))
             day += datetime.timedelta(days=1)
-    return _subtract(merge(raw), spec.closures)
-
-
-def _subtract(intervals, holes):
-    if not holes:
-        return intervals
-    holes = merge(
-        [(a.astimezone(datetime.UTC), b.astimezone(datetime.UTC)) for a, b in holes]
-    )
-    result = []
-    for a, b in intervals:
-        for h_start, h_end in holes:
-            if h_end <= a or h_start >= b:
-                continue
-            if h_start > a:
-                result.append((a, h_start))
-            a = max(a, h_end)
-            if a >= b:
-                break
-        if a < b:
-            result.append((a, b))
-    return result
+    closures = [
+        (a.astimezone(datetime.UTC), b.astimezone(datetime.UTC))
+        for a, b in spec.closures
+    ]
+    return subtract(raw, closures)
 
 
 def _minutes(delta):

@@ -4,7 +4,7 @@ Pure Python, no ORM: plain ``(start, end)`` pairs in, sorted gaps out. The cost
 is a sort of the shifts plus one pass, whatever the number of requirements.
 """
 
-from staffing.intervals import merge
+from staffing.intervals import subtract
 
 
 def gaps(required, covered):
@@ -12,25 +12,7 @@ def gaps(required, covered):
 
     Both are iterables of ``(start, end)``; ``covered`` may overlap itself.
     """
-    covered = merge(covered)
-    result = []
-    index = 0
-    for start, end in merge(required):
-        # Skip cover that ends before this requirement starts.
-        while index < len(covered) and covered[index][1] <= start:
-            index += 1
-        cursor, position = start, index
-        while position < len(covered) and covered[position][0] < end:
-            c_start, c_end = covered[position]
-            if c_start > cursor:
-                result.append((cursor, c_start))
-            cursor = max(cursor, c_end)
-            if cursor >= end:
-                break
-            position += 1
-        if cursor < end:
-            result.append((cursor, end))
-    return result
+    return subtract(required, covered)
 
 
 def longest(intervals):

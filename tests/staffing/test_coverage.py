@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing import coverage, selectors
+from staffing import coverage, intervals, selectors
 from staffing.models import (
     BusinessCalendar,
     CoverageGapAlert,
@@ -37,7 +37,7 @@ def test_gaps_of_plain_intervals():
         (26, 30),
     ]
     assert coverage.gaps([(0, 10)], [(10, 20)]) == [(0, 10)]
-    assert coverage.merge([(5, 6), (1, 3), (2, 4), (7, 7)]) == [(1, 4), (5, 6)]
+    assert intervals.merge([(5, 6), (1, 3), (2, 4), (7, 7)]) == [(1, 4), (5, 6)]
     assert coverage.longest([(0, 2), (3, 9), (10, 11)]) == (3, 9)
 
 

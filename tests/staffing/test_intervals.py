@@ -2,7 +2,7 @@
 
 import datetime
 
-from staffing.intervals import merge
+from staffing.intervals import merge, subtract
 
 
 def test_nothing_merges_to_nothing():
@@ -64,3 +64,25 @@ def test_merged_pairs_are_disjoint_and_cover_exactly_the_input():
     assert all(end < start for (_a, end), (start, _b) in pairs)
     points = {p for start, end in intervals for p in range(start, end)}
     assert {p for start, end in merged for p in range(start, end)} == points
+
+
+def test_subtracting_nothing_gives_the_merged_intervals():
+    assert subtract([(5, 7), (1, 3), (2, 4)], []) == [(1, 4), (5, 7)]
+    assert subtract([], [(1, 9)]) == []
+
+
+def test_holes_cut_intervals_at_their_edges_and_inside():
+    assert subtract([(0, 10)], [(2, 3), (5, 7)]) == [(0, 2), (3, 5), (7, 10)]
+    # A hole over an edge, one that covers all, one touching: nothing left over.
+    assert subtract([(0, 4), (6, 8), (10, 12)], [(3, 5), (6, 8), (12, 13)]) == [
+        (0, 3),
+        (10, 12),
+    ]
+
+
+def test_overlapping_holes_and_unsorted_input_give_sorted_disjoint_parts():
+    assert subtract([(20, 30), (0, 10)], [(8, 22), (5, 9), (25, 26)]) == [
+        (0, 5),
+        (22, 25),
+        (26, 30),
+    ]
