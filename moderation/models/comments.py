@@ -1,7 +1,7 @@
 """Incoming comments, their state and SLA clock, and the rule matches that flag them."""
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +23,12 @@ class CommentQuerySet(models.QuerySet):
         where it is still empty; return the ids this call marked.
 
         One ``UPDATE ... RETURNING``: of two concurrent calls, each comment is
-        marked by one only, which alone then writes its event or alert.
+        marked by one only, which alone then writes its event or alert. Only
+        ``ids`` and ``statuses`` select the rows: call it on the manager.
         """
-        if not ids:
+        if not ids or not statuses:
             return []
+        connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         quoted = connection.ops.quote_name(self.model._meta.get_field(column).column)
         ids_sql = ", ".join(["%s"] * len(ids))
