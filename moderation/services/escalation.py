@@ -57,7 +57,7 @@ def comment_escalate(*, comment, actor, reason, now=None):
             escalation_due_at=escalation_due(comment=comment, at=now),
             escalation_breached_at=None,
         )
-        _tell_escalatee(comment, to, now)
+        tell_escalatee(comment, to, now)
     return comment
 
 
@@ -101,7 +101,7 @@ def _goes_to_counsel(comment):
     ).exists()
 
 
-def _tell_escalatee(comment, person, now):
+def tell_escalatee(comment, person, now):
     """Owe ``person`` an e-mail about the escalation, sent at once after commit.
 
     One notification per person, kind and comment: a comment escalated to the

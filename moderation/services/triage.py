@@ -12,9 +12,9 @@ from core.transactions import after_commit
 from moderation import access
 from moderation.models import Comment
 from moderation.services.escalation import (
-    _tell_escalatee,
     comment_escalate,
     comment_take,
+    tell_escalatee,
 )
 from moderation.services.routing import queue_routing
 from moderation.services.transitions import (
@@ -154,7 +154,7 @@ def comment_reassign(*, comment, actor, to, now=None):
                 now=now,
                 escalated_to=to,
             )
-            _tell_escalatee(comment, to, now)
+            tell_escalatee(comment, to, now)
         return comment
     if not to.can(Capability.TRIAGE):
         raise ValidationError(
