@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import with_history_user
 from staffing.models import (
     Accreditation,
     ApiToken,
@@ -95,7 +96,7 @@ class AccreditationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.granted_by = request.user
-        obj._history_user = request.user
+        with_history_user(obj, request.user)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Revoke the selected accreditations"))
@@ -135,7 +136,7 @@ class DelegationGrantAdmin(SimpleHistoryAdmin):
         # The form (``get_form``) has checked the required accreditation.
         if not change:
             obj.granted_by = request.user
-        obj._history_user = request.user
+        with_history_user(obj, request.user)
         super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -190,7 +191,7 @@ class ShiftAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        obj._history_user = request.user
+        with_history_user(obj, request.user)
         super().save_model(request, obj, form, change)
 
 
