@@ -1,9 +1,10 @@
 """The registry through which moderation finds the platform connectors.
 
 A connector (in the ``connectors`` app) imports moderation's services to bring
-comments in and registers itself here under a name; moderation looks it up by
-that name and never imports it, so the import graph runs one way only:
-``connectors`` -> ``moderation``.
+comments in and registers itself here under a name; moderation is to look it
+up by that name and never import it, so that the import graph runs one way
+only: ``connectors`` -> ``moderation``. Today's channels still choose between
+keeping answers and the signed webhook (``Channel.connector``).
 """
 
 from django.db import models
@@ -26,8 +27,8 @@ class Ability(models.TextChoices):
 class Connector:
     """A platform connector: subclass, name it, declare its abilities, register it.
 
-    ``name`` is what a channel stores to pick its connector; it never changes
-    once channels use it. ``label`` is shown to managers.
+    ``name`` is what a channel will store to pick its connector, so it never
+    changes once channels use it. ``label`` is shown to managers.
     """
 
     name = ""

@@ -60,10 +60,10 @@ def transition(
 ):
     """Move ``comment`` from one of ``allowed_from`` to ``to`` with its event.
 
-    From several statuses the row is locked before its status is read, so that
-    the event records the status the comment really left; from one, the
-    conditional update says it, and the status is read only to explain a
-    refusal. The conditional update makes racing actions safe: only one finds
+    From several statuses, or with ``held_by``, the row is locked before its
+    status is read, so that the event records the status the comment really
+    left and who held it; from one, the conditional update says it, and the
+    status is read only to explain a refusal. The conditional update makes racing actions safe: only one finds
     the comment still in a status it may leave.
     ``where`` (a ``Q``) adds what must still hold, such as who holds the
     comment, so that a claim or an escalation landing between the check and
