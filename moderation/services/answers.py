@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,11 @@ def answer_approve(*, answer, actor, now=None):
     now = now or timezone.now()
     # Before the decision is written: this answer's wait ends now either way.
     outcome = outcome_fields(comment, now=now)
+    # The due time may have been recomputed since the read above (a policy
+    # changed): the update judges the target against the stored one.
+    outcome["sla_met"] = ExpressionWrapper(
+        Q(first_response_due_at__gte=now), output_field=BooleanField()
+    )
     with transaction.atomic():
         decided = {
             "status": Answer.Status.PUBLISHED,

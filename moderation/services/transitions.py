@@ -63,8 +63,9 @@ def transition(
     From several statuses, or with ``held_by``, the row is locked before its
     status is read, so that the event records the status the comment really
     left and who held it; from one, the conditional update says it, and the
-    status is read only to explain a refusal. The conditional update makes racing actions safe: only one finds
-    the comment still in a status it may leave.
+    status is read only to explain a refusal. The conditional update makes
+    racing actions safe: only one finds the comment still in a status it may
+    leave.
     ``where`` (a ``Q``) adds what must still hold, such as who holds the
     comment, so that a claim or an escalation landing between the check and
     the update wins; ``held_by``: the comment is still assigned to that person
@@ -113,7 +114,11 @@ def transition(
         comment.refresh_from_db()
     else:
         for name, value in {"status": to, "routing_gap_since": None, **changes}.items():
-            setattr(comment, name, value)
+            if hasattr(value, "resolve_expression"):
+                # Known to the database only: deferred, read if asked for.
+                comment.__dict__.pop(name, None)
+            else:
+                setattr(comment, name, value)
     return comment
 
 

@@ -177,6 +177,36 @@ def test_without_delegation_the_answer_waits_for_approval_and_is_approved(
         answer_approve(answer=answer, actor=approver)
 
 
+def test_an_approval_judges_the_target_on_the_due_time_stored_then(
+    channel, personas, monkeypatch
+):
+    """A policy change recomputes due times while an approval is under way:
+    the outcome is judged against the due time in the row it updates, not the
+    one read before."""
+    comment = new_comment(channel)
+    responder, approver = personas["responder"], personas["approver"]
+    comment_claim(comment=comment, actor=responder)
+    answer = answer_submit(comment=comment, actor=responder, body="Merci.")
+    comment.refresh_from_db()
+    approved_at = comment.first_response_due_at - datetime.timedelta(minutes=5)
+    read_before = answers.outcome_fields
+
+    def recomputed_meanwhile(comment, *, now):
+        fields = read_before(comment, now=now)
+        Comment.objects.filter(pk=comment.pk).update(
+            first_response_due_at=now - datetime.timedelta(minutes=1)
+        )
+        return fields
+
+    monkeypatch.setattr(answers, "outcome_fields", recomputed_meanwhile)
+    approved = answer_approve(answer=answer, actor=approver, now=approved_at)
+    comment.refresh_from_db()
+    assert comment.status == "answered"
+    assert comment.sla_met is False
+    # The instance the service hands back reads the stored outcome too.
+    assert approved.comment.sla_met is False
+
+
 def test_approving_an_answer_costs_eight_queries(
     channel, personas, django_assert_num_queries
 ):
