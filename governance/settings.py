@@ -284,7 +284,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name get names of their own.
     "ENUM_NAME_OVERRIDES": {
-        "LanguageEnum": ["fr", "en"],
+        "LanguageEnum": "core.languages.CODES",
         "PlatformEnum": "policies.models.Platform",
         "NoticePlatformEnum": "policies.models.Notice.PLATFORM_CHOICES",
         "PolicyVersionStatusEnum": "policies.models.PolicyVersion.Status",
