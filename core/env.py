@@ -4,12 +4,15 @@ Each helper raises ``ImproperlyConfigured`` with a message naming the variable a
 the value it could not use, so a bad deployment fails at start-up with one line.
 """
 
+import base64
+import hashlib
 import math
 import os
 import re
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -217,3 +220,23 @@ def persistent_secret(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secret)
         return secret
+
+
+def env_fernet_keys(name, default=(), *, environ=os.environ):
+    """Return a comma-separated list of Fernet keys, each checked to be one."""
+    keys = env_list(name, default, environ=environ)
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64 "
+                "bytes, made by Fernet.generate_key())."
+            ) from None
+    return keys
+
+
+def derived_fernet_key(secret: str) -> str:
+    """Return a Fernet key derived from ``secret``, stable while it is unchanged."""
+    digest = hashlib.sha256(b"governance.connector-keys:" + secret.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()

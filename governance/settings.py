@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from core.env import (
+    derived_fernet_key,
     env_bool,
     env_cache,
     env_database,
     env_email,
+    env_fernet_keys,
     env_float,
     env_int,
     env_list,
@@ -45,6 +47,19 @@ if not SECRET_KEY:
             "SECRET_KEY is required when DEBUG is off and DATABASE_URL is set."
         )
     SECRET_KEY = persistent_secret(VAR_DIR / "secret_key")
+
+# Keys that encrypt the connectors' credentials at rest: the first encrypts, all
+# decrypt, so a new key goes first and the old one is dropped after
+# ``manage.py rotate_connector_keys``. The embedded default derives one from
+# SECRET_KEY, which production must not rely on (changing SECRET_KEY would
+# make every stored credential unreadable).
+CONNECTOR_KEYS = env_fernet_keys("CONNECTOR_KEYS")
+if not CONNECTOR_KEYS:
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured(
+            "CONNECTOR_KEYS is required when DEBUG is off and DATABASE_URL is set."
+        )
+    CONNECTOR_KEYS = [derived_fernet_key(SECRET_KEY)]
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or EMBEDDED else []

@@ -1,4 +1,8 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,8 +20,65 @@ from moderation.models import (
 from moderation.services.outbox import outbox_retry
 
 
+def credentials_state(channel):
+    """Say whether credentials are set, and when: they are never shown back."""
+    if channel is None or channel.credentials_set_at is None:
+        return _("Not set")
+    return _("Set on %(date)s") % {
+        "date": formats.date_format(
+            timezone.localtime(channel.credentials_set_at), "DATETIME_FORMAT"
+        )
+    }
+
+
+class ChannelAdminForm(forms.ModelForm):
+    credentials = forms.CharField(
+        label=_("new credentials"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            'A JSON object, e.g. {"access_token": "..."}. Stored encrypted and '
+            "never shown again: leave blank to keep the current credentials."
+        ),
+    )
+
+    class Meta:
+        model = Channel
+        fields = [
+            "slug",
+            "platform",
+            "handle",
+            "languages",
+            "calendar",
+            "sla_policy",
+            "connector",
+            "publish_url",
+            "webhook_secret",
+            "active",
+        ]
+
+    def clean_credentials(self):
+        text = self.cleaned_data["credentials"]
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Enter a JSON object."))
+        return value
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("credentials") is not None:
+            self.instance.set_credentials(self.cleaned_data["credentials"])
+        return super().save(commit)
+
+
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    form = ChannelAdminForm
     list_display = ("slug", "platform", "handle", "calendar", "connector", "active")
     fields = (
         "slug",
@@ -29,10 +90,17 @@ class ChannelAdmin(admin.ModelAdmin):
         "connector",
         "publish_url",
         "webhook_secret",
+        "credentials",
+        "credentials_state",
         "active",
     )
+    readonly_fields = ("credentials_state",)
     list_filter = ("platform", "connector", "active")
     list_select_related = ("calendar",)
+
+    @admin.display(description=_("credentials"))
+    def credentials_state(self, obj):
+        return credentials_state(obj)
 
 
 class RuleMatchInline(admin.TabularInline):

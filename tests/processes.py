@@ -64,6 +64,7 @@ def process_env(folder, **extra):
         DATABASE_URL=database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         SECRET_KEY="fault-tests-only-secret-key-not-used-anywhere-else",
+        CONNECTOR_KEYS=",".join(settings.CONNECTOR_KEYS),
         VAR_DIR=str(folder),
         EMAIL_URL=f"file://{Path(folder) / 'mail'}",
         # The platforms these tests post to listen on loopback.

@@ -10,6 +10,8 @@ import tempfile
 # Tests never read or write the developer's var/ (database, broker, secret).
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="governance-tests-"))
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
+# A fixed Fernet key, for tests only (connector credentials).
+os.environ.setdefault("CONNECTOR_KEYS", "dGVzdHMtb25seS1jb25uZWN0b3Ita2V5LTMyYnl0ZXM=")
 
 from governance.settings import *  # noqa: E402, F403
 

@@ -84,6 +84,14 @@ class ChannelSerializer(serializers.ModelSerializer):
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
     )
+    # Write-only: stored encrypted, never returned; credentials_set_at says
+    # whether and when they were set.
+    credentials = serializers.DictField(
+        write_only=True,
+        required=False,
+        allow_empty=False,
+        style={"input_type": "password"},
+    )
 
     class Meta:
         model = Channel
@@ -96,7 +104,10 @@ class ChannelSerializer(serializers.ModelSerializer):
             "connector",
             "publish_url",
             "active",
+            "credentials",
+            "credentials_set_at",
         ]
+        read_only_fields = ["credentials_set_at"]
 
     def validate(self, attrs):
         connector = attrs.get("connector", getattr(self.instance, "connector", None))
@@ -106,6 +117,21 @@ class ChannelSerializer(serializers.ModelSerializer):
                 {"publish_url": [_("The signed webhook connector needs a URL.")]}
             )
         return attrs
+
+    def create(self, validated_data):
+        credentials = validated_data.pop("credentials", None)
+        return self._store(super().create(validated_data), credentials)
+
+    def update(self, instance, validated_data):
+        credentials = validated_data.pop("credentials", None)
+        return self._store(super().update(instance, validated_data), credentials)
+
+    @staticmethod
+    def _store(channel, credentials):
+        if credentials is not None:
+            channel.set_credentials(credentials)
+            channel.save(update_fields=["credentials_encrypted", "credentials_set_at"])
+        return channel
 
 
 class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):

@@ -1,5 +1,6 @@
 """Channels: the organisation's accounts whose comments come in, and their webhooks."""
 
+import json
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import outbound
+from core import encryption, outbound
 from moderation.models.sla import SlaPolicy
 from policies.models import Platform
 from staffing.models import BusinessCalendar
@@ -64,6 +65,12 @@ class Channel(models.Model):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
+    # Ciphertext only (core.encryption): read and written through
+    # get_credentials() and set_credentials(), never shown back.
+    credentials_encrypted = models.TextField(blank=True, default="", editable=False)
+    credentials_set_at = models.DateTimeField(
+        _("credentials set at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("channel")
@@ -72,6 +79,21 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} @{self.handle}"
+
+    def get_credentials(self) -> dict:
+        """Return the decrypted credentials ({} when none are set).
+
+        Raise ``core.encryption.UnreadableSecret`` when no configured key can
+        decrypt them.
+        """
+        if not self.credentials_encrypted:
+            return {}
+        return json.loads(encryption.decrypt(self.credentials_encrypted))
+
+    def set_credentials(self, credentials: dict):
+        """Replace the credentials with ``credentials``, encrypted (save after)."""
+        self.credentials_encrypted = encryption.encrypt(json.dumps(credentials))
+        self.credentials_set_at = timezone.now()
 
     def clean(self):
         super().clean()

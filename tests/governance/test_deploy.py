@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,6 +24,7 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/governance",
         "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "CONNECTOR_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "governance.example.org",
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_HSTS_SECONDS": "31536000",

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from governance import celery
 from governance.celery import app as celery_app
@@ -103,6 +104,7 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
             "DJANGO_SETTINGS_MODULE": "governance.settings",
             "VAR_DIR": str(tmp_path),
             "SECRET_KEY": "x" * 50,
+            "CONNECTOR_KEYS": Fernet.generate_key().decode(),
             "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",
         },
         cwd=ROOT,

@@ -415,6 +415,7 @@ def test_channels_api(api_client, personas, channel):
         "connector": "outbox",
         "publish_url": "",
         "active": True,
+        "credentials_set_at": None,
     }
     assert "webhook_secret" not in listing["results"][0]
     new = {
