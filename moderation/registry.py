@@ -3,12 +3,14 @@
 A connector (in the ``connectors`` app) imports moderation's services to bring
 comments in and registers itself here under a name; moderation is to look it
 up by that name and never import it, so that the import graph runs one way
-only: ``connectors`` -> ``moderation``. Today's channels still choose between
-keeping answers and the signed webhook (``Channel.connector``).
+only: ``connectors`` -> ``moderation``. ``Channel.connector`` stores the name;
+its choices are the registered connectors.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core import outbound
 
 
 class Ability(models.TextChoices):
@@ -29,15 +31,39 @@ class Connector:
 
     ``name`` is what a channel will store to pick its connector, so it never
     changes once channels use it. ``label`` is shown to managers.
+    ``needs_publish_url``: the channel must have a publishing URL.
+    ``sends_sla_alerts``: the outbox also gives it the SLA sweep's warnings and
+    breaches (``sla.warning``, ``sla.breach``), which are not replies.
     """
 
     name = ""
     label = ""
     abilities = frozenset()
+    needs_publish_url = False
+    sends_sla_alerts = False
 
     def can(self, ability):
         """Return whether the connector declares ``ability``."""
         return Ability(ability) in self.abilities
+
+    def deliver(self, message, *, now):
+        """Send the outbox ``message`` to its platform; raise ``DeliveryFailed``.
+
+        Called only for a connector that declares ``Ability.REPLY``.
+        """
+        raise NotImplementedError(f"{self.name!r} does not deliver messages")
+
+
+class DeliveryFailed(Exception):
+    """The receiver could not be reached or did not accept the message.
+
+    ``str()`` is the detail, for the log; ``public`` the generic message shown
+    to people (a msgid of ``core.outbound``).
+    """
+
+    def __init__(self, detail, *, public=outbound.UNREACHABLE):
+        super().__init__(detail)
+        self.public = public
 
 
 class UnknownConnector(LookupError):
@@ -73,6 +99,15 @@ def get(name):
         return _connectors[name]()
     except KeyError:
         raise UnknownConnector(name) from None
+
+
+def needs_publish_url(name):
+    """Return whether the connector registered as ``name`` needs a URL.
+
+    ``False`` for an unknown name, which the field's choices refuse.
+    """
+    connector_class = _connectors.get(name)
+    return connector_class is not None and connector_class.needs_publish_url
 
 
 def choices():

@@ -15,7 +15,7 @@ from core import outbound
 from core.api import StrictQueryParametersMixin, capability_permission
 from core.languages import CODES
 from core.roles import Capability
-from moderation import webhooks
+from moderation import registry, webhooks
 from moderation.api.ingest import IngestResultSerializer, IngestSerializer
 from moderation.models import Channel, Comment
 from moderation.services.ingest import webhook_accept, webhook_verify
@@ -112,7 +112,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         connector = attrs.get("connector", getattr(self.instance, "connector", None))
         url = attrs.get("publish_url", getattr(self.instance, "publish_url", ""))
-        if connector == Channel.Connector.WEBHOOK and not url:
+        if registry.needs_publish_url(connector) and not url:
             raise ValidationError(
                 {"publish_url": [_("The signed webhook connector needs a URL.")]}
             )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import encryption, outbound
+from moderation import registry
 from moderation.models.sla import SlaPolicy
 from policies.models import Platform
 from staffing.models import BusinessCalendar
@@ -21,10 +22,6 @@ def new_webhook_secret():
 
 class Channel(models.Model):
     """An account of the organisation on a platform, whose comments come in."""
-
-    class Connector(models.TextChoices):
-        OUTBOX = "outbox", _("Outbox only (answers are recorded, not sent)")
-        WEBHOOK = "webhook", _("Signed webhook")
 
     slug = models.SlugField(_("slug"), unique=True)
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
@@ -51,8 +48,9 @@ class Channel(models.Model):
     connector = models.CharField(
         _("connector"),
         max_length=20,
-        choices=Connector.choices,
-        default=Connector.OUTBOX,
+        # The registered connectors (the connectors app), read when validating.
+        choices=registry.choices,
+        default="outbox",
     )
     publish_url = models.URLField(
         _("publishing URL"),
@@ -97,7 +95,7 @@ class Channel(models.Model):
 
     def clean(self):
         super().clean()
-        if self.connector == self.Connector.WEBHOOK and not self.publish_url:
+        if registry.needs_publish_url(self.connector) and not self.publish_url:
             raise ValidationError(
                 {"publish_url": _("The signed webhook connector needs a URL.")}
             )

@@ -8,16 +8,16 @@ from core.enqueue import enqueue
 from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import connectors
+from moderation import registry
 from moderation.models import OutboxMessage
 from moderation.services.transitions import require_scope
 
 
 def outbox_answer(answer, *, now):
     """Record a published answer in the outbox; sent after commit when the
-    channel has a sending connector."""
+    channel's connector can reply, kept otherwise."""
     channel = answer.comment.channel
-    sends = channel.connector == channel.Connector.WEBHOOK
+    sends = registry.get(channel.connector).can(registry.Ability.REPLY)
     message = OutboxMessage.objects.create(
         channel=channel,
         answer=answer,
@@ -49,21 +49,26 @@ def _queue_send(message_id):
 # lease outlasts an outbound call's total deadline, outbound.TOTAL_TIMEOUT).
 
 
+def _deliver(message, *, now):
+    return registry.get(message.channel.connector).deliver(message, now=now)
+
+
 def outbox_send(*, message_id, now=None, post=None):
     """Make one attempt at sending a pending message that is due.
+
+    The channel's connector delivers it (``post`` stands in for it in tests).
 
     Return the message's status afterwards, or ``None`` when another sender
     holds it or it is not due (``core.delivery.attempt``: leased before the
     request, so concurrent senders cannot both post it).
     """
-    post = post or connectors.post_signed
     now = now or timezone.now()
     return delivery.attempt(
         OutboxMessage.objects.select_related("channel"),
         message_id,
         now=now,
-        send=lambda message: post(message, now=now),
-        failures=connectors.DeliveryFailed,
+        send=lambda message: (post or _deliver)(message, now=now),
+        failures=registry.DeliveryFailed,
         # People see a generic message; what the other side said stays in the
         # log, or the page would show an internal server's reply.
         error_text=lambda exc: exc.public,

@@ -21,10 +21,9 @@ from django.utils import timezone
 from core.enqueue import enqueue
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import access
+from moderation import access, registry
 from moderation.models import (
     Answer,
-    Channel,
     Comment,
     Event,
     Notification,
@@ -114,7 +113,7 @@ def _notify(kind, action, ids, now, people):
                     deliver_after=people.deliver_after(person, comment, now),
                 )
             )
-        if comment.channel.connector == Channel.Connector.WEBHOOK:
+        if registry.get(comment.channel.connector).sends_sla_alerts:
             messages.append(_webhook_message(comment, kind, now))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutboxMessage.objects.bulk_create(messages)

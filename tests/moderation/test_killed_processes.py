@@ -21,13 +21,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from connectors import signed_webhook
 from core import retry
 from core.models import OutgoingMail
 from governance.celery import app
 from governance.models import Heartbeat
-from moderation import connectors
 from moderation.models import (
-    Channel,
     Comment,
     Event,
     Notification,
@@ -73,7 +72,7 @@ def worker(folder):
 
 @pytest.fixture
 def webhook_channel(channel, receiver):
-    channel.connector = Channel.Connector.WEBHOOK
+    channel.connector = "webhook"
     channel.publish_url = receiver.url
     channel.sla_policy = SlaPolicy.objects.create(
         slug="round-the-clock", name_fr="24/7", name_en="24/7", low_minutes=120
@@ -189,7 +188,7 @@ def assert_notified_once(receiver, folder, count=3):
         for n in range(count)
         for kind in ("sla.breach", "sla.warning")
     )
-    deliveries = [h[connectors.DELIVERY_HEADER] for h, _ in receiver.received]
+    deliveries = [h[signed_webhook.DELIVERY_HEADER] for h, _ in receiver.received]
     assert len(set(deliveries)) == 2 * count
     assert OutboxMessage.objects.filter(status="sent").count() == 2 * count
     notifications = Notification.objects.values_list(
@@ -295,8 +294,10 @@ def test_a_worker_killed_while_posting_an_answer_is_redelivered_once_the_lease_e
     # At least once: the platform saw the same delivery twice, with the same
     # delivery id and body, and keeps one.
     [(first, body), (second, again)] = receiver.received
-    assert first[connectors.DELIVERY_HEADER] == second[connectors.DELIVERY_HEADER]
-    assert first[connectors.DELIVERY_HEADER] == str(message.pk)
+    assert (
+        first[signed_webhook.DELIVERY_HEADER] == second[signed_webhook.DELIVERY_HEADER]
+    )
+    assert first[signed_webhook.DELIVERY_HEADER] == str(message.pk)
     assert body == again
     assert json.loads(body)["body"] == "Merci, écrivez-nous."
 

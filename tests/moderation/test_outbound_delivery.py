@@ -40,7 +40,7 @@ def no_private(settings):
 
 @pytest.fixture
 def webhook_channel(channel, receiver):
-    channel.connector = Channel.Connector.WEBHOOK
+    channel.connector = "webhook"
     channel.publish_url = receiver.url
     channel.save()
     return channel
@@ -103,7 +103,7 @@ def test_an_internal_publishing_url_is_refused_by_the_admin_form(
 
 @pytest.mark.usefixtures("english")
 def test_credentials_in_the_publishing_url_are_refused(channel, manager, api_client):
-    channel.connector = Channel.Connector.WEBHOOK
+    channel.connector = "webhook"
     channel.publish_url = "https://user:secret@example.org/hooks"
     with pytest.raises(ValidationError) as error, public_dns():
         channel.full_clean()

@@ -19,10 +19,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from connectors import signed_webhook
 from core import outbound, retry
-from moderation import connectors, webhooks
+from moderation import webhooks
 from moderation.admin import OutboxMessageAdmin
-from moderation.models import Answer, Channel, OutboxMessage
+from moderation.models import Answer, OutboxMessage
 from moderation.services.answers import answer_approve, answer_submit
 from moderation.services.ingest import comment_ingest
 from moderation.services.outbox import outbox_retry, outbox_send, outbox_send_due
@@ -36,7 +37,7 @@ POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def webhook_channel(channel, receiver):
-    channel.connector = Channel.Connector.WEBHOOK
+    channel.connector = "webhook"
     channel.publish_url = receiver.url
     channel.save()
     return channel
@@ -75,7 +76,7 @@ def test_a_published_answer_is_posted_signed_after_commit(
         body,
         now=int(time.time()),
     )
-    assert headers[connectors.DELIVERY_HEADER] == str(message.pk)
+    assert headers[signed_webhook.DELIVERY_HEADER] == str(message.pk)
     assert headers["Content-Type"] == "application/json; charset=utf-8"
     payload = json.loads(body)
     assert payload["id"] == message.pk
@@ -125,7 +126,7 @@ def test_failures_are_retried_with_doubling_waits_until_delivered(
     assert (message.attempts, message.last_error) == (3, "")
     assert len(receiver.received) == 3
     # The same delivery id on every attempt, so that the receiver can deduplicate.
-    assert {h[connectors.DELIVERY_HEADER] for h, _ in receiver.received} == {
+    assert {h[signed_webhook.DELIVERY_HEADER] for h, _ in receiver.received} == {
         str(message.pk)
     }
 
@@ -256,7 +257,7 @@ def test_a_sender_killed_mid_request_leaves_the_message_due_after_the_lease(
 
 
 def test_the_webhook_connector_needs_a_url(channel, manager, api_client):
-    channel.connector = Channel.Connector.WEBHOOK
+    channel.connector = "webhook"
     with pytest.raises(ValidationError) as error:
         channel.full_clean()
     assert "publish_url" in error.value.message_dict

@@ -1,31 +1,23 @@
-"""Connectors: how a published answer leaves for its platform.
+"""The signed webhook connector: published answers POSTed to the channel's URL.
 
-The signed webhook connector POSTs the outbox message as JSON to the channel's
-publishing URL, signed like incoming webhooks (``X-Governance-Timestamp`` and
+The outbox message goes as JSON to the channel's publishing URL, signed like
+incoming webhooks (``X-Governance-Timestamp`` and
 ``X-Governance-Signature: sha256=<hex>`` over ``<timestamp>.<body>`` with the
 channel's secret). ``X-Governance-Delivery`` carries the message id, the same on
 every attempt, so that the receiver can drop a duplicate: delivery is at least
-once.
+once. Comments come in through the channel's signed webhook
+(``moderation.api.channels.WebhookView``).
 """
 
 import json
 
+from django.utils.translation import gettext_lazy as _
+
 from core import outbound
-from moderation import webhooks
+from moderation import registry, webhooks
+from moderation.registry import Ability, DeliveryFailed
 
 DELIVERY_HEADER = "X-Governance-Delivery"
-
-
-class DeliveryFailed(Exception):
-    """The receiver could not be reached or did not accept the message.
-
-    ``str()`` is the detail, for the log; ``public`` the generic message shown
-    to people (a msgid of ``core.outbound``).
-    """
-
-    def __init__(self, detail, *, public=outbound.UNREACHABLE):
-        super().__init__(detail)
-        self.public = public
 
 
 def body_of(message):
@@ -63,3 +55,19 @@ def post_signed(message, *, now):
     except outbound.OutboundError as exc:
         raise DeliveryFailed(str(exc), public=exc.public) from exc
     return response.status
+
+
+@registry.register
+class SignedWebhook(registry.Connector):
+    """Comments pushed to the channel's signed webhook; answers POSTed back."""
+
+    name = "webhook"
+    label = _("Signed webhook")
+    abilities = frozenset({Ability.RECEIVE_PUSH, Ability.REPLY})
+    needs_publish_url = True
+    # The receiver is the organisation's own server, which also wants the alerts.
+    sends_sla_alerts = True
+
+    def deliver(self, message, *, now):
+        """POST ``message``, signed, to its channel's publishing URL."""
+        return post_signed(message, now=now)
