@@ -32,6 +32,10 @@ def credentials_state(channel):
 
 
 class ChannelAdminForm(forms.ModelForm):
+    # An address typed without a scheme is read as https (Django 6's default).
+    publish_url = Channel._meta.get_field("publish_url").formfield(
+        assume_scheme="https"
+    )
     credentials = forms.CharField(
         label=_("new credentials"),
         required=False,
