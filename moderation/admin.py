@@ -37,7 +37,7 @@ class ChannelAdminForm(forms.ModelForm):
         assume_scheme="https"
     )
     credentials = forms.CharField(
-        label=_("new credentials"),
+        label=_("New credentials"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False),
