@@ -46,12 +46,9 @@ class Connector:
         """Return whether the connector declares ``ability``."""
         return Ability(ability) in self.abilities
 
-    def deliver(self, message, *, now):
-        """Send the outbox ``message`` to its platform; raise ``DeliveryFailed``.
-
-        Called only for a connector that declares ``Ability.REPLY``.
-        """
-        raise NotImplementedError(f"{self.name!r} does not deliver messages")
+    # A connector that declares ``Ability.REPLY`` defines
+    # ``deliver(message, *, now)``: send the outbox message to its platform, or
+    # raise ``DeliveryFailed``. ``register`` refuses one that does not.
 
 
 class DeliveryFailed(Exception):
@@ -84,6 +81,10 @@ def register(connector_class):
     unknown = set(connector_class.abilities) - set(Ability)
     if unknown:
         raise ValueError(f"{name!r} declares unknown abilities: {sorted(unknown)}")
+    if Ability.REPLY in connector_class.abilities and not callable(
+        getattr(connector_class, "deliver", None)
+    ):
+        raise ValueError(f"{name!r} can reply but defines no deliver()")
     _connectors[name] = connector_class
     return connector_class
 

@@ -14,6 +14,9 @@ def loopback():
         label = "Loopback"
         abilities = frozenset({Ability.RECEIVE_POLL, Ability.REPLY})
 
+        def deliver(self, message, *, now):
+            return 200
+
     yield Loopback
     registry.unregister("loopback-test")
 
@@ -58,3 +61,14 @@ def test_a_connector_needs_a_name_and_known_abilities():
         registry.register(Boastful)
     with pytest.raises(registry.UnknownConnector):
         registry.get("boastful")
+
+
+def test_a_connector_that_replies_must_say_how_it_delivers():
+    class Mute(Connector):
+        name = "mute-test"
+        abilities = frozenset({Ability.REPLY})
+
+    with pytest.raises(ValueError, match="defines no deliver"):
+        registry.register(Mute)
+    with pytest.raises(registry.UnknownConnector):
+        registry.get("mute-test")
