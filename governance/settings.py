@@ -233,6 +233,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # multicast and reserved addresses are refused whatever it says.
 OUTBOUND_ALLOW_PRIVATE_ADDRESSES = env_bool("OUTBOUND_ALLOW_PRIVATE_ADDRESSES", False)
 
+# Seconds between two polls of a channel whose connector polls (a channel may
+# set its own, from 5 seconds to an hour). A channel silent for longer than
+# CONNECTOR_SILENT_POLLS intervals shows as a warning in /healthz.
+CONNECTOR_POLL_INTERVAL = env_int("CONNECTOR_POLL_INTERVAL", 30, minimum=5)
+CONNECTOR_SILENT_POLLS = env_int("CONNECTOR_SILENT_POLLS", 5, minimum=1)
+
 # Security: secure cookies and HSTS follow from serving over HTTPS, which
 # production declares with SECURE_SSL_REDIRECT / a proxy header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

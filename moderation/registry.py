@@ -5,7 +5,17 @@ comments in and registers itself here under a name; moderation is to look it
 up by that name and never import it, so that the import graph runs one way
 only: ``connectors`` -> ``moderation``. ``Channel.connector`` stores the name;
 its choices are the registered connectors.
+
+What a connector says to the platform-neutral code, and back, are the small
+value types below (``Item``, ``Post``, ``Batch``, ``Account``, ``Delivered``,
+``RateLimit``) and the errors (``ConnectorError`` and its kinds). Every
+method takes the channel it works for; a connector keeps no state between
+calls except what it stores through ``Channel.set_credentials`` (a refreshed
+session, say).
 """
+
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +36,169 @@ class Ability(models.TextChoices):
     ACT_ON_AUTHOR = "act_on_author", _("Mute, block or report an author")
 
 
+class AuthorAction(models.TextChoices):
+    """What may be done to a comment's author on the platform."""
+
+    MUTE = "mute", _("Mute the author")
+    BLOCK = "block", _("Block the author")
+    REPORT = "report", _("Report the author to the platform's moderators")
+
+
+@dataclass(frozen=True)
+class Post:
+    """The organisation's post that a comment answers."""
+
+    external_id: str
+    text: str = ""
+    url: str = ""
+    posted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One comment read from a platform, ready for ingest.
+
+    ``parent`` is the platform id of the comment it replies to ("" when it
+    answers the post directly). ``extra`` is what the connector needs later to
+    answer or hide it (a content hash, the thread's root), stored with the
+    comment as ``Comment.platform_data``; never shown.
+    """
+
+    external_id: str
+    author: str
+    text: str
+    posted_at: datetime
+    url: str = ""
+    language: str | None = None
+    parent: str = ""
+    author_name: str = ""
+    author_url: str = ""
+    post: Post | None = None
+    extra: dict = field(default_factory=dict)
+
+    def for_ingest(self, channel):
+        """Return this item as the dict ``comments_ingest`` takes."""
+        return {
+            "channel": channel,
+            "external_id": self.external_id,
+            "author": self.author,
+            "text": self.text,
+            "posted_at": self.posted_at,
+            "url": self.url,
+            "language": self.language,
+            "parent": self.parent,
+            "author_name": self.author_name,
+            "author_url": self.author_url,
+            "post": self.post,
+            "extra": self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The platform's rate-limit state, as its last response told it."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: datetime | None = None
+
+    def as_json(self):
+        return {
+            "limit": self.limit,
+            "remaining": self.remaining,
+            "reset_at": self.reset_at.isoformat() if self.reset_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one poll read: items, oldest first, and where the next poll starts.
+
+    ``cursor`` is opaque to everyone but the connector; it is saved in the
+    transaction that stores the items, never before. ``more``: the platform
+    has more at once (poll again without waiting).
+    """
+
+    items: list
+    cursor: str
+    more: bool = False
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """The account a channel's credentials sign in as (*Test the connection*)."""
+
+    handle: str
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What the platform made of an answer: its id and address there."""
+
+    external_id: str
+    url: str = ""
+
+
+class ConnectorError(Exception):
+    """The platform could not be reached, or refused.
+
+    ``str()`` is the detail, for the log only; ``public`` the generic message
+    shown to people (a msgid, translated where shown). ``retry_after``: the
+    platform asked to wait that many seconds.
+    """
+
+    def __init__(self, detail, *, public=outbound.UNREACHABLE, retry_after=None):
+        super().__init__(detail)
+        self.public = public
+        self.retry_after = retry_after
+
+
+class DeliveryFailed(ConnectorError):
+    """An outbox message was not accepted; the outbox retries it."""
+
+
+class AuthFailed(ConnectorError):
+    """The platform refused the channel's credentials (revoked, expired)."""
+
+    def __init__(self, detail, *, public=None, retry_after=None):
+        super().__init__(
+            detail,
+            public=public or _("The platform refused the channel's credentials."),
+            retry_after=retry_after,
+        )
+
+
+class RateLimited(ConnectorError):
+    """The platform asks to slow down; ``retry_after`` says for how long."""
+
+    def __init__(self, detail, *, retry_after=None, public=None):
+        super().__init__(
+            detail,
+            public=public or _("The platform asked to slow down; retrying later."),
+            retry_after=retry_after,
+        )
+
+
+class Unsupported(ConnectorError):
+    """The platform cannot do this at all (hide a reply on Mastodon, say)."""
+
+    def __init__(self, detail, *, public=None):
+        super().__init__(
+            detail, public=public or _("The platform does not allow this.")
+        )
+
+
+# Outbox message kinds and the method that delivers each.
+REPLY_KIND = "answer.published"
+HIDE_KIND = "comment.hide"
+UNHIDE_KIND = "comment.unhide"
+DELETE_KIND = "comment.delete"
+AUTHOR_KIND = "author.action"
+
+
 class Connector:
     """A platform connector: subclass, name it, declare its abilities, register it.
 
@@ -34,6 +207,29 @@ class Connector:
     ``needs_publish_url``: the channel must have a publishing URL.
     ``sends_sla_alerts``: the outbox also gives it the SLA sweep's warnings and
     breaches (``sla.warning``, ``sla.breach``), which are not replies.
+    ``credentials_form``: a ``django.forms.Form`` whose cleaned data are the
+    channel's credentials (the *Connect a channel* page and the API show its
+    fields, write-only). ``author_actions``: the ``AuthorAction`` values it
+    offers. ``hide_note``: what people are told where it cannot hide.
+
+    The methods, each for one ability:
+
+    - ``check(channel) -> Account`` signs in and says as whom (every
+      connector with credentials);
+    - ``poll(channel, cursor) -> Batch`` (``RECEIVE_POLL``); ``cursor`` is ""
+      the first time;
+    - ``thread(channel, comment) -> list[Item]`` (``FETCH_THREAD``): the
+      comments around ``comment``, oldest first;
+    - ``reply(channel, comment, body) -> Delivered`` (``REPLY``);
+    - ``hide(channel, comment, *, hidden)`` (``HIDE``);
+    - ``delete(channel, comment)`` (``DELETE``);
+    - ``act_on_author(channel, comment, action, *, reason)``
+      (``ACT_ON_AUTHOR``).
+
+    Each raises a ``ConnectorError`` (``AuthFailed``, ``RateLimited``,
+    ``Unsupported``) when it fails. ``deliver(message, *, now)``, what the
+    outbox calls, dispatches a message to them by its kind; a connector that
+    sends every message its own way (the signed webhook) overrides it.
     """
 
     name = ""
@@ -41,26 +237,32 @@ class Connector:
     abilities = frozenset()
     needs_publish_url = False
     sends_sla_alerts = False
+    credentials_form = None
+    author_actions = frozenset()
+    hide_note = ""
 
     def can(self, ability):
         """Return whether the connector declares ``ability``."""
         return Ability(ability) in self.abilities
 
-    # A connector that declares ``Ability.REPLY`` defines
-    # ``deliver(message, *, now)``: send the outbox message to its platform, or
-    # raise ``DeliveryFailed``. ``register`` refuses one that does not.
-
-
-class DeliveryFailed(Exception):
-    """The receiver could not be reached or did not accept the message.
-
-    ``str()`` is the detail, for the log; ``public`` the generic message shown
-    to people (a msgid of ``core.outbound``).
-    """
-
-    def __init__(self, detail, *, public=outbound.UNREACHABLE):
-        super().__init__(detail)
-        self.public = public
+    def deliver(self, message, *, now):
+        """Send outbox ``message`` through the method its kind names; return
+        ``Delivered`` for a reply, else ``None``. Raise ``ConnectorError``."""
+        channel, comment = message.channel, message.comment
+        if message.kind == REPLY_KIND:
+            return self.reply(channel, comment, message.payload["body"])
+        if message.kind in (HIDE_KIND, UNHIDE_KIND):
+            return self.hide(channel, comment, hidden=message.kind == HIDE_KIND)
+        if message.kind == DELETE_KIND:
+            return self.delete(channel, comment)
+        if message.kind == AUTHOR_KIND:
+            return self.act_on_author(
+                channel,
+                comment,
+                AuthorAction(message.payload["action"]),
+                reason=message.payload.get("reason", ""),
+            )
+        raise Unsupported(f"{self.name} does not send {message.kind!r} messages")
 
 
 class UnknownConnector(LookupError):
@@ -69,9 +271,23 @@ class UnknownConnector(LookupError):
 
 _connectors = {}
 
+# The method each ability needs, when the connector does not override deliver().
+_METHODS = {
+    Ability.RECEIVE_POLL: "poll",
+    Ability.FETCH_THREAD: "thread",
+    Ability.REPLY: "reply",
+    Ability.HIDE: "hide",
+    Ability.DELETE: "delete",
+    Ability.ACT_ON_AUTHOR: "act_on_author",
+}
+_SENT = {Ability.REPLY, Ability.HIDE, Ability.DELETE, Ability.ACT_ON_AUTHOR}
+
 
 def register(connector_class):
-    """Register ``connector_class`` under its ``name`` (a class decorator)."""
+    """Register ``connector_class`` under its ``name`` (a class decorator).
+
+    Refuse one that declares an ability without its method.
+    """
     name = connector_class.name
     if not name:
         raise ValueError(f"{connector_class.__qualname__} has no name")
@@ -81,10 +297,13 @@ def register(connector_class):
     unknown = set(connector_class.abilities) - set(Ability)
     if unknown:
         raise ValueError(f"{name!r} declares unknown abilities: {sorted(unknown)}")
-    if Ability.REPLY in connector_class.abilities and not callable(
-        getattr(connector_class, "deliver", None)
-    ):
-        raise ValueError(f"{name!r} can reply but defines no deliver()")
+    own_deliver = connector_class.deliver is not Connector.deliver
+    for ability in connector_class.abilities:
+        method = _METHODS.get(Ability(ability))
+        if method is None or (ability in _SENT and own_deliver):
+            continue
+        if not callable(getattr(connector_class, method, None)):
+            raise ValueError(f"{name!r} can {ability} but defines no {method}()")
     _connectors[name] = connector_class
     return connector_class
 

@@ -5,8 +5,13 @@ from ``moderation.models``.
 """
 
 from moderation.models.answers import Answer
-from moderation.models.channels import Channel, WebhookDelivery, new_webhook_secret
-from moderation.models.comments import Comment, PostedPeriod, RuleMatch
+from moderation.models.channels import (
+    Channel,
+    ChannelState,
+    WebhookDelivery,
+    new_webhook_secret,
+)
+from moderation.models.comments import Comment, Post, PostedPeriod, RuleMatch
 from moderation.models.events import Event, EventQuerySet
 from moderation.models.notifications import Notification
 from moderation.models.outbox import OutboxMessage
@@ -15,11 +20,13 @@ from moderation.models.sla import SlaPolicy
 __all__ = [
     "Answer",
     "Channel",
+    "ChannelState",
     "Comment",
     "Event",
     "EventQuerySet",
     "Notification",
     "OutboxMessage",
+    "Post",
     "PostedPeriod",
     "RuleMatch",
     "SlaPolicy",

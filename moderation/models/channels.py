@@ -3,10 +3,12 @@
 import json
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import encryption, outbound
@@ -63,6 +65,16 @@ class Channel(models.Model):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
+    poll_interval = models.PositiveIntegerField(
+        _("poll interval (seconds)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(3600)],
+        help_text=_(
+            "How often a polling connector reads new comments, from 5 seconds to "
+            "an hour. Empty: the deployment's default."
+        ),
+    )
     # Ciphertext only (core.encryption): read and written through
     # get_credentials() and set_credentials(), never shown back.
     credentials_encrypted = models.TextField(blank=True, default="", editable=False)
@@ -77,6 +89,10 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} @{self.handle}"
+
+    def poll_seconds(self):
+        """Return the poll interval in seconds (the channel's or the default)."""
+        return self.poll_interval or settings.CONNECTOR_POLL_INTERVAL
 
     def get_credentials(self) -> dict:
         """Return the decrypted credentials ({} when none are set).
@@ -121,3 +137,49 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.channel.slug} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ChannelState(models.Model):
+    """A channel's polling schedule and health, apart from the channel's row.
+
+    The poller and the outbox write here many times a minute; the channel's
+    row is what people edit, and a save there never overwrites a cursor.
+    ``poll_due_at`` is the due-time column the poller reads; ``lease_until``
+    keeps two workers from polling the same channel; ``cursor`` moves only in
+    the transaction that stores the comments it read past.
+    """
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
+    poll_due_at = models.DateTimeField(_("next poll"), null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    cursor = models.TextField(blank=True, default="")
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_poll_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_success_at = models.DateTimeField(
+        _("last successful poll"), null=True, blank=True
+    )
+    last_delivery_at = models.DateTimeField(
+        _("last successful delivery"), null=True, blank=True
+    )
+    # A generic msgid (translated where shown); the details go to the log.
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    newest_item_at = models.DateTimeField(_("newest item seen"), null=True, blank=True)
+    rate_limit = models.JSONField(_("rate limit"), default=dict, blank=True)
+    account = models.JSONField(_("account"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("channel state")
+        verbose_name_plural = _("channel states")
+        indexes = [
+            models.Index(fields=["poll_due_at"], name="moderation_poll_due_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.channel)
+
+    def error_message(self):
+        """Return the last error, translated ("" when the last call succeeded)."""
+        return gettext(self.last_error) if self.last_error else ""

@@ -45,6 +45,33 @@ class CommentQuerySet(models.QuerySet):
             return [row[0] for row in cursor.fetchall()]
 
 
+class Post(models.Model):
+    """The organisation's post that comments answer, as its platform shows it."""
+
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    external_id = models.CharField(_("external id"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="moderation_post_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel.slug} {self.external_id}"
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -70,10 +97,22 @@ class Comment(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=200)
     author = models.CharField(_("author"), max_length=200)
+    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
+    author_url = models.URLField(_("author's profile"), max_length=2000, blank=True)
     text = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=2)
     url = models.URLField(_("link"), max_length=2000, blank=True)
-    parent_external_id = models.CharField(_("in reply to"), max_length=200, blank=True)
+    parent_external_id = models.CharField(_("in reply to"), max_length=500, blank=True)
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    # What the connector needs to answer or hide it (moderation.registry.Item).
+    platform_data = models.JSONField(default=dict, blank=True, editable=False)
     posted_at = models.DateTimeField(_("posted at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     status = models.CharField(

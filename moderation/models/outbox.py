@@ -35,6 +35,14 @@ class OutboxMessage(models.Model):
         on_delete=models.PROTECT,
         related_name="deliveries",
     )
+    comment = models.ForeignKey(
+        "moderation.Comment",
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("payload"))
     status = models.CharField(
@@ -45,6 +53,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Where a reply landed on the platform (registry.Delivered).
+    platform_id = models.CharField(_("platform id"), max_length=500, blank=True)
+    platform_url = models.URLField(_("on the platform"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")

@@ -68,7 +68,7 @@ def outbox_send(*, message_id, now=None, post=None):
         message_id,
         now=now,
         send=lambda message: (post or _deliver)(message, now=now),
-        failures=registry.DeliveryFailed,
+        failures=registry.ConnectorError,
         # People see a generic message; what the other side said stays in the
         # log, or the page would show an internal server's reply.
         error_text=lambda exc: exc.public,

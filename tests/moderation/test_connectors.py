@@ -26,6 +26,12 @@ def listener():
         label = "Listener"
         abilities = frozenset({Ability.RECEIVE_POLL, Ability.FETCH_THREAD})
 
+        def poll(self, channel, cursor):
+            return registry.Batch(items=[], cursor=cursor)
+
+        def thread(self, channel, comment):
+            return []
+
     yield Listener
     registry.unregister("listener-test")
 

@@ -14,6 +14,9 @@ def loopback():
         label = "Loopback"
         abilities = frozenset({Ability.RECEIVE_POLL, Ability.REPLY})
 
+        def poll(self, channel, cursor):
+            return registry.Batch(items=[], cursor=cursor)
+
         def deliver(self, message, *, now):
             return 200
 
@@ -68,7 +71,42 @@ def test_a_connector_that_replies_must_say_how_it_delivers():
         name = "mute-test"
         abilities = frozenset({Ability.REPLY})
 
-    with pytest.raises(ValueError, match="defines no deliver"):
+    with pytest.raises(ValueError, match="defines no reply"):
         registry.register(Mute)
     with pytest.raises(registry.UnknownConnector):
         registry.get("mute-test")
+
+
+@pytest.mark.parametrize(
+    ("ability", "method"),
+    [
+        (Ability.RECEIVE_POLL, "poll"),
+        (Ability.FETCH_THREAD, "thread"),
+        (Ability.HIDE, "hide"),
+        (Ability.DELETE, "delete"),
+        (Ability.ACT_ON_AUTHOR, "act_on_author"),
+    ],
+)
+def test_each_declared_ability_needs_its_method(ability, method):
+    class Boastful(Connector):
+        name = "boastful-test"
+        abilities = frozenset({ability})
+
+    with pytest.raises(ValueError, match=f"defines no {method}"):
+        registry.register(Boastful)
+    with pytest.raises(registry.UnknownConnector):
+        registry.get("boastful-test")
+
+
+def test_a_connector_sending_its_own_way_needs_no_reply_method():
+    class Forwarder(Connector):
+        name = "forwarder-test"
+        abilities = frozenset({Ability.REPLY, Ability.HIDE})
+
+        def deliver(self, message, *, now):
+            return None
+
+    try:
+        assert registry.register(Forwarder) is Forwarder
+    finally:
+        registry.unregister("forwarder-test")
