@@ -11,6 +11,8 @@ from governance.celery import (
 )
 from governance.celery import app as celery_app
 from governance.models import Heartbeat
+from moderation import health
+from moderation.models import Channel
 
 # The worker beats every minute; allow one missed beat before calling it late.
 HEARTBEAT_STALE_AFTER_SECONDS = 150
@@ -91,3 +93,19 @@ def mail_status():
     except Exception:  # the database is down: its own row says so
         return {"ok": False, "failed": None, "waiting": None}
     return {"ok": failed == 0, "failed": failed, "waiting": waiting}
+
+
+def channels_status(*, now=None):
+    """Return which active channels are silent or failing, for ``/healthz``.
+
+    A warning only: a silent channel is a platform or a worker to look at, not
+    a reason for a load balancer to take this web server out.
+    """
+    now = now or timezone.now()
+    try:
+        healths = health.channels_health(
+            Channel.objects.filter(active=True).order_by("slug"), now=now
+        )
+    except Exception:  # the database is down: its own row says so
+        return {"ok": False, "silent": [], "failing": []}
+    return health.health_summary(healths)

@@ -42,7 +42,11 @@ def dashboard(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Return the status of the database and the broker; 503 if either is down."""
+    """Return the status of the database and the broker; 503 if either is down.
+
+    The worker and the channels are reported as warnings that never change the
+    status code.
+    """
     db_ok, db_detail = selectors.database_status()
     broker_ok, broker_detail = selectors.broker_status()
     ok = db_ok and broker_ok
@@ -52,6 +56,10 @@ def healthz(request):
         "broker": {"ok": broker_ok, "detail": broker_detail},
         # Informational: a worker may lag a minute behind after start-up.
         "worker": _worker_json(selectors.worker_status()) if db_ok else {"ok": False},
+        # A warning too: silent or failing channels never turn this into a 503.
+        "channels": selectors.channels_status()
+        if db_ok
+        else {"ok": False, "silent": [], "failing": []},
     }
     return JsonResponse(body, status=200 if ok else 503)
 

@@ -152,3 +152,17 @@ def channel(framework):
         languages=["fr", "en"],
         calendar=BusinessCalendar.objects.get(slug="24-7"),
     )
+
+
+@pytest.fixture
+def fake_platform():
+    """Register the test platforms' connectors for this test only."""
+    from moderation import registry
+    from tests.fakes import FakePlatform, FakeWebhookPlatform
+
+    registry.register(FakePlatform)
+    registry.register(FakeWebhookPlatform)
+    FakePlatform.checked.clear()
+    yield FakePlatform
+    registry.unregister(FakePlatform.name)
+    registry.unregister(FakeWebhookPlatform.name)

@@ -248,6 +248,11 @@ class Comment(models.Model):
                 name="moderation_alert_waiting_idx",
                 condition=Q(severity="critical", alerted_at__isnull=True),
             ),
+            # Channel health: the comments each channel received in the last
+            # hour, counted for every channel in one query.
+            models.Index(
+                fields=["channel", "received_at"], name="moderation_channel_recent_idx"
+            ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
             # The escalation sweep: escalated comments past their escalation's

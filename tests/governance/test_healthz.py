@@ -1,5 +1,6 @@
 """/healthz reports the database and the broker, and fails when either is down."""
 
+import datetime
 import json
 import subprocess
 import sys
@@ -119,3 +120,41 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert outcome["body"]["database"]["ok"] is False
     assert outcome["body"]["broker"]["ok"] is True
     assert outcome["body"]["worker"] == {"ok": False}
+
+
+@pytest.mark.django_db
+def test_healthz_warns_of_silent_and_failing_channels_without_a_503(
+    client, fake_platform
+):
+    from django.utils import timezone
+
+    from moderation.models import Channel, ChannelState
+    from staffing.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.get(slug="24-7")
+    assert client.get("/healthz").json()["channels"] == {
+        "ok": True,
+        "silent": [],
+        "failing": [],
+    }
+    now = timezone.now()
+    for slug, state in [
+        ("healthy", {"last_success_at": now}),
+        ("quiet", {"last_success_at": now - datetime.timedelta(hours=1)}),
+        ("broken", {"last_error": "x", "last_error_at": now}),
+        ("switched-off", {"last_error": "x", "last_error_at": now}),
+    ]:
+        channel = Channel.objects.create(
+            slug=slug,
+            platform="bluesky",
+            handle=slug,
+            calendar=calendar,
+            connector="fake-test",
+            active=slug != "switched-off",
+        )
+        ChannelState.objects.create(channel=channel, **state)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["channels"] == {"ok": False, "silent": ["quiet"], "failing": ["broken"]}
