@@ -2,9 +2,10 @@
 
 from django.core.validators import URLValidator
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,6 +18,7 @@ from core.languages import CODES
 from core.roles import Capability
 from moderation import registry, webhooks
 from moderation.api.ingest import IngestResultSerializer, IngestSerializer
+from moderation.health import State, channels_health
 from moderation.models import Channel, Comment
 from moderation.services.ingest import webhook_accept, webhook_verify
 from staffing.models import BusinessCalendar
@@ -71,6 +73,25 @@ class WebhookView(APIView):
         )
 
 
+class RateLimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(allow_null=True)
+    remaining = serializers.IntegerField(allow_null=True)
+    reset_at = serializers.DateTimeField(allow_null=True)
+
+
+class ChannelHealthSerializer(serializers.Serializer):
+    """The schema of a channel's read-only ``health`` (``moderation.health``)."""
+
+    state = serializers.ChoiceField(choices=list(State.LABELS))
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    last_error_at = serializers.DateTimeField(allow_null=True)
+    lag_seconds = serializers.IntegerField(allow_null=True)
+    next_poll_at = serializers.DateTimeField(allow_null=True)
+    items_last_hour = serializers.IntegerField()
+    rate_limit = RateLimitSerializer(allow_null=True)
+
+
 class ChannelSerializer(serializers.ModelSerializer):
     calendar = serializers.SlugRelatedField(
         slug_field="slug", queryset=BusinessCalendar.objects.all()
@@ -84,6 +105,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
     )
+    health = serializers.SerializerMethodField()
     # Write-only: stored encrypted, never returned; credentials_set_at says
     # whether and when they were set.
     credentials = serializers.DictField(
@@ -104,10 +126,22 @@ class ChannelSerializer(serializers.ModelSerializer):
             "connector",
             "publish_url",
             "active",
+            "poll_interval",
             "credentials",
             "credentials_set_at",
+            "health",
         ]
         read_only_fields = ["credentials_set_at"]
+
+    @extend_schema_field(ChannelHealthSerializer)
+    def get_health(self, channel):
+        """Return the channel's health, computed for the whole page at once
+        by the view (``context["health"]``), else for this channel alone."""
+        known = self.context.get("health", {}).get(channel.pk)
+        if known is None:
+            fresh = Channel.objects.filter(pk=channel.pk)
+            (known,) = channels_health(fresh, now=timezone.now())
+        return known.as_json()
 
     def validate(self, attrs):
         connector = attrs.get("connector", getattr(self.instance, "connector", None))
@@ -139,8 +173,24 @@ class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
 
     serializer_class = ChannelSerializer
     lookup_field = "slug"
-    queryset = Channel.objects.select_related("calendar").order_by("slug")
+    queryset = Channel.objects.select_related("calendar", "state").order_by("slug")
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer(self, *args, **kwargs):
+        # The health of the channels read, in two queries for the whole page
+        # (a write reads it after saving, in get_health).
+        if args and args[0] is not None and "data" not in kwargs:
+            shown = args[0] if kwargs.get("many") else [args[0]]
+            shown = [channel for channel in shown if channel.pk is not None]
+            self._health = {
+                h.channel.pk: h for h in channels_health(shown, now=timezone.now())
+            }
+        return super().get_serializer(*args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["health"] = getattr(self, "_health", {})
+        return context
 
     def get_permissions(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):

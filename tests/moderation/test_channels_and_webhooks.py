@@ -415,7 +415,18 @@ def test_channels_api(api_client, personas, channel):
         "connector": "outbox",
         "publish_url": "",
         "active": True,
+        "poll_interval": None,
         "credentials_set_at": None,
+        "health": {
+            "state": "push",
+            "last_success_at": None,
+            "last_error": "",
+            "last_error_at": None,
+            "lag_seconds": None,
+            "next_poll_at": None,
+            "items_last_hour": 0,
+            "rate_limit": None,
+        },
     }
     assert "webhook_secret" not in listing["results"][0]
     new = {
