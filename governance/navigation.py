@@ -23,6 +23,7 @@ NAV_ITEMS = (
     NavItem("moderation:inbox", _("Inbox"), Capability.TRIAGE),
     NavItem("moderation:approvals", _("Approvals"), Capability.APPROVE),
     NavItem("staffing:coverage", _("Coverage"), Capability.PLAN_COVERAGE),
+    NavItem("connectors:channels", _("Channels"), Capability.PLAN_COVERAGE),
     NavItem("moderation:sla", _("Response times"), Capability.VIEW_DASHBOARD),
     NavItem("dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
     NavItem("admin:index", _("Administration"), Capability.EDIT_POLICIES),

@@ -20,3 +20,11 @@ def countdown(due, now):
     if seconds >= 0:
         return _("in %(time)s") % {"time": _duration(seconds)}
     return _("%(time)s late") % {"time": _duration(seconds)}
+
+
+def elapsed(delta):
+    """Return a time span as people read it: "42 s", "7 min", "3 h 05"."""
+    seconds = abs(delta.total_seconds())
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": seconds}
+    return _duration(seconds)

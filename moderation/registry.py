@@ -211,6 +211,9 @@ class Connector:
     channel's credentials (the *Connect a channel* page and the API show its
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
     offers. ``hide_note``: what people are told where it cannot hide.
+    ``sign_in_url_name``: the name of a URL taking the channel's pk where a
+    manager signs the channel in on the platform (OAuth), offered once the
+    channel is saved; "" when the credentials form is enough.
 
     The methods, each for one ability:
 
@@ -240,6 +243,7 @@ class Connector:
     credentials_form = None
     author_actions = frozenset()
     hide_note = ""
+    sign_in_url_name = ""
 
     def can(self, ability):
         """Return whether the connector declares ``ability``."""

@@ -64,6 +64,9 @@ PAGES = {
     "/backtest/{version}/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "/admin/": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200),
     "/account/tokens/": (LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "/channels/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "/channels/connect/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "/channels/{channel}/edit/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
 }
 
 API = {
@@ -128,6 +131,8 @@ def world(personas, channel):
         "comment": comment.pk,
         "escalated": escalated.pk,
         "version": PolicyVersion.objects.get().pk,
+        "channel": channel.pk,
+        "calendar": channel.calendar_id,
     }
 
 
@@ -219,6 +224,24 @@ PAGE_WRITES = {
     },
     "/coverage/shifts/{shift}/delete/": {},
     "/account/tokens/": {"name": "script", "days": "30"},
+    "/channels/connect/": {
+        "connector": "outbox",
+        "slug": "x-new",
+        "platform": "x",
+        "handle": "org",
+        "languages": ["fr"],
+        "calendar": "{calendar}",
+        "active": "on",
+        "action": "save",
+    },
+    # Sent without "active": saved, the channel is switched off.
+    "/channels/{channel}/edit/": {
+        "connector": "outbox",
+        "platform": "facebook",
+        "handle": "organisation",
+        "calendar": "{calendar}",
+        "action": "save",
+    },
 }
 PAGE_WRITE_ANSWERS = {
     # The bulk form refuses the comment the scoped responder may not see.
@@ -256,6 +279,8 @@ PAGE_WRITE_ANSWERS = {
         LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 302,
     ),
     "/account/tokens/": (LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "/channels/connect/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 302),
+    "/channels/{channel}/edit/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 302),
 }  # fmt: skip
 API_WRITES = {
     "post /api/v1/comments/": ITEM,

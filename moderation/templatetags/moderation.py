@@ -1,9 +1,10 @@
 from django import template
 
-from moderation.durations import countdown
+from moderation.durations import countdown, elapsed
 
 register = template.Library()
 register.filter("countdown", countdown)
+register.filter("elapsed", elapsed)
 
 
 @register.filter
