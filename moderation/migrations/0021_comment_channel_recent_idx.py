@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0019_connector_context_and_state'),
+        ('moderation', '0020_unhide_and_author_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
