@@ -9,14 +9,20 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from core import outbound
+from core import encryption, outbound
 from core.permissions import require
 from core.roles import Capability
 from moderation import registry
 from moderation.models import ChannelState
 
 logger = logging.getLogger(__name__)
+
+UNREADABLE = gettext_noop(
+    "The stored credentials cannot be decrypted with this deployment's keys: "
+    "type them again."
+)
 
 
 def channel_check(*, channel, remember=True):
@@ -34,12 +40,12 @@ def channel_check(*, channel, remember=True):
     except registry.UnknownConnector:
         raise registry.Unsupported(
             f"no connector {channel.connector!r}",
-            public=_("This channel's connector is not installed."),
+            public=gettext_noop("This channel's connector is not installed."),
         ) from None
     if not callable(getattr(connector, "check", None)):
         raise registry.Unsupported(
             f"{connector.name} cannot sign in",
-            public=_("This connector has no account to sign in to."),
+            public=gettext_noop("This connector has no account to sign in to."),
         )
     try:
         account = connector.check(channel)
@@ -52,6 +58,9 @@ def channel_check(*, channel, remember=True):
             exc,
         )
         raise
+    except encryption.UnreadableSecret as exc:
+        logger.warning("Channel %s: %s", channel.slug, exc)
+        raise registry.ConnectorError(str(exc), public=UNREADABLE) from None
     except Exception as exc:
         logger.exception(
             "Connection test of channel %s (%s) failed unexpectedly",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from moderation import registry
@@ -22,7 +22,7 @@ RECENT = datetime.timedelta(hours=1)
 
 # Shown for a channel whose connector is no longer installed: it reads and
 # sends nothing until someone picks another one.
-NOT_INSTALLED = _("This channel's connector is not installed.")
+NOT_INSTALLED = gettext_noop("This channel's connector is not installed.")
 
 
 class State:

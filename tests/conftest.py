@@ -163,6 +163,7 @@ def fake_platform():
     registry.register(FakePlatform)
     registry.register(FakeWebhookPlatform)
     FakePlatform.checked.clear()
+    FakePlatform.items = []
     yield FakePlatform
     registry.unregister(FakePlatform.name)
     registry.unregister(FakeWebhookPlatform.name)

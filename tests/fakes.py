@@ -29,6 +29,8 @@ class FakePlatform(registry.Connector):
     credentials_form = FakeCredentials
     hide_note = "The fake platform lets you mute the author instead."
     checked = []
+    # What the next poll reads.
+    items = []
 
     def check(self, channel):
         token = channel.get_credentials().get("token")
@@ -44,7 +46,10 @@ class FakePlatform(registry.Connector):
         )
 
     def poll(self, channel, cursor):
-        return registry.Batch(items=[], cursor=cursor)
+        token = channel.get_credentials().get("token")
+        if token == "revoked":
+            raise registry.AuthFailed(SECRET_DETAIL)
+        return registry.Batch(items=list(self.items), cursor=cursor + "+")
 
     def thread(self, channel, comment):
         return []
