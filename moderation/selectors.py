@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Capability, roles_granting
-from moderation import access, masking
+from moderation import access, masking, registry
 from moderation.durations import countdown
 from moderation.models import (
     Answer,
@@ -187,9 +187,17 @@ def comment_detail(pk, *, user):
     number of queries; raise ``Comment.DoesNotExist`` otherwise."""
     return (
         comments_visible_to(user)
-        .select_related("channel", "assignee", "escalated_to")
+        .select_related("channel", "assignee", "escalated_to", "post")
         .prefetch_related(
             Prefetch("matches", queryset=RuleMatch.objects.order_by("start")),
+            # What the platform was asked to do to the comment (hide, unhide).
+            Prefetch(
+                "deliveries",
+                queryset=OutboxMessage.objects.filter(
+                    kind__in=[registry.HIDE_KIND, registry.UNHIDE_KIND]
+                ).order_by("pk"),
+                to_attr="platform_actions",
+            ),
             Prefetch(
                 "events",
                 queryset=Event.objects.select_related("actor").order_by("at", "pk"),
@@ -206,6 +214,23 @@ def comment_detail(pk, *, user):
             ),
         )
         .get(pk=pk)
+    )
+
+
+def parent_of(comment, *, user):
+    """Return the stored comment ``comment`` replies to, or ``None``, in two
+    queries (it and its matches, for masking); ``visible`` on it says whether
+    ``user`` may open its page."""
+    if not comment.parent_external_id:
+        return None
+    return (
+        Comment.objects.filter(
+            channel_id=comment.channel_id, external_id=comment.parent_external_id
+        )
+        .select_related("channel")
+        .prefetch_related("matches")
+        .annotate(visible=Exists(comments_visible_to(user).filter(pk=OuterRef("pk"))))
+        .first()
     )
 
 

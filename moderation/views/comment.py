@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
-from moderation import masking, selectors
+from moderation import masking, registry, selectors
 from moderation.forms import AnswerForm
 from moderation.models import Answer, Comment
 from moderation.services.answers import answer_submit
@@ -74,8 +74,26 @@ def comment_page(request, pk):
         if escalated and user.can(Capability.PLAN_COVERAGE)
         else [],
         "perms_approve": user.can(Capability.APPROVE),
+        **_context_of(comment, user),
     }
     return render(request, "moderation/comment.html", context)
+
+
+def _context_of(comment, user):
+    """Return the thread around the comment (its post and the comment it
+    replies to) and what its connector can do on the platform."""
+    parent = selectors.parent_of(comment, user=user)
+    try:
+        connector = registry.get(comment.channel.connector)
+    except registry.UnknownConnector:
+        connector = None
+    return {
+        "parent": parent,
+        # Masked as for the comment itself: a parent is evidence too.
+        "parent_text": masking.comment_view_for(user, parent).text if parent else "",
+        "connector": connector,
+        "can_hide_there": bool(connector and connector.can(registry.Ability.HIDE)),
+    }
 
 
 def _visible_comment(request, pk):
@@ -117,9 +135,29 @@ def escalate(request, pk):
 @require_POST
 def hide(request, pk):
     return _act(
-        request, pk, comment_hide, _("Hidden."),
+        request, pk, comment_hide, _hidden_message(request, pk),
         reason=posted_reason(request),
     )  # fmt: skip
+
+
+def _hidden_message(request, pk):
+    """Say where the comment is hidden: on the platform too, or here only."""
+    channel = (
+        selectors.comments_visible_to(request.user)
+        .filter(pk=pk)
+        .values_list("channel__connector", flat=True)
+        .first()
+    )
+    try:
+        connector = registry.get(channel) if channel else None
+    except registry.UnknownConnector:
+        connector = None
+    if connector is None:
+        return _("Hidden.")
+    if connector.can(registry.Ability.HIDE):
+        return _("Hidden here; the platform is asked to hide it too.")
+    note = str(connector.hide_note or _("The platform does not allow it."))
+    return _("Hidden here only: %(note)s") % {"note": note}
 
 
 @login_required
