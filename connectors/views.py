@@ -26,17 +26,15 @@ def _manager(request):
 def channels(request):
     """List the channels with their health: is each one reading and sending?"""
     _manager(request)
+    now = timezone.now()
     labels = dict(registry.choices())
     rows = [
         (health, labels.get(health.channel.connector, health.channel.connector))
         for health in channels_health(
-            Channel.objects.select_related("state").order_by("slug"),
-            now=timezone.now(),
+            Channel.objects.select_related("state").order_by("slug"), now=now
         )
     ]
-    return render(
-        request, "connectors/channels.html", {"rows": rows, "now": timezone.now()}
-    )
+    return render(request, "connectors/channels.html", {"rows": rows, "now": now})
 
 
 @login_required
