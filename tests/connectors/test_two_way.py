@@ -15,6 +15,7 @@ from moderation.services.outbox import outbox_send
 from moderation.services.transitions import Conflict
 from moderation.services.triage import comment_claim, comment_hide, comment_unhide
 from tests.moderation.test_outbox import published_answer
+from tests.moderation.test_pages import in_english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -250,3 +251,49 @@ def test_a_failed_hide_rolls_nothing_back_here_and_is_retried(
 
     outbox_send(message_id=message.pk, now=message.next_attempt_at)
     assert calls == [("hide", "c-9")]
+
+
+def test_the_page_says_where_the_comment_was_hidden(
+    client, two_way, personas, committed
+):
+    comment = claimed(two_way, personas)
+    client.force_login(personas["responder"])
+
+    with in_english(client):
+        response = client.post(
+            f"/inbox/{comment.pk}/hide/", {"reason": "Insult"}, follow=True
+        )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Hidden here; the platform is being asked to hide it too."
+    ]
+
+
+def test_the_page_says_plainly_when_it_is_hidden_here_only(client, one_way, personas):
+    comment = claimed(one_way, personas)
+    client.force_login(personas["responder"])
+
+    with in_english(client):
+        response = client.post(
+            f"/inbox/{comment.pk}/hide/", {"reason": "Insult"}, follow=True
+        )
+
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Hidden here only: it is still visible on the platform.")
+    assert message.endswith("This platform cannot hide replies.")
+
+
+def test_a_manager_shows_it_again_from_the_page(client, two_way, personas, calls):
+    comment = claimed(two_way, personas)
+    comment_hide(comment=comment, actor=personas["responder"], reason="insult")
+    client.force_login(personas["manager"])
+
+    page = client.get(f"/inbox/{comment.pk}/")
+    assert b"unhide-reason" in page.content
+    with in_english(client):
+        response = client.post(
+            f"/inbox/{comment.pk}/unhide/", {"reason": "Mistake"}, follow=True
+        )
+
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.ASSIGNED
+    assert [str(m) for m in response.context["messages"]] == ["Shown again."]
