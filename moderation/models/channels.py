@@ -90,6 +90,16 @@ class Channel(models.Model):
     def __str__(self):
         return f"{self.get_platform_display()} @{self.handle}"
 
+    def save(self, *args, **kwargs):
+        if not self.webhook_secret_encrypted:
+            self.webhook_secret = new_webhook_secret()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "webhook_secret_encrypted",
+                }
+        super().save(*args, **kwargs)
+
     @property
     def webhook_secret(self):
         """The webhook secret, decrypted (``core.encryption.UnreadableSecret``
@@ -101,16 +111,6 @@ class Channel(models.Model):
     @webhook_secret.setter
     def webhook_secret(self, secret):
         self.webhook_secret_encrypted = encryption.encrypt(secret) if secret else ""
-
-    def save(self, *args, **kwargs):
-        if not self.webhook_secret_encrypted:
-            self.webhook_secret = new_webhook_secret()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {
-                    *kwargs["update_fields"],
-                    "webhook_secret_encrypted",
-                }
-        super().save(*args, **kwargs)
 
     def poll_seconds(self):
         """Return the poll interval in seconds (the channel's or the default)."""
