@@ -26,6 +26,7 @@ from moderation.services.triage import (
     comment_close,
     comment_hide,
     comment_reassign,
+    comment_unhide,
 )
 from moderation.views.common import form_errors, posted_reason, require_worker
 from policies.matcher import Match, segments
@@ -74,6 +75,8 @@ def comment_page(request, pk):
         if escalated and user.can(Capability.PLAN_COVERAGE)
         else [],
         "perms_approve": user.can(Capability.APPROVE),
+        "can_unhide": comment.status == Comment.Status.HIDDEN
+        and user.can(Capability.PLAN_COVERAGE),
         **_context_of(comment, user),
     }
     return render(request, "moderation/comment.html", context)
@@ -134,30 +137,29 @@ def escalate(request, pk):
 @login_required
 @require_POST
 def hide(request, pk):
+    comment = _visible_comment(request, pk)
+    connector = registry.get(comment.channel.connector)
+    if connector.can(registry.Ability.HIDE):
+        success = _("Hidden here; the platform is being asked to hide it too.")
+    else:
+        # Said plainly: the comment is still visible on the platform.
+        success = " ".join(
+            [_("Hidden here only: it is still visible on the platform."),
+             str(connector.hide_note)]
+        ).strip()  # fmt: skip
     return _act(
-        request, pk, comment_hide, _hidden_message(request, pk),
+        request, pk, comment_hide, success,
         reason=posted_reason(request),
     )  # fmt: skip
 
 
-def _hidden_message(request, pk):
-    """Say where the comment is hidden: on the platform too, or here only."""
-    channel = (
-        selectors.comments_visible_to(request.user)
-        .filter(pk=pk)
-        .values_list("channel__connector", flat=True)
-        .first()
-    )
-    try:
-        connector = registry.get(channel) if channel else None
-    except registry.UnknownConnector:
-        connector = None
-    if connector is None:
-        return _("Hidden.")
-    if connector.can(registry.Ability.HIDE):
-        return _("Hidden here; the platform is asked to hide it too.")
-    note = str(connector.hide_note or _("The platform does not allow it."))
-    return _("Hidden here only: %(note)s") % {"note": note}
+@login_required
+@require_POST
+def unhide(request, pk):
+    return _act(
+        request, pk, comment_unhide, _("Shown again."),
+        reason=posted_reason(request),
+    )  # fmt: skip
 
 
 @login_required

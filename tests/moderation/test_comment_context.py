@@ -148,7 +148,8 @@ def test_hiding_where_the_platform_cannot_says_so(
     )
     html = response.content.decode()
     assert (
-        "Hidden here only: The fake platform lets you mute the author instead." in html
+        "Hidden here only: it is still visible on the platform. "
+        "The fake platform lets you mute the author instead." in html
     )
     assert "Hidden here only: the platform does not let this channel hide it." in html
     assert not OutboxMessage.objects.filter(comment=comment).exists()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0020_unhide_and_author_actions'),
+        ('moderation', '0021_encrypt_webhook_secret'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
