@@ -19,6 +19,8 @@ from moderation import registry
 from moderation.models import ChannelState, Comment
 
 RECENT = datetime.timedelta(hours=1)
+# Platforms reset their limits within minutes or hours; a later reset is noise.
+RESET_HORIZON = datetime.timedelta(days=7)
 
 # Shown for a channel whose connector is no longer installed: it reads and
 # sends nothing until someone picks another one.
@@ -184,7 +186,7 @@ def _health(channel, *, now, recent):
         lag=lag,
         next_poll_at=state.poll_due_at if polls and channel.active else None,
         items_last_hour=recent,
-        rate_limit=_rate_limit(state.rate_limit),
+        rate_limit=_rate_limit(state.rate_limit, now=now),
     )
 
 
@@ -210,11 +212,13 @@ def _classify(channel, state, *, polls, failing, now):
     return State.OK
 
 
-def _rate_limit(stored):
+def _rate_limit(stored, *, now):
     """Return the stored rate-limit JSON as a ``RateLimitState``, or ``None``.
 
     The JSON comes from a platform's headers through the connector: anything
-    that is not a number or a date is left out rather than trusted.
+    that is not a number or a date is left out rather than trusted, and so is
+    a reset further than ``RESET_HORIZON`` ahead (year 9999 would not even
+    convert to a time zone east of UTC to be shown).
     """
     if not isinstance(stored, dict) or not stored:
         return None
@@ -230,6 +234,8 @@ def _rate_limit(stored):
         reset_at = None
     if reset_at is not None and reset_at.tzinfo is None:
         reset_at = reset_at.replace(tzinfo=datetime.UTC)
+    if reset_at is not None and reset_at > now + RESET_HORIZON:
+        reset_at = None
     limit, remaining = number("limit"), number("remaining")
     if limit is None and remaining is None and reset_at is None:
         return None

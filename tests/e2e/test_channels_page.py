@@ -59,6 +59,8 @@ def test_manager_reads_health_and_connects_a_channel(
     screenshot("channels")
 
     page.get_by_role("link", name="Connect a channel").click()
+    expect(page.get_by_text("Step 1 of 2")).to_be_visible()
+    assert page.evaluate(OVERFLOW)
     page.get_by_role("link", name="Choose Fake platform").click()
     assert page.evaluate(OVERFLOW)
     page.get_by_label("Slug").fill("bluesky-main")
