@@ -45,6 +45,9 @@ class Event(models.Model):
         SLA_WARNED = "sla_warned", _("response due soon: people told")
         SLA_BREACHED = "sla_breached", _("response overdue: people told")
         APPROVAL_OVERDUE = "approval_overdue", _("approval overdue: approvers told")
+        AUTHOR_MUTED = "author_muted", _("author muted on the platform")
+        AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
+        AUTHOR_REPORTED = "author_reported", _("author reported to the platform")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.PROTECT, related_name="events"
