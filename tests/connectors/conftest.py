@@ -7,10 +7,10 @@ import http.server
 import json
 import threading
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 from mastodon_mock.testing.server import MockServer
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -26,14 +26,9 @@ def mastodon_server():
 def _control(server, path, body=None):
     """Call the mock's control plane (reset, faults): test plumbing, not the
     product, so it goes straight to the loopback server."""
-    request = urllib.request.Request(
-        server.base_url + path,
-        method="POST",
-        data=json.dumps(body or {}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read() or b"{}")
+    answer = requests.post(server.base_url + path, json=body or {}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()
 
 
 @pytest.fixture
@@ -41,10 +36,9 @@ def mastodon(mastodon_server):
     """The mock, back to its seed: alice (the organisation), bob, carol, and
     dave on remote.example."""
     _control(mastodon_server, "/api/v1/_mock/reset")
-    request = urllib.request.Request(
-        mastodon_server.base_url + "/api/v1/_mock/faults", method="DELETE"
-    )
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+    requests.delete(
+        mastodon_server.base_url + "/api/v1/_mock/faults", timeout=10
+    ).raise_for_status()
     return mastodon_server
 
 

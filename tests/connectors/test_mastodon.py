@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
@@ -357,7 +358,9 @@ def test_a_remote_mention_reads_as_its_full_address():
         '<p><span class="h-card"><a href="https://remote.example/@dave" '
         'class="u-url mention">@<span>dave</span></a></span> hi</p>'
     )
-    text = html_to_text(html, mentions={"https://remote.example/@dave": "dave@remote.example"})
+    text = html_to_text(
+        html, mentions={"https://remote.example/@dave": "dave@remote.example"}
+    )
     assert text.text == "@dave@remote.example hi"
     assert text.links == [[0, 20, "https://remote.example/@dave"]]
 
@@ -392,6 +395,7 @@ def test_hostile_text_is_escaped_on_the_comment_page(
     [item] = connector().poll(mastodon_channel, cursor).items
     comment = ingest(mastodon_channel, item)
     client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("moderation:comment", args=[comment.pk]))
     html = page.content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
@@ -618,17 +622,13 @@ def test_who_may_act_on_an_author(mastodon_channel, mastodon, personas):
     comment = held_comment(mastodon_channel, mastodon, personas["responder"])
     for name in ("approver", "counsel", "outsider", "api_reader"):
         with pytest.raises(PermissionDenied):
-            author_act(
-                comment=comment, actor=personas[name], action="mute", reason="x"
-            )
+            author_act(comment=comment, actor=personas[name], action="mute", reason="x")
     with pytest.raises(ValidationError):
         author_act(
             comment=comment, actor=personas["responder"], action="mute", reason=" "
         )
     with pytest.raises(ValidationError):
-        author_act(
-            comment=comment, actor=personas["manager"], action="ban", reason="x"
-        )
+        author_act(comment=comment, actor=personas["manager"], action="ban", reason="x")
     author_act(comment=comment, actor=personas["manager"], action="block", reason="x")
     assert not Event.objects.filter(comment=comment, actor=personas["approver"])
     assert OutboxMessage.objects.filter(comment=comment).count() == 1
@@ -651,6 +651,7 @@ def test_the_comment_page_acts_on_the_author(
     comment = held_comment(mastodon_channel, mastodon, responder)
     url = reverse("moderation:comment-author", args=[comment.pk])
     client.force_login(responder)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("moderation:comment", args=[comment.pk]))
     assert url in page.content.decode()
     assert client.post(url, {"action": "mute", "reason": ""}).status_code == 302
