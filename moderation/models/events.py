@@ -37,6 +37,10 @@ class Event(models.Model):
         ESCALATION_REASSIGNED = "escalation_reassigned", _("escalation reassigned")
         ESCALATION_OVERDUE = "escalation_overdue", _("escalation overdue")
         HIDDEN = "hidden", _("hidden")
+        UNHIDDEN = "unhidden", _("shown again")
+        AUTHOR_MUTED = "author_muted", _("author muted on the platform")
+        AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
+        AUTHOR_REPORTED = "author_reported", _("author reported to the platform")
         CLOSED = "closed", _("closed")
         ANSWERED = "answered", _("answered")
         ANSWER_SUBMITTED = "answer_submitted", _("answer sent for approval")
@@ -45,9 +49,6 @@ class Event(models.Model):
         SLA_WARNED = "sla_warned", _("response due soon: people told")
         SLA_BREACHED = "sla_breached", _("response overdue: people told")
         APPROVAL_OVERDUE = "approval_overdue", _("approval overdue: approvers told")
-        AUTHOR_MUTED = "author_muted", _("author muted on the platform")
-        AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
-        AUTHOR_REPORTED = "author_reported", _("author reported to the platform")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.PROTECT, related_name="events"
