@@ -187,7 +187,7 @@ def comment_detail(pk, *, user):
     number of queries; raise ``Comment.DoesNotExist`` otherwise."""
     return (
         comments_visible_to(user)
-        .select_related("channel", "assignee", "escalated_to")
+        .select_related("channel", "assignee", "escalated_to", "post")
         .prefetch_related(
             Prefetch("matches", queryset=RuleMatch.objects.order_by("start")),
             Prefetch(
