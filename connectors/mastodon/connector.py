@@ -18,7 +18,7 @@ id its API takes to reply, report or read the thread), not the status URI.
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +77,7 @@ def _posted_at(value, *, now):
     if not isinstance(value, datetime):
         return now
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.utc)
+        value = value.replace(tzinfo=UTC)
     if value > now + CLOCK_SKEW:
         return now
     return value
