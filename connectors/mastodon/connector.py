@@ -345,7 +345,9 @@ class Mastodon(registry.Connector):
             account_id = _id((status.get("account") or {}).get("id"))
         with api.calling(client, f"{action.value} {account_id}"):
             if action == AuthorAction.MUTE:
-                client.account_mute(account_id)
+                # Their statuses leave the account's timelines, but their
+                # mentions still notify it: the inbox keeps receiving them.
+                client.account_mute(account_id, notifications=False)
             elif action == AuthorAction.BLOCK:
                 client.account_block(account_id)
             else:

@@ -550,6 +550,14 @@ def test_mute_and_block_reach_the_platform_with_their_event(
         comment.platform_data["account_id"]
     )
     assert relationship[flag]
+    if action == "mute":
+        # Their mentions still reach the inbox.
+        assert not relationship["muting_notifications"]
+        assert Comment.objects.filter(channel=mastodon_channel).count() == 1
+        cursor = connector().poll(mastodon_channel, "").cursor
+        mastodon.client("bob").status_post("@alice still here")
+        [item] = connector().poll(mastodon_channel, cursor).items
+        assert item.author == "bob"
 
 
 def test_a_report_goes_with_the_status_and_the_reason(
