@@ -35,16 +35,26 @@ def app_for(channel, instance, redirect_uri):
     ):
         return credentials
     with api.calling(None, "create_app"):
-        client_id, client_secret = Mastodon.create_app(
-            APP_NAME,
-            scopes=api.SCOPES,
-            redirect_uris=redirect_uri,
-            api_base_url=instance,
-            session=outbound_session(),
-            user_agent=api.USER_AGENT,
-        )
+        try:
+            client_id, client_secret = Mastodon.create_app(
+                APP_NAME,
+                scopes=api.SCOPES,
+                redirect_uris=redirect_uri,
+                api_base_url=instance,
+                session=outbound_session(),
+                user_agent=api.USER_AGENT,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            # Mastodon.py reads the answer without checking its status: an
+            # error, or anything but an application, lands here.
+            raise ConnectorError(
+                f"create_app: no application in the answer ({exc!r})",
+                public=api.REFUSED,
+            ) from None
     if not client_id or not client_secret:
-        raise ConnectorError("create_app: no client id or secret in the answer")
+        raise ConnectorError(
+            "create_app: no client id or secret in the answer", public=api.REFUSED
+        )
     return {
         **credentials,
         "oauth": {

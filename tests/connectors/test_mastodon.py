@@ -205,6 +205,24 @@ def test_a_redirect_is_not_followed(mastodon_channel, mastodon):
     assert "not followed" in str(refused.value)
 
 
+def test_a_hanging_instance_gives_up_at_the_deadline(
+    mastodon_channel, mastodon, monkeypatch
+):
+    monkeypatch.setattr(outbound, "TOTAL_TIMEOUT", 1.0)
+    monkeypatch.setattr(outbound, "READ_TIMEOUT", 1.0)
+    add_fault(
+        mastodon,
+        match={"path": "/api/v1/notifications"},
+        effect={"type": "timeout", "delay_ms": 5000},
+        count=1,
+    )
+    started = time.monotonic()
+    with pytest.raises(ConnectorError) as refused:
+        connector().poll(mastodon_channel, "1")
+    assert time.monotonic() - started < 3
+    assert refused.value.public == outbound.UNREACHABLE
+
+
 def test_a_server_error_is_a_generic_connector_error(mastodon_channel, mastodon):
     add_fault(
         mastodon,

@@ -206,3 +206,25 @@ def test_an_invalid_address_is_a_form_error(client, manager, unsigned):
         )
         assert answer.status_code == 400
     assert "oauth" not in Channel.objects.get(pk=unsigned.pk).get_credentials()
+
+
+@pytest.mark.usefixtures("english")
+def test_an_instance_that_refuses_the_app_is_a_form_error(
+    client, manager, unsigned, recorded
+):
+    recorded.routes[("POST", "/api/v1/apps")] = (
+        422,
+        {"error": "Validation failed: Redirect URI must be an absolute URI."},
+        {},
+    )
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    answer = client.post(
+        reverse("mastodon:sign-in", args=[unsigned.pk]),
+        {"instance_url": recorded.base_url},
+    )
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert "did not register the application" in html
+    assert "Redirect URI" not in html
+    assert "oauth" not in Channel.objects.get(pk=unsigned.pk).get_credentials()
