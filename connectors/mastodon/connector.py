@@ -174,14 +174,14 @@ class Mastodon(registry.Connector):
             page = client.notifications(types=["mention"], min_id=cursor, limit=PAGE)
         rate_limit = api.rate_limit_of(api.last_headers(client))
         notifications = sorted(page, key=lambda n: _id_key(n.get("id")))
-        items = []
+        items, posts = [], {}
         for notification in notifications:
             status = notification.get("status")
             if notification.get("type") != "mention" or not status:
                 continue  # the status was deleted since
             if _id(status.get("account", {}).get("id")) == own:
                 continue
-            items.append(self._item(client, status, own=own, now=now))
+            items.append(self._item(client, status, own=own, now=now, posts=posts))
         new_cursor = _id(notifications[-1].get("id")) if notifications else cursor
         return Batch(
             items=items,
@@ -190,17 +190,25 @@ class Mastodon(registry.Connector):
             rate_limit=rate_limit,
         )
 
-    def _item(self, client, status, *, own, now, context=None):
+    def _item(self, client, status, *, own, now, context=None, posts=None):
+        """Return the ``Item`` of ``status``. Its post is found in its
+        ancestors (``context``, else read): one call per status, except that
+        replies to the same status share it (``posts``, per poll), which
+        keeps a busy thread within the instance's rate limit."""
         account = status.get("account") or {}
         text = status_text(status)
         in_reply_to = _id(status.get("in_reply_to_id"))
         to_own = _id(status.get("in_reply_to_account_id")) == own
+        posts = {} if posts is None else posts
         post = None
-        if in_reply_to:
+        if in_reply_to and in_reply_to in posts:
+            post = posts[in_reply_to]
+        elif in_reply_to:
             if context is None:
                 with api.calling(client, "status_context"):
                     context = client.status_context(status["id"])
             post = self._post(context.get("ancestors") or [], own=own, now=now)
+            posts[in_reply_to] = post
         return Item(
             external_id=_id(status.get("id")),
             author=str(account.get("acct") or "")[:200],
