@@ -63,7 +63,13 @@ def channel_client(channel):
         raise AuthFailed(
             f"channel {channel.slug}: no instance or token", public=NO_TOKEN
         )
-    return client_for(credentials["instance_url"], token=token)
+    try:
+        return client_for(credentials["instance_url"], token=token)
+    except outbound.OutboundError as exc:
+        # Credentials written through the API are not checked by the form.
+        raise ConnectorError(
+            f"channel {channel.slug}: instance URL: {exc}", public=exc.public
+        ) from None
 
 
 def last_headers(client):

@@ -163,6 +163,18 @@ def test_a_private_instance_address_is_refused(mastodon_channel, mastodon):
 # -- errors ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "instance", ["javascript:alert(1)", "file:///etc/passwd", "https://u:p@x.example"]
+)
+def test_an_instance_url_that_is_not_one_is_a_connector_error(
+    mastodon_channel, instance
+):
+    mastodon_channel.set_credentials({"instance_url": instance, "access_token": "t"})
+    with pytest.raises(ConnectorError) as refused:
+        connector().check(mastodon_channel)
+    assert refused.value.public == outbound.UNREACHABLE
+
+
 def test_a_revoked_token_is_auth_failed(mastodon_channel, mastodon):
     credentials = mastodon_channel.get_credentials()
     mastodon_channel.set_credentials({**credentials, "access_token": "revoked"})
