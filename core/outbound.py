@@ -59,13 +59,19 @@ class Unreachable(OutboundError):
 
 
 class Refused(OutboundError):
-    """The server answered with a status other than 2xx (a redirect included)."""
+    """The server answered with a status other than 2xx (a redirect included).
+
+    ``headers`` and ``body`` are that answer's, for a caller that reads an
+    API's error (a 401, a 429 and its rate-limit headers); never shown.
+    """
 
     public = REFUSED
 
-    def __init__(self, detail, *, status):
+    def __init__(self, detail, *, status, headers=None, body=b""):
         super().__init__(detail)
         self.status = status
+        self.headers = headers or {}
+        self.body = body
 
 
 @dataclasses.dataclass(frozen=True)
@@ -378,6 +384,8 @@ def _exchange(
         raise Refused(
             f"{detail}, redirect to {where!r} not followed" if where else detail,
             status=status,
+            headers=dict(response.headers),
+            body=b"".join(chunks),
         )
     content = b"".join(chunks)
     return Response(status=status, headers=dict(response.headers), body=content)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import dates
 from core.roles import Capability
-from moderation import access, selectors
+from moderation import access, registry, selectors
 from moderation.models import Channel, Comment
 
 # One inbox page at most; the form refuses more.
@@ -34,6 +34,21 @@ class ReasonForm(forms.Form):
     answer; the service says when one is required."""
 
     reason = forms.CharField(label=_("Reason"), required=False, max_length=MAX_REASON)
+
+
+class AuthorActionForm(forms.Form):
+    """Mute, block or report a comment's author on the platform, with a reason."""
+
+    action = forms.ChoiceField(
+        label=_("Action on the author"),
+        choices=registry.AuthorAction.choices,
+        error_messages={"invalid_choice": _("Choose mute, block or report.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=MAX_REASON,
+        error_messages={"required": _("Say why you act on the author.")},
+    )
 
 
 class BulkForm(forms.Form):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/<int:pk>/unhide/", comment.unhide, name="comment-unhide"),
     path("inbox/<int:pk>/close/", comment.close, name="comment-close"),
     path("inbox/<int:pk>/answer/", comment.answer, name="comment-answer"),
+    path("inbox/<int:pk>/author/", comment.author_action, name="comment-author"),
     path("inbox/<int:pk>/take/", comment.take, name="comment-take"),
     path("inbox/<int:pk>/send-back/", comment.send_back, name="comment-send-back"),
     path("inbox/<int:pk>/reassign/", comment.reassign, name="comment-reassign"),

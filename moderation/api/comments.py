@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from core.api import StrictQueryParametersMixin, capability_permission
 from core.roles import Capability
-from moderation import selectors
+from moderation import registry, selectors
 from moderation.api.ingest import IngestResultSerializer, IngestSerializer
 from moderation.api.serializers import (
     ID_PATTERN,
@@ -21,9 +21,10 @@ from moderation.api.serializers import (
     ReasonSerializer,
     posted_reason,
 )
-from moderation.forms import MAX_ANSWER
+from moderation.forms import MAX_ANSWER, MAX_REASON
 from moderation.models import Answer, Comment
 from moderation.services.answers import answer_submit
+from moderation.services.authors import author_act
 from moderation.services.escalation import (
     comment_escalate,
     comment_send_back,
@@ -48,6 +49,11 @@ class ReassignSerializer(serializers.Serializer):
         queryset=get_user_model().objects.filter(is_active=True),
         help_text="The username of who takes the comment.",
     )
+
+
+class AuthorActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=registry.AuthorAction.choices)
+    reason = serializers.CharField(max_length=MAX_REASON)
 
 
 class AnswerInSerializer(serializers.Serializer):
@@ -205,6 +211,18 @@ class CommentViewSet(
         return self._act(
             request, pk, comment_reassign, to=incoming.validated_data["to"]
         )
+
+    @extend_schema(
+        request=AuthorActionSerializer,
+        responses={200: CommentSerializer, 400: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["post"])
+    def author(self, request, pk=None):
+        """Mute, block or report the comment's author on the platform (its
+        holder or managers, a reason required); sent through the outbox."""
+        incoming = AuthorActionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._act(request, pk, author_act, **incoming.validated_data)
 
     @extend_schema(request=None, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])

@@ -74,6 +74,10 @@ def _queue_send(message_id):
     enqueue("moderation.tasks.send_outbox", message_id)
 
 
+# What other writers of outbox messages hand to after_commit.
+queue_send = _queue_send
+
+
 # Attempts, waits and lease: the one policy of core.retry, as for e-mail (the
 # lease outlasts an outbound call's total deadline, outbound.TOTAL_TIMEOUT).
 

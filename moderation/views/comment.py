@@ -12,9 +12,10 @@ from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
 from moderation import masking, registry, selectors
-from moderation.forms import AnswerForm
+from moderation.forms import AnswerForm, AuthorActionForm
 from moderation.models import Answer, Comment
 from moderation.services.answers import answer_submit
+from moderation.services.authors import author_act, author_actions_of
 from moderation.services.escalation import (
     comment_escalate,
     comment_send_back,
@@ -44,6 +45,8 @@ def comment_page(request, pk):
     escalated = comment.status == Comment.Status.ESCALATED
     handles = comment.escalated_to_user(user) or user.can(Capability.PLAN_COVERAGE)
     view = masking.comment_view_for(user, comment)
+    holder_id = comment.escalated_to_id if escalated else comment.assignee_id
+    holds = holder_id == user.pk
     matches = [
         Match(
             m.rule,
@@ -57,6 +60,7 @@ def comment_page(request, pk):
         )
         for m in comment.matches.all()
     ]
+    platform = _context_of(comment, user)
     context = {
         "comment": comment,
         "pieces": segments(view.text, matches),
@@ -77,7 +81,11 @@ def comment_page(request, pk):
         "perms_approve": user.can(Capability.APPROVE),
         "can_unhide": comment.status == Comment.Status.HIDDEN
         and user.can(Capability.PLAN_COVERAGE),
-        **_context_of(comment, user),
+        **platform,
+        "author_actions": author_actions_of(comment.channel)
+        if user.can(Capability.PLAN_COVERAGE) or holds
+        else [],
+        "hide_note": platform["connector"].hide_note if platform["connector"] else "",
     }
     return render(request, "moderation/comment.html", context)
 
@@ -216,4 +224,32 @@ def answer(request, pk):
         messages.success(request, _("Answer published."))
     else:
         messages.success(request, _("Answer sent for approval."))
+    return redirect("moderation:comment", pk=pk)
+
+
+@login_required
+@require_POST
+def author_action(request, pk):
+    """Mute, block or report the comment's author on the platform."""
+    comment = _visible_comment(request, pk)
+    form = AuthorActionForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("moderation:comment", pk=pk)
+    action = registry.AuthorAction(form.cleaned_data["action"])
+    try:
+        author_act(
+            comment=comment,
+            actor=request.user,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except REFUSALS as exc:
+        report_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Done: %(action)s. It is sent to the platform now.")
+            % {"action": action.label},
+        )
     return redirect("moderation:comment", pk=pk)
