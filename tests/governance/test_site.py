@@ -102,6 +102,7 @@ NAV_EXPECTATIONS = {
         "Boîte de réception",
         "Approbations",
         "Couverture",
+        "Canaux",
         "Délais de réponse",
         "Tableau de bord",
         "Administration",
