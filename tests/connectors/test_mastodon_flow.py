@@ -76,7 +76,7 @@ def test_a_mention_is_answered_from_the_inbox_and_read_back_on_the_instance(
     page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
     assert PHONE not in page  # masked until the comment is theirs
     assert "Nos horaires changent lundi." in page
-    assert "In answer to the organisation&#x27;s post" in page
+    assert "In answer to the organisation's post" in page
 
     client.post(reverse("moderation:comment-claim", args=[comment.pk]))
     page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
