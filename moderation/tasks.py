@@ -5,25 +5,24 @@ from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.ingest import webhook_deliveries_purge
 from moderation.services.outbox import outbox_send, outbox_send_due
-from moderation.services.routing import comment_route, comments_route_waiting
+from moderation.services.routing import comments_route, comments_route_waiting
 from moderation.sla.clock import recompute_open
 from moderation.sla.notifications import notifications_send
 from moderation.sla.sweep import sla_sweep
-from staffing.selectors import on_shift
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def route_comments(comment_ids):
     """Route new comments (one task per ingested batch); those already taken
     are left alone."""
-    comments = Comment.objects.filter(pk__in=comment_ids).order_by(
-        "first_response_due_at"
+    ordered = list(
+        Comment.objects.filter(pk__in=comment_ids)
+        .order_by("first_response_due_at")
+        .values_list("pk", flat=True)
     )
-    now = timezone.now()
-    people = on_shift(now)
     return [
-        getattr(comment_route(comment=c, now=now, on_shift=people), "pk", None)
-        for c in comments
+        getattr(chosen, "pk", None)
+        for chosen in comments_route(comment_ids=ordered, now=timezone.now())
     ]
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from core.enqueue import enqueue
 from core.roles import Capability
 from moderation.models import Comment, Event
-from moderation.services.transitions import S, event_write
+from moderation.services.transitions import S
 from staffing import selectors
-from staffing.selectors import may_answer_without_approval
+from staffing.delegation import decide
 
 
 def queue_routing(comment_ids, critical_ids):
@@ -27,56 +27,99 @@ def comment_route(*, comment, now=None, on_shift=None):
     wait however many sweeps try again. Return the assignee, or ``None``.
     ``on_shift``: the people on shift at ``now``, when the caller routes many.
     """
-
-    now = now or timezone.now()
-    comment = Comment.objects.select_related("channel").get(pk=comment.pk)
+    comment = Comment.objects.only("status", "assignee").get(pk=comment.pk)
     if comment.status != S.NEW or comment.assignee_id:
         return comment.assignee
-    candidates = [
+    [chosen] = comments_route(comment_ids=[comment.pk], now=now, on_shift=on_shift)
+    return chosen
+
+
+def comments_route(*, comment_ids, now=None, on_shift=None):
+    """Route the new comments of ``comment_ids`` as ``comment_route`` routes
+    one; return the assignee of each, in the order of ``comment_ids`` (``None``
+    where nobody was chosen or it was no longer new).
+
+    For a batch (an ingested page of a platform, the minute sweep), the
+    people on shift, their open load and their delegations are read once, and
+    the assignments commit together: a few statements for the batch and one
+    conditional update per comment, rather than a handful of each per comment.
+    Each assignment is still a conditional update, so a claim landing first
+    wins; the load counts the batch's own assignments as they are made.
+    """
+    now = now or timezone.now()
+    by_pk = {
+        comment.pk: comment
+        for comment in Comment.objects.select_related("channel").filter(
+            pk__in=comment_ids, status=S.NEW, assignee__isnull=True
+        )
+    }
+    waiting = sorted(by_pk.values(), key=lambda c: (c.first_response_due_at, c.pk))
+    people = [
         person
         for person in (selectors.on_shift(now) if on_shift is None else on_shift)
         if person.can(Capability.TRIAGE)
-        and (not person.channels or comment.channel.slug in person.channels)
-        and (not person.languages or comment.language in person.languages)
     ]
-    if not candidates:
-        _record_routing_gaps([comment.pk], now)
-        return None
+    chosen_for = {}
+    if not people:
+        _record_routing_gaps([c.pk for c in waiting], now)
+        return [chosen_for.get(pk) for pk in comment_ids]
     load = dict(
-        Comment.objects.filter(
-            assignee__in=candidates, status__in=Comment.OPEN_STATUSES
-        )
+        Comment.objects.filter(assignee__in=people, status__in=Comment.OPEN_STATUSES)
         .values_list("assignee")
         .annotate(open=Count("pk"))
     )
-
-    def rank(person):
-        decision = may_answer_without_approval(
-            responder=person,
-            channel=comment.channel.slug,
-            categories=comment.categories,
-            severity=comment.severity or "low",
-            at=now,
+    facts = {
+        person.pk: (
+            selectors.grant_facts(person),
+            selectors.accreditation_facts(person),
         )
-        return (not decision.allowed, load.get(person.pk, 0), person.pk)
-
-    chosen = min(candidates, key=rank)
+        for person in people
+    }
+    gaps, events = [], []
     with transaction.atomic():
-        won = Comment.objects.filter(
-            pk=comment.pk, status=S.NEW, assignee__isnull=True
-        ).update(status=S.ASSIGNED, assignee=chosen, routing_gap_since=None)
-        if not won:
-            return None  # claimed meanwhile: the person who claimed it keeps it
-        event_write(
-            comment,
-            actor=None,
-            action="routed",
-            before=S.NEW,
-            after=S.ASSIGNED,
-            reason=chosen.get_username(),
-            now=now,
-        )
-    return chosen
+        for comment in waiting:
+            candidates = [
+                person
+                for person in people
+                if (not person.channels or comment.channel.slug in person.channels)
+                and (not person.languages or comment.language in person.languages)
+            ]
+            if not candidates:
+                gaps.append(comment.pk)
+                continue
+
+            def rank(person, comment=comment):
+                decision = decide(
+                    *facts[person.pk],
+                    channel=comment.channel.slug,
+                    categories=comment.categories,
+                    severity=comment.severity or "low",
+                    at=now,
+                )
+                return (not decision.allowed, load.get(person.pk, 0), person.pk)
+
+            chosen = min(candidates, key=rank)
+            won = Comment.objects.filter(
+                pk=comment.pk, status=S.NEW, assignee__isnull=True
+            ).update(status=S.ASSIGNED, assignee=chosen, routing_gap_since=None)
+            if not won:
+                continue  # claimed meanwhile: the person who claimed it keeps it
+            load[chosen.pk] = load.get(chosen.pk, 0) + 1
+            chosen_for[comment.pk] = chosen
+            events.append(
+                Event(
+                    comment=comment,
+                    action=Event.Action.ROUTED,
+                    before=S.NEW,
+                    after=S.ASSIGNED,
+                    reason=chosen.get_username(),
+                    at=now,
+                )
+            )
+        Event.objects.bulk_create(events)
+        if gaps:
+            _record_routing_gaps(gaps, now)
+    return [chosen_for.get(pk) for pk in comment_ids]
 
 
 def _record_routing_gaps(comment_ids, now):
@@ -120,6 +163,7 @@ def comments_route_waiting(*, now=None, limit=500):
         # rather than comment by comment.
         _record_routing_gaps([c.pk for c in waiting], now)
         return 0
-    return sum(
-        comment_route(comment=c, now=now, on_shift=people) is not None for c in waiting
+    routed = comments_route(
+        comment_ids=[c.pk for c in waiting], now=now, on_shift=people
     )
+    return sum(chosen is not None for chosen in routed)

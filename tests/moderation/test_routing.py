@@ -10,7 +10,11 @@ from core.roles import Role
 from moderation.models import Comment, Event
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.ingest import comment_ingest
-from moderation.services.routing import comment_route, comments_route_waiting
+from moderation.services.routing import (
+    comment_route,
+    comments_route,
+    comments_route_waiting,
+)
 from moderation.services.triage import comment_claim, comment_close, comment_release
 from staffing.models import Shift, TrainingProgram
 from staffing.services.grants import accreditation_grant, grant_create
@@ -134,6 +138,49 @@ def test_delegated_then_least_loaded_first(channel, manager):
     Comment.objects.filter(pk=first.pk).update(assignee=busy)
     second = ingest(channel, "c-2")
     assert comment_route(comment=second) == idle
+
+
+def test_a_batch_is_spread_over_the_least_loaded_as_it_is_assigned(channel):
+    people = [make_user(name, [Role.RESPONDER]) for name in ("ann", "bob", "cat")]
+    for person in people:
+        on_shift(person)
+    comments = [ingest(channel, f"c-{i}") for i in range(6)]
+
+    chosen = comments_route(comment_ids=[c.pk for c in comments])
+
+    assert sorted(person.username for person in chosen) == [
+        "ann", "ann", "bob", "bob", "cat", "cat",
+    ]  # fmt: skip
+    assert Event.objects.filter(action="routed").count() == 6
+
+
+def test_a_batch_costs_one_statement_per_comment_and_a_few_more(
+    channel, django_assert_max_num_queries
+):
+    for name in ("ann", "bob", "cat"):
+        on_shift(make_user(name, [Role.RESPONDER]))
+    comments = [ingest(channel, f"c-{i}") for i in range(30)]
+
+    with django_assert_max_num_queries(30 + 12):
+        comments_route(comment_ids=[c.pk for c in comments])
+
+    assert Comment.objects.filter(status="assigned").count() == 30
+
+
+def test_a_batch_leaves_a_comment_claimed_meanwhile_to_its_claimer(
+    channel, responder
+):
+    other = make_user("other", [Role.RESPONDER])
+    on_shift(other)
+    on_shift(responder)
+    taken, free = ingest(channel, "c-1"), ingest(channel, "c-2")
+    comment_claim(comment=taken, actor=responder)
+
+    chosen = comments_route(comment_ids=[taken.pk, free.pk])
+
+    assert chosen[0] is None
+    assert Comment.objects.get(pk=taken.pk).assignee == responder
+    assert Comment.objects.get(pk=free.pk).assignee is not None
 
 
 def test_the_sweep_routes_what_is_still_waiting(channel):
