@@ -162,7 +162,7 @@ class Mastodon(registry.Connector):
         now = timezone.now()
         if not cursor:
             with api.calling(client, "notifications"):
-                newest = client.notifications(types=["mention"], limit=1)
+                newest = client.mentions(limit=1)
             start = _id(newest[0].get("id")) if newest else "0"
             return Batch(
                 items=[],
@@ -171,7 +171,7 @@ class Mastodon(registry.Connector):
             )
         own = self._own_account_id(channel, client)
         with api.calling(client, "notifications"):
-            page = client.notifications(types=["mention"], min_id=cursor, limit=PAGE)
+            page = client.mentions(min_id=cursor, limit=PAGE)
         rate_limit = api.rate_limit_of(api.last_headers(client))
         notifications = sorted(page, key=lambda n: _id_key(n.get("id")))
         items, posts = [], {}
