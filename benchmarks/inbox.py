@@ -112,7 +112,8 @@ def fill(count):
                 channel_id, external_id, author, text, language, url,
                 parent_external_id, posted_at, received_at, status, severity,
                 priority, categories, policy_version, assignee_id,
-                first_response_due_at, first_responded_at, alerted_at, posted_period)
+                first_response_due_at, first_responded_at, alerted_at, posted_period,
+                author_name, author_url, platform_data)
             SELECT
                 (%(channels)s::int[])[1 + (g / 7) %% 5],
                 'x' || g,
@@ -136,7 +137,7 @@ def fill(count):
                            WHEN 'high' THEN interval '4 hours'
                            WHEN 'medium' THEN interval '8 hours'
                            ELSE interval '24 hours' END,
-                NULL, NULL, 'weekday'
+                NULL, NULL, 'weekday', '', '', '{}'
             FROM generate_series(1, %(count)s) AS g
             JOIN sample s ON s.i = g %% %(samples)s
             """,

@@ -56,6 +56,10 @@ def fresh_database(name, settings="governance.settings"):
     os.environ["DATABASE_URL"] = url
     os.environ["CELERY_BROKER_URL"] = BROKER
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    # A fixed Fernet key, for benchmarks only (connector credentials).
+    os.environ.setdefault(
+        "CONNECTOR_KEYS", "YmVuY2htYXJrLW9ubHktY29ubmVjdG9yLWtleS0zMmI="
+    )
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
     os.environ["DJANGO_SETTINGS_MODULE"] = settings

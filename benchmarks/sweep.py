@@ -62,7 +62,8 @@ def fill(total, due):
                 channel_id, external_id, author, text, language, url,
                 parent_external_id, posted_at, received_at, status, severity,
                 priority, categories, policy_version, assignee_id,
-                first_response_due_at, warn_at, posted_period)
+                first_response_due_at, warn_at, posted_period,
+                author_name, author_url, platform_data)
             SELECT
                 (%(channels)s::int[])[1 + (g / 7) %% 5], 'x' || g, 'author' || g,
                 'Merci pour votre réponse rapide.', 'fr', '', '',
@@ -75,7 +76,7 @@ def fill(total, due):
                 CASE WHEN g <= %(due)s THEN now() - interval '31 minutes'
                      ELSE now() + make_interval(secs => g * 2) - interval '30 minutes'
                 END,
-                'weekday'
+                'weekday', '', '', '{}'
             FROM generate_series(1, %(total)s) AS g
             """,
             {
