@@ -17,7 +17,7 @@ organisation's post, evenly spaced. What runs is what production runs: the
 Mastodon connector through Mastodon.py and ``core.outbound``, a Celery worker
 (``celery`` and ``outbound`` queues, two processes), beat, and gunicorn with
 two workers, all on this machine's cores, while a second process reads a
-responder's inbox with four keep-alive clients.
+responder's inbox, one request after the other.
 
 Reports comments stored from the platform per minute against those posted,
 the lag from posting to the inbox (p50, p95, max), what was left behind at the
