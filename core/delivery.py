@@ -19,11 +19,13 @@ logger = logging.getLogger(__name__)
 FIELDS = ["status", "next_attempt_at", "last_error", "sent_at"]
 
 
-def attempt(queryset, pk, *, now, send, failures, error_text, label=str):
+def attempt(queryset, pk, *, now, send, failures, error_text, label=str, sent=None):
     """Make one attempt at delivering row ``pk`` of ``queryset`` if it is due.
 
     Call ``send(row)``; an exception of ``failures`` counts as a failed attempt
-    and ``error_text(exc)`` is what the row keeps of it. Return the row's
+    and ``error_text(exc)`` is what the row keeps of it. ``sent(row, result)``,
+    when given, records what ``send`` returned on the row and returns the
+    names of the fields it set, saved with the status. Return the row's
     status afterwards, or ``None`` when another sender holds it or it is not
     due. ``label(row)`` names the row in the log.
     """
@@ -34,8 +36,9 @@ def attempt(queryset, pk, *, now, send, failures, error_text, label=str):
     if not leased:
         return None
     row = queryset.get(pk=pk)
+    fields = list(FIELDS)
     try:
-        send(row)
+        result = send(row)
     except failures as exc:
         row.status = Status.FAILED if retry.gave_up(row.attempts) else Status.PENDING
         row.next_attempt_at = now + retry.backoff(row.attempts)
@@ -47,7 +50,9 @@ def attempt(queryset, pk, *, now, send, failures, error_text, label=str):
         row.status = Status.SENT
         row.sent_at = timezone.now()
         row.last_error = ""
-    row.save(update_fields=FIELDS)
+        if sent is not None:
+            fields += sent(row, result)
+    row.save(update_fields=fields)
     return row.status
 
 

@@ -13,3 +13,8 @@ from celery import current_app
 def enqueue(name, *args, **kwargs):
     """Queue the task registered as ``name`` (``<app>.tasks.<function>``)."""
     return current_app.tasks[name].delay(*args, **kwargs)
+
+
+def enqueue_later(name, *args, countdown):
+    """Queue the task registered as ``name`` to run in ``countdown`` seconds."""
+    return current_app.tasks[name].apply_async(args, countdown=countdown)

@@ -389,7 +389,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # receiver that hangs holds that worker only, never the minute sweeps.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("outbound"))
-CELERY_TASK_ROUTES = {"moderation.tasks.send_outbox": {"queue": "outbound"}}
+CELERY_TASK_ROUTES = {
+    "moderation.tasks.send_outbox": {"queue": "outbound"},
+    "connectors.tasks.poll_channel": {"queue": "outbound"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Each entry only wakes a task up; the task reads what is due from the database.
@@ -420,6 +423,12 @@ CELERY_BEAT_SCHEDULE = {
     "moderation-send-outbox": {
         "task": "moderation.tasks.send_outbox_due",
         "schedule": crontab(minute="*"),
+    },
+    # Each poll queues its channel's next one; this sweep polls those whose
+    # next poll was lost, and channels just connected.
+    "connectors-poll-due": {
+        "task": "connectors.tasks.poll_due",
+        "schedule": 10.0,
     },
     "moderation-purge-webhook-deliveries": {
         "task": "moderation.tasks.purge_webhook_deliveries",

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core import outbound
 
@@ -146,7 +147,8 @@ class ConnectorError(Exception):
     """The platform could not be reached, or refused.
 
     ``str()`` is the detail, for the log only; ``public`` the generic message
-    shown to people (a msgid, translated where shown). ``retry_after``: the
+    shown to people: a msgid (``gettext_noop``), stored as it is and
+    translated where shown. ``retry_after``: the
     platform asked to wait that many seconds.
     """
 
@@ -166,7 +168,8 @@ class AuthFailed(ConnectorError):
     def __init__(self, detail, *, public=None, retry_after=None):
         super().__init__(
             detail,
-            public=public or _("The platform refused the channel's credentials."),
+            public=public
+            or gettext_noop("The platform refused the channel's credentials."),
             retry_after=retry_after,
         )
 
@@ -177,7 +180,8 @@ class RateLimited(ConnectorError):
     def __init__(self, detail, *, retry_after=None, public=None):
         super().__init__(
             detail,
-            public=public or _("The platform asked to slow down; retrying later."),
+            public=public
+            or gettext_noop("The platform asked to slow down; retrying later."),
             retry_after=retry_after,
         )
 
@@ -187,7 +191,7 @@ class Unsupported(ConnectorError):
 
     def __init__(self, detail, *, public=None):
         super().__init__(
-            detail, public=public or _("The platform does not allow this.")
+            detail, public=public or gettext_noop("The platform does not allow this.")
         )
 
 

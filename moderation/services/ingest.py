@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.transactions import after_commit
 from moderation import webhooks
-from moderation.models import Comment, Event, RuleMatch, WebhookDelivery
+from moderation.models import Comment, Event, Post, RuleMatch, WebhookDelivery
 from moderation.services.routing import queue_routing
 from moderation.sla.clock import due_times
 from moderation.sla.outcomes import posted_period_of
@@ -35,9 +35,11 @@ def comment_ingest(
     actor=None,
     now=None,
     route=True,
+    **context,
 ):
     """Store an incoming comment with its matches and due time; return it and
-    whether it was new (see ``comments_ingest``)."""
+    whether it was new (see ``comments_ingest``, which says what ``context``
+    may hold)."""
     item = {
         "channel": channel,
         "external_id": external_id,
@@ -47,6 +49,7 @@ def comment_ingest(
         "url": url,
         "language": language,
         "parent": parent,
+        **context,
     }
     [result] = comments_ingest(items=[item], actor=actor, now=now, route=route)
     return result
@@ -56,7 +59,11 @@ def comments_ingest(*, items, actor=None, now=None, route=True):
     """Store incoming comments with their matches, due times and audit events;
     return ``(comment, created)`` for each item, in order.
 
-    Each item is a dict of ``comment_ingest``'s arguments. A batch costs one
+    Each item is a dict of ``comment_ingest``'s arguments, and may carry the
+    context a connector read (``moderation.registry.Item.for_ingest``):
+    ``author_name``, ``author_url``, ``post`` (a ``registry.Post``, stored
+    once per channel and updated when it changed) and ``extra`` (kept as
+    ``Comment.platform_data``). A batch costs one
     lookup of what is already stored, one insert per table, one commit and one
     routing task. Idempotent on (channel, external id), also when deliveries
     race: if a concurrent one stored some of the comments first, the batch is
@@ -147,7 +154,10 @@ def _prepare_comment(item, *, specs, now):
         text=item["text"],
         language=result.language,
         url=item.get("url") or "",
-        parent_external_id=item.get("parent") or "",
+        parent_external_id=(item.get("parent") or "")[:500],
+        author_name=(item.get("author_name") or "")[:200],
+        author_url=_web_address(item.get("author_url")),
+        platform_data=item.get("extra") or {},
         posted_at=posted_at,
         received_at=now,
         severity=severity,
@@ -157,10 +167,62 @@ def _prepare_comment(item, *, specs, now):
         posted_period=posted_period_of(channel, posted_at),
         **clock.fields(),
     )
+    comment.incoming_post = item.get("post")
     return comment, result.matches
 
 
+def _web_address(url):
+    """Return ``url`` if it is an http(s) address that fits, else "".
+
+    A profile or post link from a platform is shown as a link: never a
+    ``javascript:`` or ``data:`` address.
+    """
+    url = (url or "").strip()
+    if len(url) > 2000 or not url.lower().startswith(("https://", "http://")):
+        return ""
+    return url
+
+
+def _store_posts(comments):
+    """Store the posts the comments answer (one insert, updating those whose
+    text or address changed) and link each comment to its post."""
+    incoming = {}
+    for comment in comments:
+        post = comment.incoming_post
+        if post is not None and post.external_id:
+            incoming[(comment.channel_id, post.external_id[:500])] = post
+    if not incoming:
+        return
+    Post.objects.bulk_create(
+        [
+            Post(
+                channel_id=channel_id,
+                external_id=external_id,
+                text=post.text or "",
+                url=_web_address(post.url),
+                posted_at=post.posted_at,
+            )
+            for (channel_id, external_id), post in incoming.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["channel", "external_id"],
+        update_fields=["text", "url", "posted_at"],
+    )
+    ids = {}
+    for channel_id in {channel_id for channel_id, _ in incoming}:
+        external_ids = [e for c, e in incoming if c == channel_id]
+        for pk, external_id in Post.objects.filter(
+            channel_id=channel_id, external_id__in=external_ids
+        ).values_list("pk", "external_id"):
+            ids[(channel_id, external_id)] = pk
+    for comment in comments:
+        post = comment.incoming_post
+        if post is not None and post.external_id:
+            comment.post_id = ids[(comment.channel_id, post.external_id[:500])]
+
+
 def _insert_comments(fresh, *, actor, now):
+    _store_posts([comment for comment, _found in fresh])
     comments = Comment.objects.bulk_create([comment for comment, _found in fresh])
     RuleMatch.objects.bulk_create(
         RuleMatch(

@@ -10,6 +10,7 @@ from core.roles import Capability
 from core.transactions import after_commit
 from moderation import registry
 from moderation.models import OutboxMessage
+from moderation.services.channel_state import channel_state_update
 from moderation.services.transitions import require_scope
 
 
@@ -21,7 +22,8 @@ def outbox_answer(answer, *, now):
     message = OutboxMessage.objects.create(
         channel=channel,
         answer=answer,
-        kind="answer.published",
+        comment=answer.comment,
+        kind=registry.REPLY_KIND,
         created_at=now,
         next_attempt_at=now,
         status=OutboxMessage.Status.PENDING if sends else OutboxMessage.Status.KEPT,
@@ -38,6 +40,33 @@ def outbox_answer(answer, *, now):
     if sends:
         # If the broker is down the message waits; the minute sweep sends it.
         after_commit(_queue_send, message.pk)
+    return message
+
+
+def outbox_comment_action(comment, *, kind, ability, now, payload=None):
+    """Record a hide, unhide, delete or author action for the platform; sent
+    after commit when the channel's connector has ``ability``.
+
+    Return the message, or ``None`` when the connector cannot do it there:
+    the caller tells people plainly that it happened here only.
+    """
+    channel = comment.channel
+    if not registry.get(channel.connector).can(ability):
+        return None
+    message = OutboxMessage.objects.create(
+        channel=channel,
+        comment=comment,
+        kind=kind,
+        created_at=now,
+        next_attempt_at=now,
+        payload={
+            "channel": channel.slug,
+            "comment": comment.external_id,
+            "comment_url": comment.url,
+            **(payload or {}),
+        },
+    )
+    after_commit(_queue_send, message.pk)
     return message
 
 
@@ -63,8 +92,8 @@ def outbox_send(*, message_id, now=None, post=None):
     request, so concurrent senders cannot both post it).
     """
     now = now or timezone.now()
-    return delivery.attempt(
-        OutboxMessage.objects.select_related("channel"),
+    status = delivery.attempt(
+        OutboxMessage.objects.select_related("channel", "comment"),
         message_id,
         now=now,
         send=lambda message: (post or _deliver)(message, now=now),
@@ -75,7 +104,32 @@ def outbox_send(*, message_id, now=None, post=None):
         label=lambda message: (
             f"Outbox message {message.pk} to channel {message.channel.slug}"
         ),
+        sent=_record_delivered,
     )
+    if status is not None:
+        _record_health(message_id, status, now=now)
+    return status
+
+
+def _record_delivered(message, result):
+    """Keep where a reply landed on the platform (``registry.Delivered``)."""
+    if not isinstance(result, registry.Delivered):
+        return []
+    message.platform_id = result.external_id[:500]
+    url = result.url or ""
+    message.platform_url = url if url.startswith(("https://", "http://")) else ""
+    return ["platform_id", "platform_url"]
+
+
+def _record_health(message_id, status, *, now):
+    """The channel's health: its last delivery, or the error of this attempt."""
+    channel_id, last_error = OutboxMessage.objects.values_list(
+        "channel_id", "last_error"
+    ).get(pk=message_id)
+    if status == OutboxMessage.Status.SENT:
+        channel_state_update(channel_id, last_delivery_at=now)
+    else:
+        channel_state_update(channel_id, last_error=last_error, last_error_at=now)
 
 
 def outbox_send_due(*, now=None, limit=200):

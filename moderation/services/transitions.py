@@ -138,6 +138,7 @@ def _locked_status(comment):
 _ACTION_LABELS = {
     "escalated": gettext_lazy("escalated"),
     "hidden": gettext_lazy("hidden"),
+    "unhidden": gettext_lazy("shown again"),
     "closed": gettext_lazy("closed"),
     "released": gettext_lazy("released"),
     "reassigned": gettext_lazy("reassigned"),

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import access
+from moderation import access, registry
 from moderation.models import Comment
 from moderation.services.escalation import (
     comment_escalate,
     comment_take,
     tell_escalatee,
 )
+from moderation.services.outbox import outbox_comment_action
 from moderation.services.routing import queue_routing
 from moderation.services.transitions import (
     Conflict,
@@ -71,8 +72,14 @@ SETTLEABLE = (S.NEW, S.ASSIGNED, S.ESCALATED)
 
 
 def comment_hide(*, comment, actor, reason="", now=None):
-    """Hide the comment on the platform (it breaks the netiquette); only its
-    holder, the person it is escalated to or a manager, with a reason."""
+    """Hide the comment (it breaks the netiquette); only its holder, the
+    person it is escalated to or a manager, with a reason.
+
+    Where the channel's connector can hide, the platform is asked to through
+    the outbox, in the same transaction (retried until it gives up, visibly);
+    elsewhere the comment is hidden here only, which the comment page says
+    with the connector's ``hide_note``.
+    """
     require_worker(actor, _("Only responders hide comments."))
     now = now or timezone.now()
     comment = comment_reload(comment)
@@ -80,16 +87,48 @@ def comment_hide(*, comment, actor, reason="", now=None):
     if comment.status in SETTLEABLE:  # else a conflict, below
         check_may_act(comment, actor, _("hide"))
     require_reason(reason, _("Say why the comment is hidden."))
-    return transition(
-        comment,
-        actor=actor,
-        action="hidden",
-        allowed_from=SETTLEABLE,
-        to=S.HIDDEN,
-        reason=reason,
-        now=now,
-        where=acting(actor),
-    )
+    with transaction.atomic():
+        comment = transition(
+            comment,
+            actor=actor,
+            action="hidden",
+            allowed_from=SETTLEABLE,
+            to=S.HIDDEN,
+            reason=reason,
+            now=now,
+            where=acting(actor),
+        )
+        outbox_comment_action(
+            comment, kind=registry.HIDE_KIND, ability=registry.Ability.HIDE, now=now
+        )
+    return comment
+
+
+def comment_unhide(*, comment, actor, reason="", now=None):
+    """Show a hidden comment again, here and on the platform where it was
+    hidden there (managers, with a reason: a hide reversed on review).
+
+    It goes back to the queue, to its assignee if it had one.
+    """
+    require(actor, Capability.PLAN_COVERAGE, _("Only managers show hidden comments."))
+    now = now or timezone.now()
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
+    require_reason(reason, _("Say why the comment is shown again."))
+    with transaction.atomic():
+        comment = transition(
+            comment,
+            actor=actor,
+            action="unhidden",
+            allowed_from=(S.HIDDEN,),
+            to=S.ASSIGNED if comment.assignee_id else S.NEW,
+            reason=reason,
+            now=now,
+        )
+        outbox_comment_action(
+            comment, kind=registry.UNHIDE_KIND, ability=registry.Ability.HIDE, now=now
+        )
+    return comment
 
 
 def comment_close(*, comment, actor, reason="", now=None):
