@@ -75,6 +75,8 @@ SESSION_ERRORS = {
 # createdAt is what the author's client wrote: trusted only near indexedAt.
 CLOCK_SKEW_AHEAD = timedelta(minutes=5)
 CLOCK_SKEW_BEHIND = timedelta(days=1)
+# Before Bluesky existed: a date the author's client made up.
+EARLIEST = datetime(2022, 1, 1, tzinfo=UTC)
 
 POST_COLLECTION = "app.bsky.feed.post"
 THREADGATE_COLLECTION = "app.bsky.feed.threadgate"
@@ -135,12 +137,17 @@ def parse_datetime(value):
 def posted_at(created_at, indexed_at):
     """Return when a post was written: its ``createdAt`` when plausible.
 
-    ``createdAt`` is whatever the author's client wrote (year 9999, nothing,
-    a date from years ago); an SLA clock must not start there. Outside a day
-    before to five minutes after ``indexedAt`` (when the AppView saw it), or
-    unreadable, ``indexedAt`` is taken instead.
+    ``createdAt`` is whatever the author's client wrote (year 9999, year 1,
+    nothing); an SLA clock must not start there. Outside a day before to five
+    minutes after ``indexedAt`` (when the AppView saw it), or unreadable,
+    ``indexedAt`` is taken instead. The AppView gives the earlier of the two
+    as a notification's ``indexedAt``: one before Bluesky existed, or in the
+    future, is replaced by now.
     """
-    indexed = parse_datetime(indexed_at) or timezone.now()
+    now = timezone.now()
+    indexed = parse_datetime(indexed_at)
+    if indexed is None or not EARLIEST <= indexed <= now + CLOCK_SKEW_AHEAD:
+        indexed = now
     created = parse_datetime(created_at)
     if created is None:
         return indexed
@@ -410,7 +417,8 @@ class Bluesky(registry.Connector):
         return Batch(
             items=items,
             cursor=next_cursor.dump(),
-            more=not reached,
+            # A gap read to its end: what came in meanwhile is above it.
+            more=not reached or reading_gap,
             rate_limit=RateLimit(
                 limit=limit.get("limit"),
                 remaining=limit.get("remaining"),

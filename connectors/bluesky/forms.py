@@ -10,6 +10,14 @@ from core import outbound
 DEFAULT_SERVICE = "https://bsky.social"
 
 
+def https_unless_private_allowed(value):
+    """Refuse plain http, except where private addresses are allowed (a test
+    network on loopback): an app password never crosses a network in clear."""
+    allow_http = getattr(settings, "OUTBOUND_ALLOW_PRIVATE_ADDRESSES", False)
+    if value.lower().startswith("http://") and not allow_http:
+        raise forms.ValidationError(_("Enter an https:// address."), code="scheme")
+
+
 class CredentialsForm(forms.Form):
     """Cleaned data are the channel's credentials (stored encrypted)."""
 
@@ -17,7 +25,11 @@ class CredentialsForm(forms.Form):
         label=_("Server (PDS)"),
         initial=DEFAULT_SERVICE,
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"]), outbound.validate_url],
+        validators=[
+            URLValidator(schemes=["http", "https"]),
+            https_unless_private_allowed,
+            outbound.validate_url,
+        ],
         assume_scheme="https",
         help_text=_(
             "The account's server: https://bsky.social for most accounts, or "

@@ -56,12 +56,18 @@ def install():
 
 @dataclass
 class User:
-    """An account on the network, with a client signed in as it."""
+    """An account on the network, with a client signed in as it.
+
+    What it posts is indexed by the AppView before the call returns: the
+    AppView notifies a reply only if it already knows the post answered
+    (on the real network, posts are indexed long before anyone answers).
+    """
 
     handle: str
     did: str
     password: str
     client: Client
+    network: "Network"
 
     def app_password(self, name="governance"):
         return self.client.com.atproto.server.create_app_password(
@@ -74,25 +80,32 @@ class User:
         )
 
     def post(self, text, **kwargs):
-        return self.client.send_post(text, **kwargs)
+        created = self.client.send_post(text, profile_identify=self.did, **kwargs)
+        self.network.process_all()
+        return created
 
     def reply(self, to, text, *, root=None, **kwargs):
         """Reply to ``to`` (a post's uri/cid), in the thread of ``root``."""
         parent = models.create_strong_ref(to)
         root = models.create_strong_ref(root) if root is not None else parent
-        return self.client.send_post(
+        created = self.client.send_post(
             text,
+            profile_identify=self.did,
             reply_to=models.AppBskyFeedPost.ReplyRef(root=root, parent=parent),
             **kwargs,
         )
+        self.network.process_all()
+        return created
 
     def record(self, collection, record, rkey=None):
         """Create any record, as written (a createdAt of year 9999, say)."""
-        return self.client.com.atproto.repo.create_record(
+        created = self.client.com.atproto.repo.create_record(
             models.ComAtprotoRepoCreateRecord.Data(
                 repo=self.did, collection=collection, record=record, rkey=rkey
             )
         )
+        self.network.process_all()
+        return created
 
 
 class Network:
@@ -137,7 +150,16 @@ class Network:
                     },
                 )
             )
-        return User(handle=handle, did=created.did, password=password, client=client)
+        # The AppView must know the account before its posts come: a reply
+        # from an author it has not indexed yet gives no notification.
+        self.process_all()
+        return User(
+            handle=handle,
+            did=created.did,
+            password=password,
+            client=client,
+            network=self,
+        )
 
     def stop(self):
         """End the network and every process it started."""
