@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from moderation.models import Channel
+from staffing.models import BusinessCalendar
 from tests.atproto import network as atproto_network
 
 
@@ -24,3 +26,36 @@ def atproto():
         yield network
     finally:
         network.stop()
+
+
+@pytest.fixture
+def org(atproto):
+    return atproto.account("org", display_name="The Organisation")
+
+
+@pytest.fixture
+def user(atproto):
+    return atproto.account("ann", display_name="Ann <b>Onyme</b>")
+
+
+@pytest.fixture
+def bluesky_channel(framework, atproto, org):
+    """A channel of the organisation's account on the network, signed in with
+    an app password."""
+    channel = Channel(
+        slug=f"bluesky-{org.handle.split('.')[0]}",
+        platform="bluesky",
+        handle=org.handle,
+        languages=["fr", "en"],
+        calendar=BusinessCalendar.objects.get(slug="24-7"),
+        connector="bluesky",
+    )
+    channel.set_credentials(
+        {
+            "service": atproto.pds,
+            "handle": org.handle,
+            "app_password": org.app_password(),
+        }
+    )
+    channel.save()
+    return channel

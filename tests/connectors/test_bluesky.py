@@ -20,7 +20,6 @@ from moderation import registry
 from moderation.models import Channel
 from moderation.registry import AuthFailed, ConnectorError, Unsupported
 from moderation.services.ingest import comments_ingest
-from staffing.models import BusinessCalendar
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -28,34 +27,8 @@ HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> & "quotes"'
 
 
 @pytest.fixture
-def org(atproto):
-    return atproto.account("org", display_name="The Organisation")
-
-
-@pytest.fixture
-def user(atproto):
-    return atproto.account("ann", display_name="Ann <b>Onyme</b>")
-
-
-@pytest.fixture
-def channel(framework, atproto, org):
-    channel = Channel(
-        slug=f"bluesky-{org.handle.split('.')[0]}",
-        platform="bluesky",
-        handle=org.handle,
-        languages=["fr", "en"],
-        calendar=BusinessCalendar.objects.get(slug="24-7"),
-        connector="bluesky",
-    )
-    channel.set_credentials(
-        {
-            "service": atproto.pds,
-            "handle": org.handle,
-            "app_password": org.app_password(),
-        }
-    )
-    channel.save()
-    return channel
+def channel(bluesky_channel):
+    return bluesky_channel
 
 
 @pytest.fixture
