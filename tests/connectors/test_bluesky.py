@@ -32,6 +32,16 @@ def channel(bluesky_channel):
 
 
 @pytest.fixture
+def org(bluesky_org):
+    return bluesky_org
+
+
+@pytest.fixture
+def user(bluesky_user):
+    return bluesky_user
+
+
+@pytest.fixture
 def connector():
     return registry.get("bluesky")
 

@@ -41,6 +41,16 @@ def channel(bluesky_channel):
     return bluesky_channel
 
 
+@pytest.fixture
+def org(bluesky_org):
+    return bluesky_org
+
+
+@pytest.fixture
+def user(bluesky_user):
+    return bluesky_user
+
+
 def test_a_reply_reaches_the_inbox_and_the_answer_goes_back_under_it(
     channel, org, user, atproto, personas, django_capture_on_commit_callbacks
 ):

@@ -1,4 +1,5 @@
-"""The local AT Protocol network, started once per test session.
+"""Fixtures of the local AT Protocol network, started once per test session
+(tests/conftest.py makes them available to every test).
 
 Tests that need it take ``atproto``; without Node (or without PostgreSQL) they
 skip with a one-line reason, except under ``REQUIRE_ATPROTO=1`` (CI), where
@@ -9,8 +10,6 @@ import os
 
 import pytest
 
-from moderation.models import Channel
-from staffing.models import BusinessCalendar
 from tests.atproto import network as atproto_network
 
 
@@ -29,19 +28,25 @@ def atproto():
 
 
 @pytest.fixture
-def org(atproto):
+def bluesky_org(atproto):
+    """The organisation's account on the network."""
     return atproto.account("org", display_name="The Organisation")
 
 
 @pytest.fixture
-def user(atproto):
+def bluesky_user(atproto):
+    """Someone who answers the organisation's posts."""
     return atproto.account("ann", display_name="Ann <b>Onyme</b>")
 
 
 @pytest.fixture
-def bluesky_channel(framework, atproto, org):
+def bluesky_channel(framework, atproto, bluesky_org):
     """A channel of the organisation's account on the network, signed in with
     an app password."""
+    from moderation.models import Channel
+    from staffing.models import BusinessCalendar
+
+    org = bluesky_org
     channel = Channel(
         slug=f"bluesky-{org.handle.split('.')[0]}",
         platform="bluesky",
