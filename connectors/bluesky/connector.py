@@ -411,7 +411,7 @@ class Bluesky(registry.Connector):
             )
 
         wanted = [n for n in fresh if n.reason in REASONS and _is_post(n.record)]
-        posts = self._root_posts(client, wanted)
+        posts = self._root_posts(client, wanted, own=_did(client))
         items = [self._item(n, posts) for n in reversed(wanted)]
         limit = transport.rate_limit or {}
         return Batch(
@@ -428,13 +428,15 @@ class Bluesky(registry.Connector):
             else None,
         )
 
-    def _root_posts(self, client, notifications):
-        """Return {uri: PostView} of the posts the notifications answer (the
-        thread's root, or the quoted post), fetched 25 at a time."""
+    def _root_posts(self, client, notifications, *, own):
+        """Return {uri: PostView} of the organisation's posts (those of the
+        DID ``own``) that the notifications answer (the thread's root, or the
+        quoted post), fetched 25 at a time. A mention in someone else's
+        thread has no post of the organisation to show."""
         wanted = []
         for notification in notifications:
             uri = _answered_uri(notification.record)
-            if uri and uri not in wanted:
+            if uri and uri not in wanted and _author_did(uri) == own:
                 wanted.append(uri)
         found = {}
         for start in range(0, len(wanted), 25):
@@ -712,6 +714,13 @@ def _session_over(exc):
 
 def _swap_failed(exc):
     return _error_name(exc) == "InvalidSwap" or "swap" in str(exc).lower()
+
+
+def _author_did(uri):
+    try:
+        return AtUri.from_str(uri).host
+    except Exception:  # not an at:// URI: nobody's
+        return None
 
 
 def _did(client):

@@ -446,26 +446,33 @@ def test_hide_creates_a_threadgate_that_lets_everyone_reply(
 def test_hide_under_someone_elses_post_is_refused_plainly(
     channel, connector, org, user, atproto
 ):
-    # A mention's facet makes it a notification for the organisation.
-    other = atproto.account("eve")
-    post = other.post(
-        f"hey @{org.handle}",
-        facets=[
+    def mention(text):
+        # A mention's facet makes it a notification for the organisation.
+        start = text.index("@")
+        return [
             {
-                "index": {"byteStart": 4, "byteEnd": 5 + len(org.handle)},
+                "index": {"byteStart": start, "byteEnd": start + 1 + len(org.handle)},
                 "features": [
                     {"$type": "app.bsky.richtext.facet#mention", "did": org.did}
                 ],
             }
-        ],
-    )
-    atproto.process_all()
+        ]
+
+    other = atproto.account("eve")
+    alone = other.post(f"hey @{org.handle}", facets=mention(f"hey @{org.handle}"))
+    theirs = user.post("My own post")
+    text = f"look @{org.handle}"
+    nested = other.reply(theirs, text, facets=mention(text))
     items, _cursor = poll_all(connector, channel)
-    [item] = [i for i in items if i.external_id == post.uri]
-    [comment] = ingest(channel, [item])
-    with pytest.raises(Unsupported) as error:
-        connector.hide(channel, comment, hidden=True)
-    assert error.value.public == bluesky.NOT_OUR_POST
+    by_uri = {item.external_id: item for item in items}
+    assert set(by_uri) == {alone.uri, nested.uri}
+    for item in by_uri.values():
+        assert item.post is None  # no post of the organisation to show
+        [comment] = ingest(channel, [item])
+        with pytest.raises(Unsupported) as error:
+            connector.hide(channel, comment, hidden=True)
+        assert error.value.public == bluesky.NOT_OUR_POST
+    assert by_uri[nested.uri].extra["root"]["uri"] == theirs.uri
 
 
 def test_mute_and_block_the_author(channel, connector, org, user, atproto):

@@ -62,10 +62,12 @@ def test_every_stored_connector_value_has_a_registered_connector():
     assert registry.get("webhook").sends_sla_alerts
     assert not registry.get("outbox").sends_sla_alerts
     assert registry.choices() == [
+        ("bluesky", "Bluesky"),
         ("outbox", "Outbox only (answers are recorded, not sent)"),
         ("webhook", "Signed webhook"),
     ]
     assert [c[0] for c in Channel._meta.get_field("connector").choices] == [
+        "bluesky",
         "outbox",
         "webhook",
     ]
