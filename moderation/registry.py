@@ -17,6 +17,7 @@ session, say).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import regex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -215,6 +216,9 @@ class Connector:
     channel's credentials (the *Connect a channel* page and the API show its
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
     offers. ``hide_note``: what people are told where it cannot hide.
+    ``max_answer_length``: the longest reply the platform takes, in
+    characters as people count them (grapheme clusters), or ``None``; an
+    answer longer than that is refused when written, not when sent.
 
     The methods, each for one ability:
 
@@ -244,6 +248,7 @@ class Connector:
     credentials_form = None
     author_actions = frozenset()
     hide_note = ""
+    max_answer_length = None
 
     def can(self, ability):
         """Return whether the connector declares ``ability``."""
@@ -340,3 +345,13 @@ def choices():
         ((name, cls.label) for name, cls in _connectors.items()),
         key=lambda pair: str(pair[1]),
     )
+
+
+def answer_too_long(name, body):
+    """Return the limit of the connector registered as ``name`` when ``body``
+    is longer than its platform takes, else ``None``."""
+    connector_class = _connectors.get(name)
+    limit = getattr(connector_class, "max_answer_length", None)
+    if limit and len(regex.findall(r"\X", body)) > limit:
+        return limit
+    return None

@@ -233,6 +233,7 @@ class Bluesky(registry.Connector):
         }
     )
     credentials_form = CredentialsForm
+    max_answer_length = MAX_GRAPHEMES
     author_actions = frozenset(
         {AuthorAction.MUTE, AuthorAction.BLOCK, AuthorAction.REPORT}
     )

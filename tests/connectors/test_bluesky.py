@@ -542,3 +542,29 @@ def test_a_client_built_here_sends_through_outbound(atproto, settings):
     assert "loopback" in str(error.value)
     settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES = True
     assert client.com.atproto.server.describe_server().did.startswith("did:")
+
+
+def test_an_answer_too_long_for_bluesky_is_refused_when_written(
+    bluesky_channel, personas
+):
+    from django.core.exceptions import ValidationError
+
+    from moderation.services.answers import answer_submit
+    from moderation.services.ingest import comment_ingest
+    from moderation.services.triage import comment_claim
+
+    comment, _created = comment_ingest(
+        channel=bluesky_channel,
+        external_id="at://did:plc:someone/app.bsky.feed.post/3k",
+        author="someone.test",
+        text="Question ?",
+        posted_at=timezone.now(),
+    )
+    comment_claim(comment=comment, actor=personas["responder"])
+    with pytest.raises(ValidationError) as error:
+        answer_submit(comment=comment, actor=personas["responder"], body="é" * 301)
+    assert error.value.message_dict["body"] == [
+        "On this platform an answer holds at most 300 characters."
+    ]
+    # An e and a combining accent are one character: 300 of them fit.
+    answer_submit(comment=comment, actor=personas["responder"], body="e\u0301" * 300)
