@@ -75,6 +75,9 @@ SESSION_ERRORS = {
 # createdAt is what the author's client wrote: trusted only near indexedAt.
 CLOCK_SKEW_AHEAD = timedelta(minutes=5)
 CLOCK_SKEW_BEHIND = timedelta(days=1)
+# A channel's first poll reads back this far, not the account's whole history
+# (years of replies, all overdue, would flood the inbox).
+INITIAL_LOOKBACK = timedelta(days=1)
 # Before Bluesky existed: a date the author's client made up.
 EARLIEST = datetime(2022, 1, 1, tzinfo=UTC)
 
@@ -173,7 +176,8 @@ class Cursor:
     """Where a poll starts, as the connector stores it (JSON).
 
     ``at``: the ``indexedAt`` of the newest notification read (every older one
-    was read too), ``seen``: the notifications read at exactly that instant.
+    was read too; ``INITIAL_LOOKBACK`` ago on the first poll), ``seen``: the
+    notifications read at exactly that instant.
     While a poll could not reach ``at`` within ``MAX_PAGES`` pages, ``gap``
     says where it stopped: ``page``, the platform's cursor to read on from,
     and ``top``/``top_seen``, what ``at``/``seen`` become once the gap is
@@ -370,6 +374,8 @@ class Bluesky(registry.Connector):
     def poll(self, channel, cursor):
         """Return the replies, mentions and quotes since ``cursor``, oldest first."""
         state = Cursor.load(cursor)
+        if not state.at:
+            state.at = _appview_time(timezone.now() - INITIAL_LOOKBACK)
         return self._run(
             channel, lambda client, transport: self._poll(client, transport, state)
         )
@@ -715,6 +721,13 @@ def _session_over(exc):
 
 def _swap_failed(exc):
     return _error_name(exc) == "InvalidSwap" or "swap" in str(exc).lower()
+
+
+def _appview_time(moment):
+    """Return ``moment`` written as the AppView writes ``indexedAt`` (UTC, to
+    the millisecond), so that the two compare as strings."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _author_did(uri):

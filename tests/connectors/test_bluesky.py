@@ -270,27 +270,66 @@ def test_hostile_text_and_a_year_9999_date_are_stored_as_written(
             "reply": {"root": ref, "parent": ref},
         },
     )
-    garbled = user.record(
+    earlier = user.record(
         "app.bsky.feed.post",
         {
             "$type": "app.bsky.feed.post",
-            "text": "long ago",
-            "createdAt": "0001-01-01T00:00:00Z",
+            "text": "written two hours ago",
+            "createdAt": _appview(timezone.now() - datetime.timedelta(hours=2)),
             "reply": {"root": ref, "parent": ref},
         },
     )
-    atproto.process_all()
     items, _cursor = poll_all(connector, channel)
     by_uri = {item.external_id: item for item in items}
     now = timezone.now()
-    for uri in (hostile.uri, garbled.uri):
-        assert abs(by_uri[uri].posted_at - now) < datetime.timedelta(minutes=1)
-    [comment, _other] = ingest(channel, [by_uri[hostile.uri], by_uri[garbled.uri]])
+    assert abs(by_uri[hostile.uri].posted_at - now) < datetime.timedelta(minutes=1)
+    two_hours = now - by_uri[earlier.uri].posted_at
+    assert (
+        datetime.timedelta(hours=2)
+        <= two_hours
+        < datetime.timedelta(hours=2, minutes=1)
+    )
+    [comment, _other] = ingest(channel, [by_uri[hostile.uri], by_uri[earlier.uri]])
     comment.refresh_from_db()
     assert comment.text == HOSTILE
     assert comment.author_name == "Ann <b>Onyme</b>"
     assert comment.post.text == "Tell us"
     assert comment.platform_data["root"] == ref
+
+
+def _appview(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_dates_bluesky_cannot_have_meant_are_the_indexing_time_or_now():
+    now = timezone.now()
+    indexed = _appview(now - datetime.timedelta(minutes=3))
+    at_index = bluesky.parse_datetime(indexed)
+    assert bluesky.posted_at("9999-12-31T23:59:59.999Z", indexed) == at_index
+    assert bluesky.posted_at("not a date", indexed) == at_index
+    assert bluesky.posted_at("2020-01-01T00:00:00Z", indexed) == at_index
+    # The AppView gives the earlier of createdAt and its own time: year 1.
+    year_one = bluesky.posted_at("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z")
+    assert abs(year_one - now) < datetime.timedelta(seconds=5)
+
+
+def test_the_first_poll_reads_one_day_back_not_the_whole_history(
+    channel, connector, org, user, atproto
+):
+    post = org.post("Since yesterday")
+    ref = {"uri": post.uri, "cid": post.cid}
+    user.record(
+        "app.bsky.feed.post",
+        {
+            "$type": "app.bsky.feed.post",
+            "text": "two days old",
+            "createdAt": _appview(timezone.now() - datetime.timedelta(days=2)),
+            "reply": {"root": ref, "parent": ref},
+        },
+    )
+    recent = user.reply(post, "today")
+    items, _cursor = poll_all(connector, channel)
+    assert [item.external_id for item in items] == [recent.uri]
 
 
 # -- context, replies, hiding -------------------------------------------------
