@@ -266,10 +266,10 @@ class Bluesky(registry.Connector):
             lambda event, session: self._store_session(channel, event, session)
         )
         if not saved:
-            self._sign_in(channel, client)
+            self._sign_in(channel, client, transport)
         return client, transport
 
-    def _sign_in(self, channel, client):
+    def _sign_in(self, channel, client, transport):
         credentials = channel.get_credentials()
         try:
             client.login(
@@ -280,7 +280,7 @@ class Bluesky(registry.Connector):
         except (sdk.UnauthorizedError, sdk.BadRequestError) as exc:
             raise AuthFailed(f"sign-in refused: {exc}") from None
         except sdk.AtProtocolError as exc:
-            raise self._error(exc) from None
+            raise self._error(exc, transport) from None
         except outbound.OutboundError as exc:
             raise ConnectorError(str(exc), public=_public(exc)) from None
 

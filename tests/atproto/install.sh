@@ -15,7 +15,6 @@ fail() {
   exit 0
 }
 
-command -v npm >/dev/null 2>&1 || fail "npm is not on PATH"
 hash=$(sha256sum "$here/package-lock.json" | cut -c1-16)
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/social-governance"
 target="${ATPROTO_HOME:-$cache/atproto-$hash}"
@@ -25,10 +24,13 @@ if [ -f "$target/.installed" ]; then
   exit 0
 fi
 
-mkdir -p "$(dirname "$target")"
+# Never delete what is there: ATPROTO_HOME may point anywhere.
+if [ -e "$target" ]; then fail "$target exists but is not a finished install"; fi
+command -v npm >/dev/null 2>&1 || fail "npm is not on PATH"
+mkdir -p "$(dirname "$target")" 2>/dev/null || fail "cannot write $(dirname "$target")"
 # Build in a scratch directory and rename at the end: an interrupted install
 # never leaves a half-built tree that looks installed.
-work=$(mktemp -d "$target.partial.XXXXXX")
+work=$(mktemp -d "$target.partial.XXXXXX" 2>/dev/null) || fail "cannot write $(dirname "$target")"
 trap 'rm -rf "$work"' EXIT
 log="$work.log"
 cp "$here/package.json" "$here/package-lock.json" "$work/"
@@ -55,8 +57,9 @@ fi
   || fail "better-sqlite3 does not load (log: $log)"
 
 touch "$work/.installed"
-rm -rf "$target"
-mv "$work" "$target"
+# Another install may have finished first: then keep its tree.
+mv -T "$work" "$target" 2>/dev/null || rm -rf "$work"
 trap - EXIT
+[ -f "$target/.installed" ] || fail "could not move the install to $target"
 rm -f "$log"
 echo "$target"

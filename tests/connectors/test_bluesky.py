@@ -514,7 +514,7 @@ def test_hide_under_someone_elses_post_is_refused_plainly(
     assert by_uri[nested.uri].extra["root"]["uri"] == theirs.uri
 
 
-def test_mute_and_block_the_author(channel, connector, org, user, atproto):
+def test_mute_block_and_report_the_author(channel, connector, org, user, atproto):
     post = org.post("Be nice")
     user.reply(post, "not nice")
     atproto.process_all()
@@ -525,6 +525,10 @@ def test_mute_and_block_the_author(channel, connector, org, user, atproto):
     profile = org.client.get_profile(user.did)
     assert profile.viewer.muted is True
     assert profile.viewer.blocking
+    # The report goes to the moderation service the account's server uses.
+    connector.act_on_author(
+        channel, comment, registry.AuthorAction.REPORT, reason="Insultes répétées"
+    )
 
 
 # -- the outbound transport ---------------------------------------------------
@@ -607,3 +611,40 @@ def test_an_answer_too_long_for_bluesky_is_refused_when_written(
     ]
     # An e and a combining accent are one character: 300 of them fit.
     answer_submit(comment=comment, actor=personas["responder"], body="e\u0301" * 300)
+
+
+class RateLimiting(http.server.BaseHTTPRequestHandler):
+    """A PDS that says slow down, with Bluesky's rate-limit headers."""
+
+    reset = 0
+
+    def do_POST(self):  # noqa: N802 (the standard library's name)
+        body = b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}'
+        self.send_response(429)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("RateLimit-Limit", "30")
+        self.send_header("RateLimit-Remaining", "0")
+        self.send_header("RateLimit-Reset", str(self.reset))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_rate_limit_says_how_long_to_wait(channel, connector):
+    RateLimiting.reset = int(timezone.now().timestamp()) + 120
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RateLimiting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        credentials = channel.get_credentials()
+        credentials["service"] = f"http://127.0.0.1:{server.server_address[1]}"
+        channel.set_credentials(credentials)
+        channel.save()
+        with pytest.raises(registry.RateLimited) as error:
+            connector.check(channel)
+        assert 110 <= error.value.retry_after <= 120
+    finally:
+        server.shutdown()
+        server.server_close()
