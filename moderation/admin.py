@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import encryption
 from moderation import masking
 from moderation.models import (
     Channel,
@@ -16,6 +17,7 @@ from moderation.models import (
     OutboxMessage,
     RuleMatch,
     SlaPolicy,
+    new_webhook_secret,
 )
 from moderation.services.outbox import outbox_retry
 
@@ -58,7 +60,6 @@ class ChannelAdminForm(forms.ModelForm):
             "sla_policy",
             "connector",
             "publish_url",
-            "webhook_secret",
             "active",
         ]
 
@@ -74,7 +75,18 @@ class ChannelAdminForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a JSON object."))
         return value
 
+    new_webhook_secret = forms.BooleanField(
+        label=_("Generate a new webhook secret"),
+        required=False,
+        help_text=_(
+            "The old secret stops working at once: give the new one to the "
+            "server that signs this channel's webhooks."
+        ),
+    )
+
     def save(self, commit=True):
+        if self.cleaned_data.get("new_webhook_secret"):
+            self.instance.webhook_secret = new_webhook_secret()
         if self.cleaned_data.get("credentials") is not None:
             self.instance.set_credentials(self.cleaned_data["credentials"])
         return super().save(commit)
@@ -93,14 +105,26 @@ class ChannelAdmin(admin.ModelAdmin):
         "sla_policy",
         "connector",
         "publish_url",
-        "webhook_secret",
+        "webhook_secret_shown",
+        "new_webhook_secret",
         "credentials",
         "credentials_state",
         "active",
     )
-    readonly_fields = ("credentials_state",)
+    readonly_fields = ("credentials_state", "webhook_secret_shown")
     list_filter = ("platform", "connector", "active")
     list_select_related = ("calendar",)
+
+    @admin.display(description=_("webhook secret"))
+    def webhook_secret_shown(self, obj):
+        # Generated here and given to the organisation's server, which signs
+        # with it: shown to the managers who edit the channel, stored encrypted.
+        if obj is None or not obj.pk:
+            return _("Generated when the channel is saved")
+        try:
+            return obj.webhook_secret
+        except encryption.UnreadableSecret:
+            return _("Unreadable with the configured keys")
 
     @admin.display(description=_("credentials"))
     def credentials_state(self, obj):

@@ -21,7 +21,7 @@ from core.roles import Role
 from moderation.services.answers import answer_submit
 from moderation.services.escalation import comment_escalate
 from moderation.services.ingest import comment_ingest
-from moderation.services.triage import comment_claim
+from moderation.services.triage import comment_claim, comment_hide
 from policies.models import PolicyVersion
 from tests.conftest import make_user
 
@@ -202,6 +202,7 @@ PAGE_WRITES = {
     "/inbox/{claimed}/close/": {"reason": "Rien"},
     "/inbox/{claimed}/escalate/": {"reason": "Avis"},
     "/inbox/{escalated}/hide/": {"reason": "Spam"},
+    "/inbox/{hidden}/unhide/": {"reason": "Appel accueilli"},
     "/inbox/{escalated}/close/": {"reason": "Rien"},
     "/inbox/{escalated}/take/": {},
     "/inbox/{escalated}/send-back/": {"reason": "Rien"},
@@ -231,6 +232,8 @@ PAGE_WRITE_ANSWERS = {
     "/inbox/{claimed}/close/": (LOGIN, LOGIN, 403, 403, 302, 404, 403, 404, 302),
     "/inbox/{claimed}/escalate/": (LOGIN, LOGIN, 403, 403, 302, 404, 403, 404, 302),
     "/inbox/{escalated}/hide/": (LOGIN, LOGIN, 403, 403, 403, 404, 403, 302, 302),
+    # Only managers show a hidden comment again.
+    "/inbox/{hidden}/unhide/": (LOGIN, LOGIN, 403, 403, 403, 404, 403, 404, 302),
     "/inbox/{escalated}/close/": (LOGIN, LOGIN, 403, 403, 403, 404, 403, 302, 302),
     "/inbox/{escalated}/take/": (LOGIN, LOGIN, 403, 403, 403, 404, 403, 302, 302),
     "/inbox/{escalated}/send-back/": (
@@ -267,6 +270,7 @@ API_WRITES = {
     "post /api/v1/comments/{claimed}/hide/": {"reason": "x"},
     "post /api/v1/comments/{claimed}/close/": {"reason": "x"},
     "post /api/v1/comments/{escalated}/hide/": {"reason": "x"},
+    "post /api/v1/comments/{hidden}/unhide/": {"reason": "x"},
     "post /api/v1/comments/{escalated}/close/": {"reason": "x"},
     "post /api/v1/comments/{escalated}/take/": {},
     "post /api/v1/comments/{escalated}/send-back/": {"reason": "x"},
@@ -309,6 +313,9 @@ API_WRITE_ANSWERS = {
     ),
     "post /api/v1/comments/{escalated}/hide/": (
         401, 401, 403, 403, 403, 404, 403, 200, 200,
+    ),
+    "post /api/v1/comments/{hidden}/unhide/": (
+        401, 401, 403, 403, 403, 404, 403, 404, 200,
     ),
     "post /api/v1/comments/{escalated}/close/": (
         401, 401, 403, 403, 403, 404, 403, 200, 200,
@@ -371,6 +378,15 @@ def writable(world, personas, channel):
     answer = answer_submit(
         comment=pending, actor=personas["responder"], body="Merci, écrivez-nous."
     )
+    hidden, _ = comment_ingest(
+        channel=channel,
+        external_id="m-4",
+        author="someone",
+        text="Votre service est le pire",
+        posted_at=datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC),
+    )
+    comment_claim(comment=hidden, actor=personas["responder"])
+    comment_hide(comment=hidden, actor=personas["responder"], reason="Insulte")
     delivery = OutboxMessage.objects.create(
         channel=channel,
         answer=answer,
@@ -387,6 +403,7 @@ def writable(world, personas, channel):
     return {
         **world,
         "claimed": claimed.pk,
+        "hidden": hidden.pk,
         "answer": answer.pk,
         "delivery": delivery.pk,
         "shift": shift.pk,

@@ -37,6 +37,7 @@ from moderation.services.triage import (
     comment_hide,
     comment_reassign,
     comment_release,
+    comment_unhide,
 )
 from policies.models import Category
 
@@ -165,6 +166,12 @@ class CommentViewSet(
     def hide(self, request, pk=None):
         """Hide the comment."""
         return self._act(request, pk, comment_hide, reason=posted_reason(request))
+
+    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        """Show a hidden comment again, here and on the platform (managers)."""
+        return self._act(request, pk, comment_unhide, reason=posted_reason(request))
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"])

@@ -44,9 +44,9 @@ class Channel(models.Model):
         related_name="channels",
         help_text=_("Without one, the default targets apply on the coverage calendar."),
     )
-    webhook_secret = models.CharField(
-        _("webhook secret"), max_length=100, default=new_webhook_secret
-    )
+    # The secret that signs the channel's webhooks both ways, encrypted like
+    # the credentials (core.encryption); read and set as ``webhook_secret``.
+    webhook_secret_encrypted = models.TextField(blank=True, default="", editable=False)
     connector = models.CharField(
         _("connector"),
         max_length=20,
@@ -89,6 +89,28 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} @{self.handle}"
+
+    def save(self, *args, **kwargs):
+        if not self.webhook_secret_encrypted:
+            self.webhook_secret = new_webhook_secret()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "webhook_secret_encrypted",
+                }
+        super().save(*args, **kwargs)
+
+    @property
+    def webhook_secret(self):
+        """The webhook secret, decrypted (``core.encryption.UnreadableSecret``
+        when no configured key can read it)."""
+        if not self.webhook_secret_encrypted:
+            return ""
+        return encryption.decrypt(self.webhook_secret_encrypted)
+
+    @webhook_secret.setter
+    def webhook_secret(self, secret):
+        self.webhook_secret_encrypted = encryption.encrypt(secret) if secret else ""
 
     def poll_seconds(self):
         """Return the poll interval in seconds (the channel's or the default)."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
-from moderation import masking, selectors
+from moderation import masking, registry, selectors
 from moderation.forms import AnswerForm
 from moderation.models import Answer, Comment
 from moderation.services.answers import answer_submit
@@ -26,6 +26,7 @@ from moderation.services.triage import (
     comment_close,
     comment_hide,
     comment_reassign,
+    comment_unhide,
 )
 from moderation.views.common import form_errors, posted_reason, require_worker
 from policies.matcher import Match, segments
@@ -74,6 +75,8 @@ def comment_page(request, pk):
         if escalated and user.can(Capability.PLAN_COVERAGE)
         else [],
         "perms_approve": user.can(Capability.APPROVE),
+        "can_unhide": comment.status == Comment.Status.HIDDEN
+        and user.can(Capability.PLAN_COVERAGE),
     }
     return render(request, "moderation/comment.html", context)
 
@@ -116,8 +119,27 @@ def escalate(request, pk):
 @login_required
 @require_POST
 def hide(request, pk):
+    comment = _visible_comment(request, pk)
+    connector = registry.get(comment.channel.connector)
+    if connector.can(registry.Ability.HIDE):
+        success = _("Hidden here; the platform is being asked to hide it too.")
+    else:
+        # Said plainly: the comment is still visible on the platform.
+        success = " ".join(
+            [_("Hidden here only: it is still visible on the platform."),
+             str(connector.hide_note)]
+        ).strip()  # fmt: skip
     return _act(
-        request, pk, comment_hide, _("Hidden."),
+        request, pk, comment_hide, success,
+        reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def unhide(request, pk):
+    return _act(
+        request, pk, comment_unhide, _("Shown again."),
         reason=posted_reason(request),
     )  # fmt: skip
 

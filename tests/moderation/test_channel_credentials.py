@@ -36,6 +36,35 @@ def test_credentials_are_stored_encrypted_and_read_back(channel):
     assert SECRET not in str(channel) and SECRET not in repr(channel)
 
 
+def test_the_webhook_secret_is_stored_encrypted_and_generated_once(channel):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT webhook_secret_encrypted FROM moderation_channel WHERE id = %s",
+            [channel.pk],
+        )
+        raw = cursor.fetchone()[0]
+    secret = channel.webhook_secret
+    assert len(secret) > 30 and secret not in raw
+    channel.handle = "renamed"
+    channel.save(update_fields=["handle"])
+    assert Channel.objects.get(pk=channel.pk).webhook_secret == secret
+
+
+def test_the_admin_shows_the_webhook_secret_and_makes_a_new_one_on_request(
+    staff_client, channel
+):
+    url = f"/admin/moderation/channel/{channel.pk}/change/"
+    secret = channel.webhook_secret
+    assert secret in staff_client.get(url).content.decode()
+
+    staff_client.post(url, _admin_form(channel))
+    assert Channel.objects.get(pk=channel.pk).webhook_secret == secret
+
+    staff_client.post(url, _admin_form(channel, new_webhook_secret="on"))
+    renewed = Channel.objects.get(pk=channel.pk).webhook_secret
+    assert renewed != secret and len(renewed) > 30
+
+
 def test_credentials_no_key_can_read_are_a_clear_error(channel, settings):
     channel.set_credentials({"app_password": SECRET})
     channel.save()
@@ -49,17 +78,21 @@ def test_rotation_re_encrypts_with_the_first_key_and_counts(channel, settings):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.CONNECTOR_KEYS = [old]
     channel.set_credentials({"token": SECRET})
+    channel.webhook_secret = "hook-secret"
     channel.save()
-    Channel.objects.create(
+    other = Channel.objects.create(
         slug="no-credentials", platform="x", handle="org", calendar=channel.calendar
     )
     settings.CONNECTOR_KEYS = [new, old]
     out = _rotate()
-    assert "Re-encrypted the credentials of 1 channel(s)." in out
+    assert "Re-encrypted the secrets of 2 channel(s)." in out
     # Again: nothing breaks, the same count.
-    assert "of 1 channel(s)." in _rotate()
+    assert "of 2 channel(s)." in _rotate()
     settings.CONNECTOR_KEYS = [new]
-    assert Channel.objects.get(pk=channel.pk).get_credentials() == {"token": SECRET}
+    channel = Channel.objects.get(pk=channel.pk)
+    assert channel.get_credentials() == {"token": SECRET}
+    assert channel.webhook_secret == "hook-secret"
+    assert len(Channel.objects.get(pk=other.pk).webhook_secret) > 30
 
 
 def test_rotation_fails_with_one_line_and_writes_nothing(channel, settings):
@@ -117,7 +150,6 @@ def _admin_form(channel, **changes):
         "sla_policy": "",
         "connector": channel.connector,
         "publish_url": "",
-        "webhook_secret": channel.webhook_secret,
         "credentials": "",
         "active": "on",
     }
