@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = "514-555-0199"
 INSULT = f"Bande d'idiots, rappelez-moi au {PHONE}"
-HIDDEN = "Masqué."
+# Bluesky can hide it: the page says the platform is asked to.
+HIDDEN = "la plateforme est priée de le masquer aussi"
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
     page.goto(f"{live_server.url}/inbox/{other.pk}/")
     page.locator("#hide-reason").fill("Publicité")
     page.locator("form:has(#hide-reason)").get_by_role("button").click()
-    expect(page.get_by_text(HIDDEN, exact=True)).to_be_visible()
+    expect(page.get_by_text(HIDDEN)).to_be_visible()
     gate = user.client.com.atproto.repo.get_record(
         {
             "repo": org.did,
