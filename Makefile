@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 # compilemessages walks the tree: keep it out of the virtualenv and var/.
 COMPILE_MESSAGES := $(MANAGE) compilemessages --ignore=$(VENV) --ignore=$(HELPDESK_VENV) --ignore=var --verbosity 0
 
-.PHONY: run test lint format messages prepare browser clean bench-helpdesk
+.PHONY: run test lint format messages prepare browser atproto clean bench-helpdesk
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	}
 
+## The local AT Protocol network of the Bluesky tests (@atproto/dev-env and a
+## Node 22 from npm), installed once into a cache outside the clone, keyed by
+## its lockfile. Without npm it says so in one line and the tests skip
+## (REQUIRE_ATPROTO=1 makes that an error).
+atproto:
+	@tests/atproto/install.sh >/dev/null
+
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,7 +63,7 @@ messages: $(BIN)/.installed
 	$(MANAGE) makemessages --locale fr --locale en --ignore=$(VENV) --ignore=$(HELPDESK_VENV) --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete --no-location
 	$(COMPILE_MESSAGES)
 
-test: $(BIN)/.installed-dev browser lint
+test: $(BIN)/.installed-dev browser atproto lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(COMPILE_MESSAGES)
 	$(BIN)/pytest
 

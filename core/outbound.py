@@ -67,11 +67,20 @@ class Refused(OutboundError):
 
     public = REFUSED
 
-    def __init__(self, detail, *, status, headers=None, body=b""):
+    def __init__(self, detail, *, status, response=None):
         super().__init__(detail)
         self.status = status
-        self.headers = headers or {}
-        self.body = body
+        # The whole answer (headers, body), for a caller that reads the
+        # platform's error in it (an expired token, a rate limit).
+        self.response = response
+
+    @property
+    def headers(self):
+        return self.response.headers if self.response is not None else {}
+
+    @property
+    def body(self):
+        return self.response.body if self.response is not None else b""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -378,14 +387,15 @@ def _exchange(
         # a length: what was read may be cut short.
         raise Unreachable("answer not complete before the total deadline")
     status = response.status
+    answer = Response(
+        status=status, headers=dict(response.headers), body=b"".join(chunks)
+    )
     if not 200 <= status < 300:
         where = response.headers.get("Location")
         detail = f"HTTP {status} {response.reason}"
         raise Refused(
             f"{detail}, redirect to {where!r} not followed" if where else detail,
             status=status,
-            headers=dict(response.headers),
-            body=b"".join(chunks),
+            response=answer,
         )
-    content = b"".join(chunks)
-    return Response(status=status, headers=dict(response.headers), body=content)
+    return answer

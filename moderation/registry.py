@@ -17,6 +17,7 @@ session, say).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import regex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -218,6 +219,9 @@ class Connector:
     ``sign_in_url_name``: the name of a URL taking the channel's pk where a
     manager signs the channel in on the platform (OAuth), offered once the
     channel is saved; "" when the credentials form is enough.
+    ``max_answer_length``: the longest reply the platform takes, in
+    characters as people count them (grapheme clusters), or ``None``; an
+    answer longer than that is refused when written, not when sent.
 
     The methods, each for one ability:
 
@@ -248,6 +252,7 @@ class Connector:
     author_actions = frozenset()
     hide_note = ""
     sign_in_url_name = ""
+    max_answer_length = None
 
     def can(self, ability):
         """Return whether the connector declares ``ability``."""
@@ -344,3 +349,13 @@ def choices():
         ((name, cls.label) for name, cls in _connectors.items()),
         key=lambda pair: str(pair[1]),
     )
+
+
+def answer_too_long(name, body):
+    """Return the limit of the connector registered as ``name`` when ``body``
+    is longer than its platform takes, else ``None``."""
+    connector_class = _connectors.get(name)
+    limit = getattr(connector_class, "max_answer_length", None)
+    if limit and len(regex.findall(r"\X", body)) > limit:
+        return limit
+    return None

@@ -13,6 +13,15 @@ from django.db.models.signals import post_migrate
 
 from core.roles import Role
 from staffing.services.accounts import user_set_roles
+from tests.atproto.fixtures import (
+    atproto,
+    bluesky_channel,
+    bluesky_org,
+    bluesky_user,
+)
+
+# The local AT Protocol network and its accounts (tests/atproto), for every test.
+__all__ = ["atproto", "bluesky_channel", "bluesky_org", "bluesky_user"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import require
 from core.roles import Capability
+from moderation import registry
 from moderation.models import Answer, Comment
 from moderation.selectors import approval_reasons
 from moderation.services.escalation import comment_take
@@ -31,6 +32,15 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
     require_scope(actor, comment)
+    if limit := registry.answer_too_long(comment.channel.connector, body):
+        raise ValidationError(
+            {
+                "body": _(
+                    "On this platform an answer holds at most %(limit)d characters."
+                )
+                % {"limit": limit}
+            }
+        )
     # The person a comment is escalated to answers it straight away: taking
     # it comes first, in the same transaction.
     taking = comment.escalated_to_user(actor)

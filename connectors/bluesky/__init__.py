@@ -1,0 +1,5 @@
+"""Bluesky (AT Protocol): importing the package registers the connector."""
+
+from connectors.bluesky.connector import Bluesky
+
+__all__ = ["Bluesky"]
