@@ -196,7 +196,7 @@ def _failed(channel, state, exc, *, lease, now):
         wait = max(wait, datetime.timedelta(seconds=min(exc.retry_after, 86400)))
     fields = {
         "failures": failures,
-        "last_error": str(exc.public)[:500],
+        "last_error": registry.public_text(exc)[:500],
         "last_error_at": now,
         "poll_due_at": now + wait,
         "lease_until": None,
@@ -208,4 +208,4 @@ def _failed(channel, state, exc, *, lease, now):
             "reset_at": (now + wait).isoformat(),
         }
     ChannelState.objects.filter(pk=channel.pk, lease_until=lease).update(**fields)
-    return PollOutcome(error=exc.public, next_poll_at=now + wait)
+    return PollOutcome(error=registry.public_text(exc), next_poll_at=now + wait)

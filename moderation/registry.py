@@ -19,6 +19,7 @@ from datetime import datetime
 
 import regex
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -157,6 +158,17 @@ class ConnectorError(Exception):
         super().__init__(detail)
         self.public = public
         self.retry_after = retry_after
+
+
+def public_text(exc):
+    """Return the msgid of ``exc.public``, untranslated, to be stored.
+
+    Stored messages are translated where they are shown, in the reader's
+    language; a message given lazily (``gettext_lazy``) would otherwise be
+    stored in the language that happened to be active in the worker.
+    """
+    with translation.override(None):
+        return str(exc.public)
 
 
 class DeliveryFailed(ConnectorError):

@@ -126,6 +126,9 @@ class Mastodon(registry.Connector):
         {AuthorAction.MUTE, AuthorAction.BLOCK, AuthorAction.REPORT}
     )
     credentials_form = CredentialsForm
+    # Mastodon's default; an instance may allow more, and reply() checks the
+    # instance's own limit, counting links and mentions as Mastodon does.
+    max_answer_length = DEFAULT_MAX_CHARACTERS
     hide_note = _(
         "Mastodon cannot hide another account's reply. Mute or block the author "
         "so that the channel's account no longer sees them, or report the reply "

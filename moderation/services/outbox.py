@@ -104,7 +104,7 @@ def outbox_send(*, message_id, now=None, post=None):
         failures=registry.ConnectorError,
         # People see a generic message; what the other side said stays in the
         # log, or the page would show an internal server's reply.
-        error_text=lambda exc: exc.public,
+        error_text=registry.public_text,
         label=lambda message: (
             f"Outbox message {message.pk} to channel {message.channel.slug}"
         ),

@@ -399,3 +399,24 @@ def channel_factory(channel):
         )
 
     return make
+
+
+def test_an_error_given_lazily_is_stored_untranslated_and_shown_translated(
+    polled, platform
+):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    platform.answers = [
+        registry.ConnectorError(
+            "HTTP 500", public=gettext_lazy("The receiver did not accept the message.")
+        )
+    ]
+
+    with translation.override("fr"):
+        polling.poll_once(polled, now=T0)
+
+    state = ChannelState.objects.get(pk=polled.pk)
+    assert state.last_error == "The receiver did not accept the message."
+    with translation.override("fr"):
+        assert state.error_message() != state.last_error

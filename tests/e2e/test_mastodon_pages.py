@@ -71,9 +71,7 @@ def test_a_manager_blocks_an_author_from_a_narrow_page(
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").last.click()
     page.goto(live_server.url + f"/inbox/{comment.pk}/")
-    expect(page.locator(".thread")).to_contain_text(
-        "Nos horaires changent lundi."
-    )
+    expect(page.locator(".thread")).to_contain_text("Nos horaires changent lundi.")
     expect(page.get_by_role("link", name="Bob <b>le</b> troll")).to_be_visible()
     expect(page.locator(".hide-note")).to_contain_text("ne permet pas de masquer")
     screenshot("comment")

@@ -167,9 +167,7 @@ def test_a_batch_costs_one_statement_per_comment_and_a_few_more(
     assert Comment.objects.filter(status="assigned").count() == 30
 
 
-def test_a_batch_leaves_a_comment_claimed_meanwhile_to_its_claimer(
-    channel, responder
-):
+def test_a_batch_leaves_a_comment_claimed_meanwhile_to_its_claimer(channel, responder):
     other = make_user("other", [Role.RESPONDER])
     on_shift(other)
     on_shift(responder)
