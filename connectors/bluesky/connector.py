@@ -168,6 +168,13 @@ def language_of(record):
     return primary if primary in ("fr", "en") else None
 
 
+def _text(value):
+    """Return ``value`` as stored: as written, but for NUL characters, which
+    PostgreSQL cannot store and would make every poll of the channel fail;
+    they become U+FFFD."""
+    return (value or "").replace("\x00", "\ufffd")
+
+
 def _strong_ref(ref):
     return {"uri": ref.uri, "cid": ref.cid}
 
@@ -473,9 +480,9 @@ class Bluesky(registry.Connector):
         return Item(
             external_id=notification.uri,
             author=handle,
-            author_name=(author.display_name or "")[:200],
+            author_name=_text(author.display_name)[:200],
             author_url=profile_url(handle),
-            text=record.text,
+            text=_text(record.text),
             language=language_of(record),
             posted_at=posted_at(record.created_at, notification.indexed_at),
             url=post_url(handle, notification.uri),
@@ -776,7 +783,7 @@ def _post_of(view):
     handle = _handle(view.author)
     return Post(
         external_id=view.uri,
-        text=getattr(record, "text", "") or "",
+        text=_text(getattr(record, "text", "")),
         url=post_url(handle, view.uri),
         posted_at=posted_at(getattr(record, "created_at", None), view.indexed_at),
     )
@@ -793,9 +800,9 @@ def _item_of_view(view):
     return Item(
         external_id=view.uri,
         author=handle,
-        author_name=(view.author.display_name or "")[:200],
+        author_name=_text(view.author.display_name)[:200],
         author_url=profile_url(handle),
-        text=record.text,
+        text=_text(record.text),
         language=language_of(record),
         posted_at=posted_at(record.created_at, view.indexed_at),
         url=post_url(handle, view.uri),

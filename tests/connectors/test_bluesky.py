@@ -297,6 +297,13 @@ def test_hostile_text_and_a_year_9999_date_are_stored_as_written(
     assert comment.platform_data["root"] == ref
 
 
+def test_a_nul_character_never_reaches_the_database():
+    # The local AppView does not index such a post; another one might, and
+    # PostgreSQL would then refuse the whole batch, poll after poll.
+    assert bluesky._text("before\x00after") == "before\ufffdafter"
+    assert bluesky._text(None) == ""
+
+
 def _appview(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
