@@ -1,18 +1,23 @@
 """In the browser, against the local AT Protocol network: a Bluesky reply comes
-into the inbox masked, a responder answers it, an approver publishes the
-answer, and the user reads it under their reply on Bluesky; a manager hides
-another reply and the post's threadgate lists it."""
+into the inbox masked, with the organisation's post as context; a delegated
+responder answers it (the phone number in it makes the answer wait for an
+approver, delegation or not), an approver publishes the answer, and the user
+reads it under their reply on Bluesky; a manager hides another reply and the
+post's threadgate lists it; the Channels page shows the channel healthy, then
+in error once its app password is revoked."""
 
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from connectors.polling import poll_once
 from moderation import masking
 from moderation.models import Comment, OutboxMessage
-from staffing.models import Shift
+from staffing.models import Shift, TrainingProgram
+from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -56,6 +61,17 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
         starts_at=timezone.now() - datetime.timedelta(hours=1),
         ends_at=timezone.now() + datetime.timedelta(hours=8),
     )
+    # Delegated: trained, accredited, and granted the right to answer at once.
+    program = TrainingProgram.objects.create(slug="p", name_fr="P", name_en="P")
+    accreditation_grant(
+        actor=personas["manager"], responder=personas["responder"],
+        program=program, granted_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    grant_create(
+        actor=personas["manager"], responder=personas["responder"],
+        required_program=program,
+        valid_from=timezone.now() - datetime.timedelta(hours=2),
+    )  # fmt: skip
     post = org.post("Nos horaires changent le 1er décembre")
     insult = user.reply(post, INSULT, langs=["fr"])
     off_topic = atproto.account("bob").reply(post, "Hors sujet : achetez ma crème")
@@ -74,9 +90,14 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
 
     page.goto(f"{live_server.url}/inbox/{comment.pk}/")
     expect(page.get_by_text(INSULT)).to_be_visible()  # its assignee reads it
+    # The thread: the organisation's post it answers.
+    expect(page.locator(".thread")).to_contain_text(
+        "Nos horaires changent le 1er décembre"
+    )
     body = "Merci de votre message ; écrivez-nous en privé."
     page.get_by_label("Votre réponse").fill(body)
     page.get_by_role("button", name="Envoyer la réponse").click()
+    # The phone number's rule needs approval, delegated or not.
     expect(page.get_by_text("Réponse envoyée pour approbation.")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -112,4 +133,18 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
         }
     ).value
     assert gate.hidden_replies == [off_topic.uri]
+
+    # The Channels page: healthy, then in error once the app password is
+    # revoked and the saved session has expired.
+    page.goto(f"{live_server.url}/channels/")
+    row = page.locator(f".channel-row[data-slug='{bluesky_channel.slug}']")
+    expect(row.locator(".health")).to_have_text("En bonne santé")
+    screenshot("channels-healthy")
+    bluesky_org.revoke_app_password()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=3)):
+        assert poll_once(bluesky_channel, force=True).error
+        page.goto(f"{live_server.url}/channels/")
+        expect(row.locator(".health")).to_have_text("En erreur")
+        expect(row).to_contain_text("La plateforme a refusé les identifiants du canal.")
+    screenshot("channels-error")
     assert console_errors == []
