@@ -150,7 +150,34 @@ class ChannelSerializer(serializers.ModelSerializer):
             raise ValidationError(
                 {"publish_url": [_("The signed webhook connector needs a URL.")]}
             )
+        if attrs.get("credentials") is not None:
+            attrs["credentials"] = self._checked_credentials(
+                connector, attrs["credentials"]
+            )
         return attrs
+
+    @staticmethod
+    def _checked_credentials(connector, credentials):
+        """Return ``credentials`` as the connector's credentials form cleans
+        them (the Connect page's checks: addresses, a token the platform
+        takes); a 400 with the form's field messages otherwise."""
+        try:
+            form_class = registry.get(connector).credentials_form
+        except registry.UnknownConnector:
+            form_class = None
+        if form_class is None:
+            return credentials
+        form = form_class(data=credentials)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    "credentials": {
+                        field: [str(error) for error in errors]
+                        for field, errors in form.errors.items()
+                    }
+                }
+            )
+        return dict(form.cleaned_data)
 
     def create(self, validated_data):
         credentials = validated_data.pop("credentials", None)

@@ -15,12 +15,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def make_channel(slug, **extra):
     return Channel.objects.create(
-        slug=slug,
-        platform="bluesky",
-        handle=slug,
-        calendar=BusinessCalendar.objects.get(slug="24-7"),
-        connector="fake-test",
-        **extra,
+        **{
+            "slug": slug,
+            "platform": "bluesky",
+            "handle": slug,
+            "calendar": BusinessCalendar.objects.get(slug="24-7"),
+            "connector": "fake-test",
+            **extra,
+        }
     )
 
 
@@ -110,3 +112,54 @@ def test_listing_channels_costs_the_same_for_any_number(
     many, shown_many = queries()
     assert (shown, shown_many) == (1, 11)
     assert few == many
+
+
+def test_credentials_set_through_the_api_are_checked_as_the_connect_page_does(
+    api_client, personas, settings
+):
+    settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES = False
+    channel = make_channel("sky", connector="bluesky")
+    api_client.force_authenticate(personas["manager"])
+
+    refused = api_client.patch(
+        "/api/v1/channels/sky/",
+        {
+            "credentials": {
+                "service": "http://169.254.169.254/",
+                "handle": "org.example",
+                "app_password": "abcd-efgh-ijkl-mnop",
+            }
+        },
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert set(refused.json()["credentials"]) == {"service"}
+    channel.refresh_from_db()
+    assert channel.credentials_set_at is None
+
+    missing = api_client.patch(
+        "/api/v1/channels/sky/",
+        {"credentials": {"service": "https://bsky.social"}},
+        format="json",
+    )
+    assert missing.status_code == 400
+    assert {"handle", "app_password"} <= set(missing.json()["credentials"])
+
+
+def test_credentials_of_a_connector_without_a_form_are_kept_as_given(
+    api_client, personas
+):
+    make_channel("outbox-one", connector="outbox")
+    api_client.force_authenticate(personas["manager"])
+
+    answer = api_client.patch(
+        "/api/v1/channels/outbox-one/",
+        {"credentials": {"token": "s3cr3t"}},
+        format="json",
+    )
+
+    assert answer.status_code == 200
+    assert Channel.objects.get(slug="outbox-one").get_credentials() == {
+        "token": "s3cr3t"
+    }
