@@ -193,7 +193,9 @@ def test_staffing_and_policies_mails_are_sent_after_commit(
     framework, personas, outside_transactions
 ):
     now = timezone.now()
-    LegalReference.objects.update(next_review_due=now.date())
+    # The organisation's date, as the service reads it: at 00:30 UTC it is
+    # still yesterday in Montréal.
+    LegalReference.objects.update(next_review_due=timezone.localdate(now))
     legal_references_notify_overdue()
     program = TrainingProgram.objects.create(slug="p", name_fr="P", name_en="P")
     accreditation_grant(
