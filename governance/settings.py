@@ -430,6 +430,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "connectors.tasks.poll_due",
         "schedule": 10.0,
     },
+    # The audit trail's daily hash, recorded and e-mailed once after midnight.
+    "moderation-record-audit-anchor": {
+        "task": "moderation.tasks.record_audit_anchor",
+        "schedule": crontab(minute=15),
+    },
     "moderation-purge-webhook-deliveries": {
         "task": "moderation.tasks.purge_webhook_deliveries",
         "schedule": crontab(minute=25),

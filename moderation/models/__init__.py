@@ -12,13 +12,21 @@ from moderation.models.channels import (
     new_webhook_secret,
 )
 from moderation.models.comments import Comment, Post, PostedPeriod, RuleMatch
-from moderation.models.events import Event, EventQuerySet
+from moderation.models.events import (
+    AuditAnchor,
+    AuditHead,
+    Event,
+    EventQuerySet,
+    chain_extend,
+)
 from moderation.models.notifications import Notification
 from moderation.models.outbox import OutboxMessage
 from moderation.models.sla import SlaPolicy
 
 __all__ = [
     "Answer",
+    "AuditAnchor",
+    "AuditHead",
     "Channel",
     "ChannelState",
     "Comment",
@@ -31,5 +39,6 @@ __all__ = [
     "RuleMatch",
     "SlaPolicy",
     "WebhookDelivery",
+    "chain_extend",
     "new_webhook_secret",
 ]

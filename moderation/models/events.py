@@ -1,14 +1,23 @@
 """The append-only audit trail of comments."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moderation import audit
 from moderation.models.comments import Comment
 
 
 class EventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Insert events in one statement, each linked into the hash chain."""
+        objs = list(objs)
+        # No savepoint: the chain's two queries join the caller's transaction.
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain_extend(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only: events cannot change.")
 
@@ -65,6 +74,10 @@ class Event(models.Model):
     after = models.CharField(_("after"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The hash chain (moderation.audit): set when the event is written.
+    seq = models.PositiveBigIntegerField(_("number in the chain"), unique=True)
+    prev_hash = models.CharField(_("previous event's hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = EventQuerySet.as_manager()
 
@@ -81,11 +94,27 @@ class Event(models.Model):
             raise PermissionError(
                 "The audit trail is append-only: events cannot change."
             )
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or "default"
+        with transaction.atomic(using=using, savepoint=False):
+            chain_extend([self], using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError(
             "The audit trail is append-only: events cannot be deleted."
+        )
+
+    def content(self):
+        """The bytes its hash covers (moderation.audit.canonical)."""
+        return audit.canonical(
+            seq=self.seq,
+            comment_id=self.comment_id,
+            actor_id=self.actor_id,
+            action=self.action,
+            before=self.before,
+            after=self.after,
+            reason=self.reason,
+            at=self.at,
         )
 
     @property
@@ -105,3 +134,68 @@ class Event(models.Model):
 
 def _status_label(value):
     return Comment.Status(value).label if value in Comment.Status.values else value
+
+
+class AuditHead(models.Model):
+    """The last link of the chain: one row, locked by every writer of events.
+
+    Writers take its row lock inside their transaction, so events join the
+    chain one transaction at a time, in the order they commit their links.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=audit.GENESIS)
+
+    class Meta:
+        verbose_name = _("head of the audit trail")
+        verbose_name_plural = _("heads of the audit trail")
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash}"
+
+
+class AuditAnchor(models.Model):
+    """The chain's head as it stood at the end of a day, recorded and e-mailed
+    to managers, so that a history rewritten afterwards no longer ends there."""
+
+    day = models.DateField(_("day"), unique=True)
+    seq = models.PositiveBigIntegerField(_("number in the chain"))
+    hash = models.CharField(_("hash"), max_length=64)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily hash of the audit trail")
+        verbose_name_plural = _("daily hashes of the audit trail")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} #{self.seq} {self.hash}"
+
+
+def chain_extend(events, *, using="default"):
+    """Number and hash ``events`` after the chain's head, then move the head.
+
+    Must run inside the transaction that inserts them: the head's row lock is
+    held until it commits, so two writers never take the same place.
+    """
+    if not events:
+        return
+    head = _head_locked(using)
+    seq, previous = head.seq, head.hash
+    for event in events:
+        seq += 1
+        event.seq, event.prev_hash = seq, previous
+        event.hash = previous = audit.link(previous, event.content())
+    AuditHead.objects.using(using).filter(pk=head.pk).update(seq=seq, hash=previous)
+
+
+def _head_locked(using):
+    heads = AuditHead.objects.using(using).select_for_update()
+    head = heads.filter(pk=1).first()
+    if head is None:
+        # A new or flushed database: the first writer creates the head.
+        AuditHead.objects.using(using).bulk_create(
+            [AuditHead(pk=1)], ignore_conflicts=True
+        )
+        head = heads.get(pk=1)
+    return head

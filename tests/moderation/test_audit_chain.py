@@ -1,0 +1,237 @@
+"""The audit trail's hash chain: every event linked to the one before it, a
+rewrite named by `verify_audit`, and the daily hash that survives a rewrite
+of the whole chain."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from moderation import audit
+from moderation.models import AuditAnchor, AuditHead, Event
+from moderation.services.audit import anchor_record
+from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim, comment_close
+from tests.processes import needs_postgresql
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+POSTED = datetime.datetime(2026, 11, 27, 21, 0, tzinfo=datetime.UTC)
+
+
+def new_comment(channel, external_id, text="Merci pour votre réponse"):
+    comment, _created = comment_ingest(
+        channel=channel,
+        external_id=external_id,
+        author="x",
+        text=text,
+        posted_at=POSTED,
+    )
+    return comment
+
+
+def some_history(channel, personas):
+    first = new_comment(channel, "c-1")
+    new_comment(channel, "c-2", text="Un « guillemet », un \n saut et 日本")
+    comment_claim(actor=personas["responder"], comment=first)
+    comment_close(actor=personas["responder"], comment=first, reason="déjà répondu")
+    return first
+
+
+def verify(*args):
+    """Run the command; return its output, or raise CommandError."""
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", *args, stdout=out)
+    return out.getvalue()
+
+
+def rewrite(sql, params=()):
+    """Change the trail as a database superuser can: with the append-only
+    trigger switched off for the session."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_every_event_links_to_the_one_before(channel, personas):
+    some_history(channel, personas)
+    events = list(Event.objects.order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert events[0].prev_hash == audit.GENESIS
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.hash
+    for event in events:
+        assert event.hash == audit.link(event.prev_hash, event.content())
+    head = AuditHead.objects.get()
+    assert (head.seq, head.hash) == (events[-1].seq, events[-1].hash)
+
+
+def test_an_intact_trail_verifies(channel, personas):
+    some_history(channel, personas)
+    count = Event.objects.count()
+    assert f"Audit trail intact: {count} events, last number {count}" in verify()
+
+
+def test_the_hash_covers_every_field(channel, personas):
+    some_history(channel, personas)
+    event = Event.objects.order_by("seq").first()
+    fields = {
+        "action": "closed",
+        "actor_id": personas["manager"].pk,
+        "after": "closed",
+        "before": "open",
+        "comment_id": event.comment_id + 1,
+        "reason": event.reason + " ",
+        "at": event.at + datetime.timedelta(microseconds=1),
+        "seq": event.seq + 1,
+    }
+    for name, value in fields.items():
+        changed = Event(**{f: getattr(event, f) for f in fields})
+        setattr(changed, name, value)
+        assert audit.link(event.prev_hash, changed.content()) != event.hash, name
+
+
+@needs_postgresql
+def test_a_row_edited_in_sql_is_named(channel, personas):
+    some_history(channel, personas)
+    target = Event.objects.get(action="claimed")
+    rewrite("UPDATE moderation_event SET reason = 'nothing' WHERE id = %s", [target.pk])
+    with pytest.raises(CommandError) as failure:
+        verify()
+    message = str(failure.value)
+    assert f"event {target.pk} (number {target.seq}, comment {target.comment_id}" in (
+        message
+    )
+    assert "was changed after it was written" in message
+
+
+@needs_postgresql
+def test_a_removed_row_is_named(channel, personas):
+    some_history(channel, personas)
+    target = Event.objects.get(action="claimed")
+    rewrite("DELETE FROM moderation_event WHERE id = %s", [target.pk])
+    with pytest.raises(CommandError, match=f"event number {target.seq} is missing"):
+        verify()
+
+
+@needs_postgresql
+def test_a_removed_last_row_is_named_by_the_head(channel, personas):
+    some_history(channel, personas)
+    last = Event.objects.order_by("-seq").first()
+    rewrite("DELETE FROM moderation_event WHERE id = %s", [last.pk])
+    with pytest.raises(CommandError, match="the last events were removed"):
+        verify()
+
+
+@needs_postgresql
+def test_a_rewritten_chain_is_caught_by_the_daily_hash(channel, personas):
+    """Someone who recomputes every hash after an edit passes the chain check,
+    but not the hash e-mailed the day before."""
+    some_history(channel, personas)
+    anchor = anchor_record(now=timezone.now() + datetime.timedelta(days=1))
+    kept = f"{anchor.seq}:{anchor.hash}"
+    target = Event.objects.get(action="claimed")
+    rewrite("UPDATE moderation_event SET reason = 'nothing' WHERE id = %s", [target.pk])
+    _recompute_everything()
+    AuditAnchor.objects.all().delete()  # the recorded copy is rewritten too
+    assert "Audit trail intact" in verify()
+    with pytest.raises(CommandError, match="no longer has the hash recorded"):
+        verify("--expect", kept)
+
+
+def _recompute_everything():
+    previous = audit.GENESIS
+    for event in Event.objects.order_by("seq"):
+        digest = audit.link(previous, event.content())
+        rewrite(
+            "UPDATE moderation_event SET prev_hash = %s, hash = %s WHERE id = %s",
+            [previous, digest, event.pk],
+        )
+        previous = digest
+    AuditHead.objects.filter(pk=1).update(hash=previous)
+
+
+def test_the_daily_hash_is_recorded_once_and_mailed_to_managers(
+    channel, personas, django_capture_on_commit_callbacks
+):
+    some_history(channel, personas)
+    personas["manager"].email = "david@example.org"
+    personas["manager"].save()
+    # Early in the morning where the organisation is: the next hour is the
+    # same day, whenever the test runs.
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2, 1, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        anchor = anchor_record(now=now)
+    head = AuditHead.objects.get()
+    assert (anchor.seq, anchor.hash) == (head.seq, head.hash)
+    assert anchor.day == datetime.date(2026, 12, 1)
+    assert anchor_record(now=now + datetime.timedelta(hours=1)) is None
+    assert AuditAnchor.objects.count() == 1
+    sent = [m for m in mail.outbox if anchor.hash in m.body]
+    assert len(sent) == 1
+    assert sent[0].to == ["david@example.org"]
+    assert f"verify_audit --expect {anchor.seq}:{anchor.hash}" in sent[0].body
+    assert "Audit trail intact" in verify("--expect", f"{anchor.seq}:{anchor.hash}")
+
+
+def test_an_expected_hash_that_does_not_match_fails(channel, personas):
+    some_history(channel, personas)
+    with pytest.raises(CommandError, match="no longer has the hash recorded"):
+        verify("--expect", "1:" + "a" * 64)
+    with pytest.raises(CommandError, match="is no longer in the trail"):
+        verify("--expect", "999:" + "a" * 64)
+
+
+@pytest.mark.parametrize("value", ["3", "x:abc", "1:" + "g" * 64, "1:" + "a" * 63])
+def test_a_malformed_expected_hash_is_refused_in_one_line(value):
+    with pytest.raises(CommandError, match="--expect takes NUMBER:HASH"):
+        verify("--expect", value)
+
+
+def test_an_empty_trail_verifies(db):
+    assert "Audit trail intact: 0 events" in verify()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_share_a_place(channel, personas):
+    """Two transactions writing events at once: the second waits for the
+    first's commit, and the chain stays whole."""
+    first = new_comment(channel, "c-1")
+    second = new_comment(channel, "c-2")
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                comment_claim(actor=personas["responder"], comment=first)
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert holding.wait(timeout=10)
+    waiting = threading.Thread(
+        target=lambda: (
+            comment_claim(actor=personas["manager"], comment=second),
+            connections.close_all(),
+        )
+    )
+    waiting.start()
+    waiting.join(timeout=1)
+    assert waiting.is_alive()  # held by the first writer's lock on the head
+    release.set()
+    thread.join(timeout=10)
+    waiting.join(timeout=10)
+    assert "Audit trail intact" in verify()
+    assert Event.objects.filter(action="claimed").count() == 2
