@@ -24,6 +24,11 @@ urlpatterns = [
     path("deliveries/<int:pk>/retry/", outbox.retry_delivery, name="delivery-retry"),
     path("backtest/<int:version_pk>/", backtest.backtest, name="backtest"),
     path(
+        "rulebook/<int:version_pk>/review/",
+        backtest.version_review,
+        name="version-review",
+    ),
+    path(
         "approvals/<int:pk>/approve/",
         approvals.decide,
         {"decision": "approve"},

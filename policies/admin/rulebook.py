@@ -8,7 +8,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,10 +22,7 @@ from policies.models import (
     PublishedVersionError,
     Rule,
 )
-from policies.services.rulebook import (
-    policy_version_create_draft,
-    policy_version_publish,
-)
+from policies.services.rulebook import policy_version_create_draft
 
 
 class TryItMixin:
@@ -184,24 +180,18 @@ class PolicyVersionAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
             obj is None or obj.is_editable
         )
 
-    @admin.action(description=_("Publish the selected draft"))
+    @admin.action(description=_("Publish the selected draft…"))
     def publish_drafts(self, request, queryset):
-        if queryset.count() != 1:
+        """Open the draft's review page: its diff and backtest, and the
+        button that publishes it once read."""
+        drafts = list(queryset.filter(status=PolicyVersion.Status.DRAFT)[:2])
+        if len(drafts) != 1 or queryset.count() != 1:
             self.message_user(
                 request, _("Select exactly one draft to publish."), messages.ERROR
             )
-            return
-        try:
-            version = policy_version_publish(
-                version=queryset.get(), actor=request.user, now=timezone.now()
-            )
-        except ValidationError as exc:
-            report_error(request, exc)
-            return
-        self.message_user(
-            request,
-            _("Version %(number)s is now published.") % {"number": version.number},
-            messages.SUCCESS,
+            return None
+        return HttpResponseRedirect(
+            reverse("moderation:version-review", args=[drafts[0].pk])
         )
 
     @admin.action(description=_("Create a draft from the current version"))
@@ -232,14 +222,97 @@ class VersionedInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and _editable(obj)
 
 
+PATTERNS_PER_PAGE = 50
+
+
 class PatternInline(VersionedInline):
+    """A rule's patterns, searched and paged: a rule can hold hundreds.
+
+    The formset holds the page shown; saving changes those rows only. The
+    search (``patterns``) and page (``patterns_page``) stay in the address the
+    change form posts to, so a save keeps the same rows.
+    """
+
     model = Pattern
     fields = ("kind", "language", "expression", "enabled")
+    template = "admin/policies/pattern_inline.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
+        if object_id is None or not str(object_id).isdigit():
+            return queryset
+        mine = queryset.filter(rule_id=int(object_id))
+        search = request.GET.get("patterns", "").strip()[:200]
+        if search:
+            mine = mine.filter(expression__icontains=search)
+        total = mine.count()
+        pages = max(1, -(-total // PATTERNS_PER_PAGE))
+        page = request.GET.get("patterns_page", "1")
+        page = min(pages, max(1, int(page))) if page.isdigit() else 1
+        start = (page - 1) * PATTERNS_PER_PAGE
+        shown = list(
+            mine.order_by("kind", "language", "pk").values_list("pk", flat=True)[
+                start : start + PATTERNS_PER_PAGE
+            ]
+        )
+        request.pattern_page = {
+            "search": search,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "first": start + 1 if shown else 0,
+            "last": start + len(shown),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if page < pages else None,
+        }
+        return queryset.filter(pk__in=shown).order_by("kind", "language", "pk")
 
 
 class AnswerTemplateInline(VersionedInline):
     model = AnswerTemplate
     fields = ("language", "title", "body")
+
+
+class RuleVersionFilter(admin.SimpleListFilter):
+    """By default the rules of the published version and of the draft; a
+    retired version's rules only when asked for, by number or "all"."""
+
+    title = _("version")
+    parameter_name = "version"
+
+    def lookups(self, request, model_admin):
+        versions = PolicyVersion.objects.order_by("-number")
+        return [("all", _("All versions"))] + [
+            (str(v.pk), f"{v.number} ({v.get_status_display()})") for v in versions
+        ]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Published and draft"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "all":
+            return queryset
+        if value is None:
+            return queryset.exclude(version__status=PolicyVersion.Status.RETIRED)
+        if not value.isdigit():
+            # An unknown choice shows nothing rather than failing.
+            return queryset.none()
+        return queryset.filter(version_id=int(value))
 
 
 @admin.register(Rule)
@@ -254,11 +327,21 @@ class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
         "version",
         "pattern_count",
     )
-    list_filter = ("version", "category", "severity", "action", "requires_approval")
+    list_filter = (
+        RuleVersionFilter,
+        "category",
+        "severity",
+        "action",
+        "requires_approval",
+    )
     list_select_related = ("version",)
     search_fields = ("slug", "name_fr", "name_en", "patterns__expression")
     filter_horizontal = ("legal_references",)
     inlines = [PatternInline, AnswerTemplateInline]
+
+    class Media:
+        css = {"all": ["css/admin-rulebook.css"]}
+
     fieldsets = (
         (None, {"fields": ("version", "slug", "category", "position")}),
         (

@@ -51,11 +51,18 @@ def test_manager_edits_a_rule_and_publishes_a_version(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
-    # Publish it.
+    # Publish it: the action opens the draft's review, which shows the
+    # change and the backtest before its button publishes.
     page.goto(live_server.url + "/admin/policies/policyversion/")
     page.locator(f"input[name=_selected_action][value='{draft.pk}']").check()
     page.locator("select[name=action]").select_option("publish_drafts")
     page.locator("button[name=index]").click()
+    expect(page.get_by_text("Rules added: 0; changed: 1; removed: 0.")).to_be_visible()
+    expect(page.locator(".diff-fields")).to_contain_text("Answers require approval")
+    expect(page.locator("#backtest-summary")).to_contain_text("would flag")
+    screenshot("review")
+    assert PolicyVersion.objects.current() == current
+    page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_text("Version 2 is now published.")).to_be_visible()
     screenshot("published")
 

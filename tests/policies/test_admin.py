@@ -106,9 +106,17 @@ def test_create_a_draft_edit_it_and_publish_it_from_the_admin(manager_client, ma
     assert rule.severity == "medium"
     assert rule.history.first().history_user == manager
 
+    # The list action opens the draft's review; its button publishes.
     response = manager_client.post(
         versions,
         {"action": "publish_drafts", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "Publier la version 2" in response.text
+    assert PolicyVersion.objects.current().number == 1
+    response = manager_client.post(
+        reverse("moderation:version-review", args=[draft.pk]),
+        {"replaces": PolicyVersion.objects.current().pk},
         follow=True,
     )
     assert "La version 2 est maintenant publiée" in response.text
