@@ -256,6 +256,21 @@ def test_try_it_in_the_admin(client, manager, framework):
     assert '<mark title="offensive-content: crétin">crétin</mark>' in whole.text
 
 
+def test_try_it_names_severities_and_kinds_in_the_page_language(
+    client, manager, framework
+):
+    client.force_login(manager)
+    rule = Rule.objects.get(version__number=1, slug="threats")
+    url = reverse("admin:policies_rule_try", args=[rule.pk])
+    french = client.post(url, {"text": "je vais te tuer"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "<td>Critique</td>" in french.text
+    assert "(Expression (mots dans l’ordre))" in french.text
+    assert "<td>critical</td>" not in french.text
+    client.cookies["django_language"] = "en"
+    english = client.post(url, {"text": "je vais te tuer"})
+    assert "<td>Critical</td>" in english.text
+
+
 def test_try_it_is_for_managers_only(client, personas, framework):
     rule = Rule.objects.get(version__number=1, slug="threats")
     client.force_login(personas["responder"])
