@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import encryption
 from moderation import masking
 from moderation.models import (
+    AuditAnchor,
     Channel,
     Comment,
     Event,
@@ -351,3 +352,20 @@ class NotificationAdmin(admin.ModelAdmin):
         """The state of its e-mail (sent, retrying, failed), if one was written."""
         mail = notification.mail
         return mail.get_status_display() if mail else "—"
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(admin.ModelAdmin):
+    """The daily hashes of the audit trail: read, never written by hand."""
+
+    list_display = ("day", "seq", "hash", "recorded_at")
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -235,3 +235,21 @@ def test_concurrent_writers_never_share_a_place(channel, personas):
     waiting.join(timeout=10)
     assert "Audit trail intact" in verify()
     assert Event.objects.filter(action="claimed").count() == 2
+
+
+def test_managers_read_the_daily_hashes_in_the_admin_and_cannot_change_them(
+    client, personas
+):
+    anchor = AuditAnchor.objects.create(
+        day=datetime.date(2026, 12, 1), seq=3, hash="b" * 64
+    )
+    client.force_login(personas["manager"])
+    listing = client.get("/admin/moderation/auditanchor/")
+    assert listing.status_code == 200
+    assert "b" * 64 in listing.text
+    assert client.get("/admin/moderation/auditanchor/add/").status_code == 403
+    change = f"/admin/moderation/auditanchor/{anchor.pk}/change/"
+    client.post(change, {"day": "2026-12-01", "seq": 4, "hash": "c" * 64})
+    client.post(f"/admin/moderation/auditanchor/{anchor.pk}/delete/", {"post": "yes"})
+    anchor.refresh_from_db()
+    assert (anchor.seq, anchor.hash) == (3, "b" * 64)
