@@ -199,6 +199,8 @@ class YouTube(registry.Connector):
                 MAX_PAGES,
             )
         items.extend(self._held(client, channel_id, now=now))
+        # The channel's own answers are not comments to moderate.
+        items = [i for i in items if i.extra["author_channel_id"] != channel_id]
         new_cursor = _next_cursor(read, since, seen, now=now)
         return self._batch(channel, items, new_cursor, spent_before, now=now)
 

@@ -8,7 +8,9 @@ nothing (400).
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -46,7 +48,14 @@ def _page(request, channel, *, status=200):
         "youtube_channel": credentials.get("channel_title")
         or credentials.get("channel_id", ""),
     }
-    return render(request, "connectors/youtube/sign_in.html", context, status=status)
+    response = render(
+        request, "connectors/youtube/sign_in.html", context, status=status
+    )
+    # The form posts here, and the answer redirects to Google's consent page:
+    # browsers hold that redirect to the page's form-action too.
+    auth = urlsplit(settings.YOUTUBE_AUTH_URI)
+    response._csp_update = {"form-action": [f"{auth.scheme}://{auth.netloc}"]}
+    return response
 
 
 @login_required

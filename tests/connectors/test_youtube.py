@@ -217,6 +217,10 @@ def test_a_reply_goes_into_the_thread_and_hiding_rejects(youtube_channel, youtub
     assert insert[2]["part"] == "snippet"
     assert json.loads(insert[3])["snippet"]["parentId"] == top
 
+    # The channel's own answer is not a comment to moderate.
+    assert poll(youtube_channel).stored == 0
+    assert not Comment.objects.filter(external_id=delivered.external_id).exists()
+
     connector.hide(youtube_channel, comment, hidden=True)
     assert youtube.status_of(reply) == "rejected"
     connector.hide(youtube_channel, comment, hidden=False)

@@ -471,6 +471,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.requests.append((self.command, path, query, raw, headers))
+            if path == "/favicon.ico":
+                return self._send(204, "", None)
             if path == "/o/oauth2/auth" and self.command == "GET":
                 return self._send(*server.consent_page(query))
             if path == "/o/oauth2/auth/approve" and self.command == "POST":
