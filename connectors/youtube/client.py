@@ -35,6 +35,7 @@ from googleapiclient.errors import HttpError
 
 from connectors.youtube import quota
 from core import outbound
+from moderation.models import Channel
 from moderation.registry import AuthFailed, ConnectorError, RateLimited, Unsupported
 
 logger = logging.getLogger(__name__)
@@ -150,9 +151,7 @@ def credentials_of(stored):
     config = client_config()["web"]
     expiry = None
     if stored.get("expiry"):
-        expiry = datetime.datetime.fromisoformat(stored["expiry"]).replace(
-            tzinfo=None
-        )
+        expiry = datetime.datetime.fromisoformat(stored["expiry"]).replace(tzinfo=None)
     return Credentials(
         token=stored.get("access_token") or None,
         refresh_token=stored.get("refresh_token") or None,
@@ -171,8 +170,7 @@ def stored_token(credentials, previous):
     return {
         **previous,
         "access_token": credentials.token or "",
-        "refresh_token": credentials.refresh_token
-        or previous.get("refresh_token", ""),
+        "refresh_token": credentials.refresh_token or previous.get("refresh_token", ""),
         "expiry": expiry.replace(tzinfo=datetime.UTC).isoformat() if expiry else "",
     }
 
@@ -208,8 +206,6 @@ class Client:
         updated = stored_token(self.credentials, self.stored)
         if updated == self.stored or not self.channel.pk:
             return
-        from moderation.models import Channel
-
         with transaction.atomic():
             locked = Channel.objects.select_for_update().get(pk=self.channel.pk)
             current = locked.get_credentials()

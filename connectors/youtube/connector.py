@@ -34,8 +34,8 @@ from moderation.models import Channel
 from moderation.registry import (
     Ability,
     Account,
-    AuthorAction,
     AuthFailed,
+    AuthorAction,
     Batch,
     Delivered,
     Item,
@@ -262,10 +262,14 @@ class YouTube(registry.Connector):
         replies = (thread.get("replies") or {}).get("comments") or []
         total = int(snippet.get("totalReplyCount") or 0)
         if total > len(replies) and since is not None:
-            latest = max(
-                (_when((r.get("snippet") or {}).get("publishedAt"), now=now))
-                for r in replies
-            ) if replies else None
+            latest = (
+                max(
+                    (_when((r.get("snippet") or {}).get("publishedAt"), now=now))
+                    for r in replies
+                )
+                if replies
+                else None
+            )
             # The thread carries only some replies: read them all while any
             # may be new.
             if latest is None or latest >= since:

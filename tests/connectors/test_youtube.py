@@ -20,10 +20,10 @@ from connectors import polling
 from connectors.models import YouTubeQuotaDay
 from connectors.youtube import client as api
 from connectors.youtube import quota
+from core.roles import Role
 from moderation import registry
 from moderation.models import Channel, ChannelState, Comment, OutboxMessage
 from moderation.services.outbox import outbox_send
-from core.roles import Role
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -65,7 +65,12 @@ def test_the_client_is_built_from_the_stored_discovery_document(
     assert account.url == "https://www.youtube.com/channel/UCorg"
     [call] = youtube.calls("GET", "/youtube/v3/channels")
     method, _path, query, _body, headers = call
-    assert query == {"part": "snippet", "mine": "true", "maxResults": "1", "alt": "json"}
+    assert query == {
+        "part": "snippet",
+        "mine": "true",
+        "maxResults": "1",
+        "alt": "json",
+    }
     assert headers["authorization"].startswith("Bearer ")
     assert "gdcl/2.202.0" in headers["x-goog-api-client"]
 
@@ -133,7 +138,9 @@ def test_a_thread_with_more_replies_than_it_carries_is_read_whole(
 ):
     first_poll(youtube_channel)
     top = youtube.add_comment("vid1", "Un fil animé")
-    replies = [youtube.add_comment("vid1", f"Réponse {n}", parent=top) for n in range(8)]
+    replies = [
+        youtube.add_comment("vid1", f"Réponse {n}", parent=top) for n in range(8)
+    ]
     poll(youtube_channel)
     stored = set(Comment.objects.values_list("external_id", flat=True))
     assert stored == {top, *replies}
@@ -258,9 +265,7 @@ def test_moderating_a_video_of_another_channel_is_forbidden_and_said(
     assert youtube.status_of(elsewhere) == "published"
 
 
-def test_a_channel_whose_comments_are_off_shows_a_clear_error(
-    youtube_channel, youtube
-):
+def test_a_channel_whose_comments_are_off_shows_a_clear_error(youtube_channel, youtube):
     youtube.videos["vid1"]["comments_disabled"] = True
     youtube.videos["vid2"]["comments_disabled"] = True
     outcome = polling.poll_once(youtube_channel, force=True)
@@ -338,7 +343,9 @@ def test_the_quota_day_ends_at_midnight_pacific_across_dst():
 def test_polling_slows_down_as_the_quota_runs_low():
     now = datetime.datetime(2026, 6, 1, 19, 0, tzinfo=datetime.UTC)  # noon PDT
     interval = datetime.timedelta(seconds=30)
-    plenty = quota.poll_wait(interval=interval, remaining=9000, now=now, cost_per_poll=2)
+    plenty = quota.poll_wait(
+        interval=interval, remaining=9000, now=now, cost_per_poll=2
+    )
     assert plenty == interval
     # 12 hours left, 500 units to spend above the reserve, 2 per poll: one
     # poll every 12 h / 250.

@@ -81,7 +81,7 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, *, client_id="client-123", client_secret="secret-456"):
+    def __init__(self, *, client_id="client-123", client_secret="secret-456"):  # noqa: S107 (a loopback test server's own client)
         super().__init__(("127.0.0.1", 0), Handler)
         self.client_id = client_id
         self.client_secret = client_secret
@@ -398,9 +398,7 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
         client_id, secret = form.get("client_id"), form.get("client_secret")
         basic = headers.get("authorization", "")
         if basic.startswith("Basic "):
-            client_id, _, secret = (
-                base64.b64decode(basic[6:]).decode().partition(":")
-            )
+            client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
             client_id = urllib.parse.unquote(client_id)
             secret = urllib.parse.unquote(secret)
         if client_id != self.client_id or secret != self.client_secret:
@@ -409,7 +407,10 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
         if grant_type == "refresh_token":
             grant = self.refresh_tokens.get(form.get("refresh_token", ""))
             if grant is None:
-                return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
+                return 400, {
+                    "error": "invalid_grant",
+                    "error_description": "Bad Request",
+                }
             token = secrets.token_urlsafe(16)
             self.tokens[token] = dict(grant)
             return 200, {
@@ -464,9 +465,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         path, _, query_string = self.path.partition("?")
-        query = {
-            k: v[-1] for k, v in urllib.parse.parse_qs(query_string).items()
-        }
+        query = {k: v[-1] for k, v in urllib.parse.parse_qs(query_string).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}
         server = self.server
         with server.lock:

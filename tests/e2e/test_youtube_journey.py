@@ -118,14 +118,14 @@ def test_a_youtube_channel_from_sign_in_to_answer_and_moderation(
     # The held comment is marked in the inbox and published from its page.
     page.goto(live_server.url + "/inbox/")
     expect(page.locator(".held-for-review")).to_have_count(1)
-    page.goto(
-        live_server.url + f"/inbox/{Comment.objects.get(external_id=held).pk}/"
-    )
+    page.goto(live_server.url + f"/inbox/{Comment.objects.get(external_id=held).pk}/")
     expect(page.locator("p.held-for-review")).to_contain_text("En attente d’examen")
     assert page.evaluate(OVERFLOWING) == []
     screenshot("held")
     page.get_by_role("button", name="Publier", exact=True).click()
-    expect(page.get_by_text("Publié\u00a0: la plateforme est priée de l’afficher.")).to_be_visible()
+    expect(
+        page.get_by_text("Publié\u00a0: la plateforme est priée de l’afficher.")
+    ).to_be_visible()
     assert youtube.status_of(held) == "published"
     expect(page.locator("p.held-for-review")).to_have_count(0)
 
