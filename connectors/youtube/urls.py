@@ -6,5 +6,5 @@ app_name = "youtube"
 
 urlpatterns = [
     path("<int:pk>/sign-in/", views.sign_in, name="sign-in"),
-    path("<int:pk>/callback/", views.callback, name="callback"),
+    path("callback/", views.callback, name="callback"),
 ]

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +37,10 @@ def _channel(request, pk):
     return get_object_or_404(Channel, pk=pk, connector="youtube")
 
 
-def _redirect_uri(request, channel):
-    return request.build_absolute_uri(reverse("youtube:callback", args=[channel.pk]))
+def _redirect_uri(request):
+    # One address for every channel: Google wants each redirect URI
+    # registered, and the session says which channel the answer is for.
+    return request.build_absolute_uri(reverse("youtube:callback"))
 
 
 def _page(request, channel, *, status=200):
@@ -67,7 +70,7 @@ def sign_in(request, pk):
         return _page(request, channel)
     state = secrets.token_urlsafe(32)
     try:
-        url, verifier = oauth.authorise_url(_redirect_uri(request, channel), state)
+        url, verifier = oauth.authorise_url(_redirect_uri(request), state)
     except ConnectorError as exc:
         messages.error(request, _(str(exc.public)))
         return _page(request, channel, status=400)
@@ -81,11 +84,14 @@ def sign_in(request, pk):
 
 @login_required
 @require_GET
-def callback(request, pk):
+def callback(request):
     """Take Google's answer: exchange the code, find the YouTube channel,
     store the token."""
-    channel = _channel(request, pk)
+    require(request.user, Capability.PLAN_COVERAGE)
     pending = request.session.pop(SESSION_KEY, None) or {}
+    if not isinstance(pending.get("channel"), int):
+        raise BadRequest("no YouTube sign-in under way")
+    channel = _channel(request, pending["channel"])
     state = request.GET.get("state", "")
     if (
         not state
@@ -102,7 +108,7 @@ def callback(request, pk):
         return redirect("youtube:sign-in", pk=channel.pk)
     try:
         token = oauth.exchange(
-            _redirect_uri(request, channel),
+            _redirect_uri(request),
             state=state,
             code=request.GET["code"],
             code_verifier=pending.get("verifier", ""),

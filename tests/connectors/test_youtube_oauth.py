@@ -71,9 +71,7 @@ def test_the_round_trip_stores_a_refresh_token_and_the_channel(
     assert query["prompt"] == "consent"
     assert query["code_challenge_method"] == "S256"
     assert query["client_id"] == youtube.client_id
-    assert query["redirect_uri"].endswith(
-        reverse("youtube:callback", args=[unsigned.pk])
-    )
+    assert query["redirect_uri"] == "http://testserver/channels/youtube/callback/"
     answer = manager_client.get(consent(youtube, query))
     assert answer.status_code == 302
     stored = Channel.objects.get(pk=unsigned.pk).get_credentials()
@@ -97,6 +95,17 @@ def test_a_forged_or_replayed_state_changes_nothing(manager_client, unsigned, yo
     callback = consent(youtube, query)
     assert manager_client.get(callback).status_code == 400
     assert Channel.objects.get(pk=unsigned.pk).get_credentials() == {}
+
+
+def test_a_callback_for_a_channel_of_another_connector_changes_nothing(
+    manager_client, unsigned, channel, youtube
+):
+    query = start(manager_client, unsigned, youtube)
+    session = manager_client.session
+    session["youtube_oauth"]["channel"] = channel.pk
+    session.save()
+    assert manager_client.get(consent(youtube, query)).status_code == 404
+    assert Channel.objects.get(pk=channel.pk).get_credentials() == {}
 
 
 def test_a_refused_consent_or_a_bad_verifier_stores_nothing(
@@ -132,7 +141,12 @@ def test_only_managers_sign_channels_in(client, personas, unsigned, youtube, per
     client.force_login(personas[persona])
     page = client.get(reverse("youtube:sign-in", args=[unsigned.pk]))
     assert page.status_code == 403
-    assert client.post(reverse("youtube:sign-in", args=[unsigned.pk])).status_code == 403
+    assert (
+        client.post(reverse("youtube:sign-in", args=[unsigned.pk])).status_code == 403
+    )
+    assert (
+        client.get(reverse("youtube:callback") + "?state=x&code=y").status_code == 403
+    )
 
 
 def test_another_connectors_channel_is_not_found(manager_client, channel, youtube):
