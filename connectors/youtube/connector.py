@@ -55,13 +55,17 @@ ID = re.compile(r"[A-Za-z0-9_.-]{1,200}$")
 
 
 def _when(value, *, now):
+    """Return a YouTube date; an unreadable one, or one in the future (the
+    year 9999), is ``now`` to the second, as YouTube's dates are: the cursor
+    never runs ahead of comments published in the same second."""
+    received = now.replace(microsecond=0)
     try:
         when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        return now
+        return received
     if timezone.is_naive(when):
         when = when.replace(tzinfo=datetime.UTC)
-    return now if when > now + CLOCK_SKEW else when
+    return received if when > now + CLOCK_SKEW else when
 
 
 def _id(value):

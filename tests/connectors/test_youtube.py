@@ -429,3 +429,23 @@ def test_a_failed_delivery_for_quota_waits_until_the_reset(
     reset = quota.reset_at(timezone.now())
     assert abs((message.next_attempt_at - reset).total_seconds()) < 5
     assert youtube.status_of(top) == "published"
+
+
+def test_a_date_in_the_year_9999_or_unreadable_takes_the_time_received(
+    youtube_channel, youtube
+):
+    first_poll(youtube_channel)
+    future = youtube.add_comment("vid1", "Depuis le futur")
+    youtube.comments[future]["snippet"]["publishedAt"] = "9999-12-31T23:59:59Z"
+    broken = youtube.add_comment("vid1", "Date illisible")
+    youtube.comments[broken]["snippet"]["publishedAt"] = "hier soir"
+    before = timezone.now().replace(microsecond=0)
+    assert poll(youtube_channel).stored == 2
+    for external_id in (future, broken):
+        posted_at = Comment.objects.get(external_id=external_id).posted_at
+        assert before <= posted_at <= timezone.now()
+    # The cursor did not jump to the year 9999: later comments still come in.
+    assert json.loads(state(youtube_channel).cursor)["since"] < "9999"
+    later = youtube.add_comment("vid1", "Plus tard")
+    assert poll(youtube_channel).stored == 1
+    assert Comment.objects.filter(external_id=later).exists()
