@@ -9,6 +9,7 @@ NOT_CONNECTORS = {
     "forms",
     "management",
     "migrations",
+    "models",
     "services",
     "tests",
     "urls",

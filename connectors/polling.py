@@ -154,7 +154,9 @@ def _clamped(item, *, now):
 def _store(channel, state, batch, *, lease, now):
     items = [_clamped(item, now=now) for item in batch.items]
     interval = datetime.timedelta(seconds=channel.poll_seconds())
-    next_poll_at = now if batch.more else now + interval
+    if batch.wait is not None:
+        interval = max(interval, batch.wait)
+    next_poll_at = now if batch.more and batch.wait is None else now + interval
     newest = max((item.posted_at for item in items), default=None)
     if state.newest_item_at and (newest is None or state.newest_item_at > newest):
         newest = state.newest_item_at

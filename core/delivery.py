@@ -41,7 +41,7 @@ def attempt(queryset, pk, *, now, send, failures, error_text, label=str, sent=No
         result = send(row)
     except failures as exc:
         row.status = Status.FAILED if retry.gave_up(row.attempts) else Status.PENDING
-        row.next_attempt_at = now + retry.backoff(row.attempts)
+        row.next_attempt_at = now + retry.backoff(row.attempts, exc)
         row.last_error = error_text(exc)[:500]
         logger.warning(
             "%s not delivered (attempt %d): %s", label(row), row.attempts, exc

@@ -15,9 +15,20 @@ LONGEST_WAIT = datetime.timedelta(hours=1)
 LEASE = datetime.timedelta(minutes=2)
 
 
-def backoff(attempts):
-    """Return the wait after the ``attempts``-th failed attempt."""
-    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** (attempts - 1))
+# A receiver's "retry after" is believed up to this (a daily quota's reset).
+LONGEST_RETRY_AFTER = datetime.timedelta(days=1)
+
+
+def backoff(attempts, error=None):
+    """Return the wait after the ``attempts``-th failed attempt: no shorter
+    than the ``retry_after`` seconds ``error`` carries, when the receiver
+    said when to come back (a rate limit, a spent quota)."""
+    wait = min(LONGEST_WAIT, FIRST_WAIT * 2 ** (attempts - 1))
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        asked = datetime.timedelta(seconds=retry_after)
+        wait = max(wait, min(asked, LONGEST_RETRY_AFTER))
+    return wait
 
 
 def gave_up(attempts):

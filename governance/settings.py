@@ -239,6 +239,18 @@ OUTBOUND_ALLOW_PRIVATE_ADDRESSES = env_bool("OUTBOUND_ALLOW_PRIVATE_ADDRESSES", 
 CONNECTOR_POLL_INTERVAL = env_int("CONNECTOR_POLL_INTERVAL", 30, minimum=5)
 CONNECTOR_SILENT_POLLS = env_int("CONNECTOR_SILENT_POLLS", 5, minimum=1)
 
+# YouTube (Data API v3): the Google Cloud project's OAuth client, its daily
+# quota in units (10,000 unless Google granted more) and the endpoints, which
+# the tests point at loopback servers.
+YOUTUBE_CLIENT_ID = env_str("YOUTUBE_CLIENT_ID", "")
+YOUTUBE_CLIENT_SECRET = env_str("YOUTUBE_CLIENT_SECRET", "")
+YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10000, minimum=100)
+YOUTUBE_API_ROOT = env_str("YOUTUBE_API_ROOT", "https://youtube.googleapis.com/")
+YOUTUBE_AUTH_URI = env_str(
+    "YOUTUBE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth"
+)
+YOUTUBE_TOKEN_URI = env_str("YOUTUBE_TOKEN_URI", "https://oauth2.googleapis.com/token")
+
 # Security: secure cookies and HSTS follow from serving over HTTPS, which
 # production declares with SECURE_SSL_REDIRECT / a proxy header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -15,7 +15,7 @@ session, say).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import regex
 from django.db import models
@@ -119,13 +119,16 @@ class Batch:
 
     ``cursor`` is opaque to everyone but the connector; it is saved in the
     transaction that stores the items, never before. ``more``: the platform
-    has more at once (poll again without waiting).
+    has more at once (poll again without waiting). ``wait``: the connector
+    asks for no poll before that long (a ``timedelta``, longer than the
+    channel's interval: a daily quota running low).
     """
 
     items: list
     cursor: str
     more: bool = False
     rate_limit: RateLimit | None = None
+    wait: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ HIDE_KIND = "comment.hide"
 UNHIDE_KIND = "comment.unhide"
 DELETE_KIND = "comment.delete"
 AUTHOR_KIND = "author.action"
+# A comment the platform held for review, published (YouTube).
+PUBLISH_KIND = "comment.publish"
 
 
 class Connector:
@@ -276,7 +281,7 @@ class Connector:
         channel, comment = message.channel, message.comment
         if message.kind == REPLY_KIND:
             return self.reply(channel, comment, message.payload["body"])
-        if message.kind in (HIDE_KIND, UNHIDE_KIND):
+        if message.kind in (HIDE_KIND, UNHIDE_KIND, PUBLISH_KIND):
             return self.hide(channel, comment, hidden=message.kind == HIDE_KIND)
         if message.kind == DELETE_KIND:
             return self.delete(channel, comment)

@@ -126,6 +126,8 @@ class InboxRow:
     category_labels: list
     assignee: str
     claimable: bool
+    # The platform holds it back until it is published (YouTube).
+    held: bool = False
 
 
 EXCERPT_LENGTH = 160
@@ -158,6 +160,8 @@ def inbox_rows(comments, *, now):
                 assignee=_holder(comment),
                 claimable=comment.assignee_id is None
                 and comment.status == Comment.Status.NEW,
+                held=bool((comment.platform_data or {}).get("held"))
+                and comment.status != Comment.Status.HIDDEN,
             )
         )
     return rows

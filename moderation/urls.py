@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/<int:pk>/escalate/", comment.escalate, name="comment-escalate"),
     path("inbox/<int:pk>/hide/", comment.hide, name="comment-hide"),
     path("inbox/<int:pk>/unhide/", comment.unhide, name="comment-unhide"),
+    path("inbox/<int:pk>/publish/", comment.publish, name="comment-publish"),
     path("inbox/<int:pk>/close/", comment.close, name="comment-close"),
     path("inbox/<int:pk>/answer/", comment.answer, name="comment-answer"),
     path("inbox/<int:pk>/author/", comment.author_action, name="comment-author"),

@@ -12,6 +12,9 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="governance-tests-"))
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
 # A fixed Fernet key, for tests only (connector credentials).
 os.environ.setdefault("CONNECTOR_KEYS", "dGVzdHMtb25seS1jb25uZWN0b3Ita2V5LTMyYnl0ZXM=")
+# The loopback OAuth server of the YouTube tests speaks http://; oauthlib
+# refuses a token endpoint that is not https unless told this (tests only).
+os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 from governance.settings import *  # noqa: E402, F403
 

@@ -47,6 +47,7 @@ class Event(models.Model):
         ESCALATION_OVERDUE = "escalation_overdue", _("escalation overdue")
         HIDDEN = "hidden", _("hidden")
         UNHIDDEN = "unhidden", _("shown again")
+        PUBLISHED = "published", _("held for review, published on the platform")
         AUTHOR_MUTED = "author_muted", _("author muted on the platform")
         AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
         AUTHOR_REPORTED = "author_reported", _("author reported to the platform")

@@ -10,7 +10,7 @@ from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
 from moderation import access, registry
-from moderation.models import Comment
+from moderation.models import Comment, Event
 from moderation.services.escalation import (
     comment_escalate,
     comment_take,
@@ -129,6 +129,34 @@ def comment_unhide(*, comment, actor, reason="", now=None):
             comment, kind=registry.UNHIDE_KIND, ability=registry.Ability.HIDE, now=now
         )
     return comment
+
+
+def comment_publish(*, comment, actor, now=None):
+    """Publish a comment the platform held for review (YouTube's
+    *Held for review*): it becomes visible there and stays in the inbox to be
+    answered. Only its holder, the person it is escalated to or a manager.
+
+    Rejecting a held comment is hiding it (``comment_hide``).
+    """
+    require_worker(actor, _("Only responders publish comments."))
+    now = now or timezone.now()
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
+    check_may_act(comment, actor, _("publish"))
+    with transaction.atomic():
+        # Locked: two people publishing at once send one message.
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        data = dict(locked.platform_data or {})
+        if not data.get("held") or locked.status not in SETTLEABLE:
+            raise Conflict(_("This comment is not held for review."))
+        data["held"] = False
+        locked.platform_data = data
+        locked.save(update_fields=["platform_data"])
+        event_write(locked, actor=actor, action=Event.Action.PUBLISHED, now=now)
+        outbox_comment_action(
+            locked, kind=registry.PUBLISH_KIND, ability=registry.Ability.HIDE, now=now
+        )
+    return locked
 
 
 def comment_close(*, comment, actor, reason="", now=None):

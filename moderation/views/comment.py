@@ -26,6 +26,7 @@ from moderation.services.triage import (
     comment_claim,
     comment_close,
     comment_hide,
+    comment_publish,
     comment_reassign,
     comment_unhide,
 )
@@ -79,6 +80,7 @@ def comment_page(request, pk):
         if escalated and user.can(Capability.PLAN_COVERAGE)
         else [],
         "perms_approve": user.can(Capability.APPROVE),
+        "held": bool((comment.platform_data or {}).get("held")),
         "can_unhide": comment.status == Comment.Status.HIDDEN
         and user.can(Capability.PLAN_COVERAGE),
         **platform,
@@ -158,6 +160,16 @@ def hide(request, pk):
     return _act(
         request, pk, comment_hide, success,
         reason=posted_reason(request),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    """Publish a comment the platform held for review."""
+    return _act(
+        request, pk, comment_publish,
+        _("Published: the platform is being asked to show it."),
     )  # fmt: skip
 
 

@@ -128,3 +128,70 @@ def recorded():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def youtube_server():
+    from tests.connectors import youtube_server as server_module
+
+    server = server_module.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def youtube(youtube_server, settings):
+    """YouTube and Google's OAuth on loopback, back to their seed: the
+    organisation's channel UCorg with two videos, the settings pointed there."""
+    server = youtube_server
+    with server.lock:
+        server.channels.clear()
+        server.videos.clear()
+        server.comments.clear()
+        server.tokens.clear()
+        server.refresh_tokens.clear()
+        server.codes.clear()
+        server.banned.clear()
+        server.requests.clear()
+        server.quota_used = 0
+        server.daily_quota = 10000
+    server.add_channel("UCorg", "Ville de Montréal", custom_url="@villemtl")
+    server.add_channel("UCother", "Someone else", custom_url="@someone")
+    server.add_video("vid1", "UCorg")
+    server.add_video("vid2", "UCorg")
+    server.add_video("vid9", "UCother")
+    settings.YOUTUBE_API_ROOT = server.base_url + "/"
+    settings.YOUTUBE_AUTH_URI = server.base_url + "/o/oauth2/auth"
+    settings.YOUTUBE_TOKEN_URI = server.base_url + "/token"
+    settings.YOUTUBE_CLIENT_ID = server.client_id
+    settings.YOUTUBE_CLIENT_SECRET = server.client_secret
+    return server
+
+
+@pytest.fixture
+def youtube_channel(framework, youtube):
+    """A YouTube channel signed in as the owner of UCorg on the loopback."""
+    from moderation.models import Channel
+    from staffing.models import BusinessCalendar
+
+    token, refresh = youtube.grant("UCorg")
+    channel = Channel(
+        slug="youtube-main",
+        platform="youtube",
+        handle="@villemtl",
+        languages=["fr", "en"],
+        calendar=BusinessCalendar.objects.get(slug="24-7"),
+        connector="youtube",
+    )
+    channel.set_credentials(
+        {
+            "access_token": token,
+            "refresh_token": refresh,
+            "expiry": "",
+            "channel_id": "UCorg",
+            "channel_title": "Ville de Montréal",
+        }
+    )
+    channel.save()
+    return channel

@@ -1,0 +1,365 @@
+"""The YouTube connector: comments on the channel's videos in, replies and
+moderation out (Data API v3).
+
+What it reads, each poll: ``commentThreads.list`` with
+``allThreadsRelatedToChannelId`` (every thread on the channel's videos),
+newest first (``order=time``), page after page (``pageToken``) down to the
+cursor, with the replies each thread carries (and ``comments.list`` for a
+thread with more replies than it carries); then the comments *held for
+review* (``moderationStatus=heldForReview``), which YouTube shows nobody
+until the channel publishes or rejects them: they come in marked ``held``.
+
+The cursor is the publication time of the newest comment read. The API has
+no "since" parameter: a poll reads pages until a thread older than the
+cursor, and ingest (idempotent) drops what it already has. The first poll
+of a channel reads no history: it notes the newest comment's time.
+
+A comment's ``external_id`` is its YouTube comment id; a reply's ``parent``
+is its thread's top-level comment, which is also what ``comments.insert``
+takes as ``parentId`` (YouTube threads are one level deep).
+"""
+
+import datetime
+import json
+import logging
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from connectors.youtube import quota
+from connectors.youtube.client import Client
+from moderation import registry
+from moderation.models import Channel
+from moderation.registry import (
+    Ability,
+    Account,
+    AuthFailed,
+    AuthorAction,
+    Batch,
+    Delivered,
+    Item,
+    Post,
+    RateLimit,
+)
+
+logger = logging.getLogger(__name__)
+
+PAGE = 100  # commentThreads.list's largest maxResults
+MAX_PAGES = 10
+# A YouTube comment holds at most 10,000 characters.
+MAX_CHARACTERS = 10000
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+WATCH = "https://www.youtube.com/watch?v={video}"
+ID = re.compile(r"[A-Za-z0-9_.-]{1,200}$")
+
+
+def _when(value, *, now):
+    """Return a YouTube date; an unreadable one, or one in the future (the
+    year 9999), is ``now`` to the second, as YouTube's dates are: the cursor
+    never runs ahead of comments published in the same second."""
+    received = now.replace(microsecond=0)
+    try:
+        when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return received
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=datetime.UTC)
+    return received if when > now + CLOCK_SKEW else when
+
+
+def _id(value):
+    value = str(value or "")
+    return value if ID.match(value) else ""
+
+
+def _web_url(value):
+    value = str(value or "")
+    if len(value) <= 2000 and re.match(r"https?://[^\s]+$", value, re.ASCII):
+        return value
+    return ""
+
+
+def _cursor(cursor, *, now):
+    """Return the cursor's time and the ids read at that very second
+    (``None`` and ``[]`` for a channel never polled)."""
+    if not cursor:
+        return None, []
+    try:
+        data = json.loads(cursor)
+        return _when(data["since"], now=now), list(data.get("ids") or [])
+    except (ValueError, KeyError, TypeError):
+        return _when(cursor, now=now), []
+
+
+def _after(item, since, seen):
+    # YouTube's times are to the second: comments of the cursor's second
+    # that were not read yet are new.
+    return item.posted_at > since or (
+        item.posted_at == since and item.external_id not in seen
+    )
+
+
+def _next_cursor(read, since, seen, *, now):
+    """Return the cursor past everything ``read`` (the first time: the
+    newest comment, else the current second)."""
+    newest = max((item.posted_at for item in read), default=None)
+    if since is not None and (newest is None or newest < since):
+        newest, ids = since, seen
+    elif newest is None:
+        newest, ids = now.replace(microsecond=0), []
+    else:
+        ids = [i.external_id for i in read if i.posted_at == newest]
+        if since is not None and newest == since:
+            ids = sorted({*seen, *ids})
+    return json.dumps({"since": newest.isoformat(), "ids": ids[:500]})
+
+
+def _watch_url(video, comment=""):
+    if not video:
+        return ""
+    url = WATCH.format(video=video)
+    return f"{url}&lc={comment}" if comment else url
+
+
+@registry.register
+class YouTube(registry.Connector):
+    """A YouTube channel: comments on its videos, answered and moderated."""
+
+    name = "youtube"
+    label = _("YouTube")
+    abilities = frozenset(
+        {Ability.RECEIVE_POLL, Ability.REPLY, Ability.HIDE, Ability.ACT_ON_AUTHOR}
+    )
+    # banAuthor: the comment is rejected and the author's later comments on
+    # the channel are rejected too.
+    author_actions = frozenset({AuthorAction.BLOCK})
+    max_answer_length = MAX_CHARACTERS
+    sign_in_url_name = "youtube:sign-in"
+
+    # -- check --------------------------------------------------------------
+
+    def check(self, channel):
+        """Sign in with the channel's token; return the YouTube channel."""
+        client = Client(channel)
+        answer = client.execute(
+            "channels.list",
+            client.service.channels().list(part="snippet", mine=True, maxResults=1),
+        )
+        items = answer.get("items") or []
+        if not items:
+            raise AuthFailed("channels.list mine: no channel for this account")
+        found = items[0]
+        snippet = found.get("snippet") or {}
+        channel_id = _id(found.get("id"))
+        return Account(
+            handle=str(snippet.get("customUrl") or channel_id)[:200],
+            name=str(snippet.get("title") or "")[:200],
+            url=f"https://www.youtube.com/channel/{channel_id}" if channel_id else "",
+        )
+
+    # -- poll ---------------------------------------------------------------
+
+    def poll(self, channel, cursor):
+        """Return the comments published since ``cursor`` and those held for
+        review, oldest first; the wait before the next poll follows the
+        quota left."""
+        client = Client(channel)
+        now = timezone.now()
+        spent_before = quota.used(now=now)
+        channel_id = client.stored.get("channel_id", "")
+        since, seen = _cursor(cursor, now=now)
+        items, read = [], []
+        page_token = None
+        for _page in range(MAX_PAGES):
+            answer = client.execute(
+                "commentThreads.list",
+                client.service.commentThreads().list(
+                    part="snippet,replies",
+                    allThreadsRelatedToChannelId=channel_id,
+                    order="time",
+                    textFormat="plainText",
+                    maxResults=1 if since is None else PAGE,
+                    pageToken=page_token,
+                ),
+                now=now,
+            )
+            reached = since is None
+            for thread in answer.get("items") or []:
+                found = self._thread_items(client, thread, now=now, since=since)
+                read.extend(found)
+                if since is not None:
+                    items.extend(i for i in found if _after(i, since, seen))
+                    top = self._top(thread)
+                    if _when(top.get("publishedAt"), now=now) < since:
+                        reached = True
+            page_token = answer.get("nextPageToken")
+            if reached or not page_token:
+                break
+        else:
+            logger.warning(
+                "YouTube poll of %s: more than %s pages since the cursor",
+                channel.slug,
+                MAX_PAGES,
+            )
+        items.extend(self._held(client, channel_id, now=now))
+        # The channel's own answers are not comments to moderate.
+        items = [i for i in items if i.extra["author_channel_id"] != channel_id]
+        new_cursor = _next_cursor(read, since, seen, now=now)
+        return self._batch(channel, items, new_cursor, spent_before, now=now)
+
+    def _batch(self, channel, items, cursor, spent_before, *, now):
+        spent = quota.used(now=now)
+        left = max(0, quota.limit() - spent)
+        channels = Channel.objects.filter(active=True, connector=self.name).count()
+        wait = quota.poll_wait(
+            interval=datetime.timedelta(seconds=channel.poll_seconds()),
+            remaining=left,
+            now=now,
+            cost_per_poll=max(1, spent - spent_before),
+            channels=max(1, channels),
+        )
+        unique = {}
+        for item in sorted(items, key=lambda i: (i.posted_at, i.external_id)):
+            unique.setdefault(item.external_id, item)
+        return Batch(
+            items=list(unique.values()),
+            cursor=cursor,
+            rate_limit=RateLimit(
+                limit=quota.limit(), remaining=left, reset_at=quota.reset_at(now)
+            ),
+            wait=wait,
+        )
+
+    def _held(self, client, channel_id, *, now):
+        answer = client.execute(
+            "commentThreads.list",
+            client.service.commentThreads().list(
+                part="snippet,replies",
+                allThreadsRelatedToChannelId=channel_id,
+                moderationStatus="heldForReview",
+                textFormat="plainText",
+                maxResults=PAGE,
+            ),
+            now=now,
+        )
+        held = []
+        for thread in answer.get("items") or []:
+            for item in self._thread_items(client, thread, now=now, since=None):
+                if item.extra.get("held"):
+                    held.append(item)
+        return held
+
+    @staticmethod
+    def _top(thread):
+        return ((thread.get("snippet") or {}).get("topLevelComment") or {}).get(
+            "snippet"
+        ) or {}
+
+    def _thread_items(self, client, thread, *, now, since):
+        snippet = thread.get("snippet") or {}
+        top = snippet.get("topLevelComment") or {}
+        video = _id(snippet.get("videoId") or self._top(thread).get("videoId"))
+        post = Post(external_id=video, url=_watch_url(video)) if video else None
+        thread_id = _id(top.get("id") or thread.get("id"))
+        items = [self._item(top, thread_id=thread_id, video=video, post=post, now=now)]
+        replies = (thread.get("replies") or {}).get("comments") or []
+        total = int(snippet.get("totalReplyCount") or 0)
+        if total > len(replies) and since is not None:
+            latest = (
+                max(
+                    (_when((r.get("snippet") or {}).get("publishedAt"), now=now))
+                    for r in replies
+                )
+                if replies
+                else None
+            )
+            # The thread carries only some replies: read them all while any
+            # may be new.
+            if latest is None or latest >= since:
+                replies = self._replies(client, thread_id, now=now)
+        items.extend(
+            self._item(reply, thread_id=thread_id, video=video, post=post, now=now)
+            for reply in replies
+        )
+        return [item for item in items if item.external_id]
+
+    def _replies(self, client, thread_id, *, now):
+        answer = client.execute(
+            "comments.list",
+            client.service.comments().list(
+                part="snippet",
+                parentId=thread_id,
+                textFormat="plainText",
+                maxResults=PAGE,
+            ),
+            now=now,
+        )
+        return answer.get("items") or []
+
+    def _item(self, comment, *, thread_id, video, post, now):
+        snippet = comment.get("snippet") or {}
+        external_id = _id(comment.get("id"))
+        parent = _id(snippet.get("parentId"))
+        author_channel = (snippet.get("authorChannelId") or {}).get("value", "")
+        return Item(
+            external_id=external_id,
+            author=str(snippet.get("authorDisplayName") or "")[:200],
+            author_name=str(snippet.get("authorDisplayName") or "")[:200],
+            author_url=_web_url(snippet.get("authorChannelUrl")),
+            text=str(snippet.get("textDisplay") or snippet.get("textOriginal") or ""),
+            posted_at=_when(snippet.get("publishedAt"), now=now),
+            url=_watch_url(video, external_id),
+            parent=parent if parent and parent != external_id else "",
+            post=post,
+            extra={
+                "thread_id": thread_id,
+                "video_id": video,
+                "author_channel_id": _id(author_channel),
+                "held": snippet.get("moderationStatus") == "heldForReview",
+            },
+        )
+
+    # -- reply --------------------------------------------------------------
+
+    def reply(self, channel, comment, body):
+        """Post ``body`` as a reply in the comment's thread."""
+        client = Client(channel)
+        data = comment.platform_data or {}
+        parent = (
+            data.get("thread_id") or comment.parent_external_id or comment.external_id
+        )
+        answer = client.execute(
+            "comments.insert",
+            client.service.comments().insert(
+                part="snippet",
+                body={"snippet": {"parentId": parent, "textOriginal": body.strip()}},
+            ),
+        )
+        reply_id = _id(answer.get("id"))
+        return Delivered(
+            external_id=reply_id, url=_watch_url(data.get("video_id", ""), reply_id)
+        )
+
+    # -- moderate -----------------------------------------------------------
+
+    def hide(self, channel, comment, *, hidden):
+        """Reject the comment (hidden), or publish it: a held comment
+        approved, a rejected one shown again."""
+        self._moderate(channel, comment, "rejected" if hidden else "published")
+
+    def act_on_author(self, channel, comment, action, *, reason=""):
+        """Block: reject the comment and ban its author from the channel."""
+        if AuthorAction(action) != AuthorAction.BLOCK:
+            raise registry.Unsupported(f"youtube cannot {action}")
+        self._moderate(channel, comment, "rejected", ban=True)
+
+    def _moderate(self, channel, comment, status, *, ban=False):
+        client = Client(channel)
+        options = {"banAuthor": True} if ban else {}
+        client.execute(
+            "comments.setModerationStatus",
+            client.service.comments().setModerationStatus(
+                id=comment.external_id, moderationStatus=status, **options
+            ),
+        )
