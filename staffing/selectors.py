@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from core.roles import Capability
@@ -239,17 +240,28 @@ def coverage_week(*, monday, zone, calendar, now=None):
 
 
 def free_to_close(*, starts_at, ends_at, channel=None, language=None):
-    """Return the first person, by name, who may answer ``channel`` in
-    ``language`` and has no shift in [starts_at, ends_at), or ``None``."""
+    """Return the person to propose for closing a gap: one who may answer
+    ``channel`` in ``language`` and has no shift in [starts_at, ends_at);
+    first those whose shift ends as it starts or starts as it ends (the
+    shift runs on), then by name. ``None`` when nobody is free."""
     need = eligibility.Need(channel, language)
     busy = set(
         Shift.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).values_list(
             "responder_id", flat=True
         )
     )
+    adjacent = set(
+        Shift.objects.filter(Q(ends_at=starts_at) | Q(starts_at=ends_at)).values_list(
+            "responder_id", flat=True
+        )
+    )
     people = sorted(
         get_user_model().objects.with_capability(Capability.TRIAGE),
-        key=lambda u: ((u.get_full_name() or u.get_username()).casefold(), u.pk),
+        key=lambda u: (
+            u.pk not in adjacent,
+            (u.get_full_name() or u.get_username()).casefold(),
+            u.pk,
+        ),
     )
     for person in people:
         if person.pk not in busy and eligibility.serves(
