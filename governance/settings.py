@@ -443,12 +443,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staffing.tasks.accreditations_warn",
         "schedule": crontab(minute=5, hour=11),
     },
+    # A surge on a channel is seen within five minutes; a run reads a few
+    # index ranges per channel (see benchmarks/crisis.py).
+    "moderation-crisis-detect": {
+        "task": "moderation.tasks.detect_crises",
+        "schedule": crontab(minute="*/5"),
+    },
     "staffing-coverage-gaps": {
         "task": "staffing.tasks.coverage_gaps_warn",
         # Every morning, so that a gap this weekend is known by Friday.
         "schedule": crontab(minute=10, hour=11),
     },
 }
+
+# Crisis alert: a channel's comments in the last hour at least CRISIS_FACTOR
+# times its usual volume in that hour (the mean of the same hour in the four
+# weeks before), and at least CRISIS_MIN_COMMENTS of them.
+CRISIS_FACTOR = env_float("CRISIS_FACTOR", 3.0, minimum=1.0)
+CRISIS_MIN_COMMENTS = env_int("CRISIS_MIN_COMMENTS", 20, minimum=1)
 
 # How often an open inbox asks whether anything changed (seconds).
 INBOX_REFRESH_SECONDS = env_int("INBOX_REFRESH_SECONDS", 10, minimum=1)

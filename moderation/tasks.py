@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
+from moderation.services.crisis import crises_detect
 from moderation.services.ingest import webhook_deliveries_purge
 from moderation.services.outbox import outbox_send, outbox_send_due
 from moderation.services.routing import comments_route, comments_route_waiting
@@ -85,3 +86,9 @@ def recompute_due_times(channel_ids=None, policy_id=None, after=0):
 def purge_webhook_deliveries():
     """Delete the webhook deliveries too old to be replayed (hourly, from beat)."""
     return webhook_deliveries_purge()
+
+
+@shared_task
+def detect_crises():
+    """Open, update and close crisis episodes (every five minutes, from beat)."""
+    return [episode.pk for episode in crises_detect()]

@@ -322,6 +322,17 @@ def on_shift(at):
     )
 
 
+def managers_on_duty(at):
+    """Return the managers on shift at ``at``, or every manager when none is."""
+    managers = list(get_user_model().objects.with_capability(Capability.PLAN_COVERAGE))
+    on = set(
+        Shift.objects.filter(
+            starts_at__lte=at, ends_at__gt=at, responder__in=managers
+        ).values_list("responder_id", flat=True)
+    )
+    return [m for m in managers if m.pk in on] or managers
+
+
 def accreditation_facts(responder):
     """Return ``responder``'s accreditations as plain facts for ``decide``."""
     return [

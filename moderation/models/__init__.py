@@ -12,6 +12,7 @@ from moderation.models.channels import (
     new_webhook_secret,
 )
 from moderation.models.comments import Comment, Post, PostedPeriod, RuleMatch
+from moderation.models.crisis import CrisisEpisode
 from moderation.models.events import Event, EventQuerySet
 from moderation.models.notifications import Notification
 from moderation.models.outbox import OutboxMessage
@@ -22,6 +23,7 @@ __all__ = [
     "Channel",
     "ChannelState",
     "Comment",
+    "CrisisEpisode",
     "Event",
     "EventQuerySet",
     "Notification",
