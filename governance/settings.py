@@ -366,6 +366,16 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_REDIS_RETRY_ON_TIMEOUT = False
 CELERY_REDIS_SOCKET_KEEPALIVE = True
+# Beat with Redis: celery-redbeat keeps the schedule in Redis behind a lock, so
+# that a second beat started by mistake (two hosts, a --scale) waits for the
+# lock instead of sending every sweep twice; it takes over within
+# REDBEAT_LOCK_TIMEOUT seconds if the first one dies. Without Redis (the
+# embedded default), the file scheduler of one beat as before.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+    CELERY_REDBEAT_KEY_PREFIX = env_str("REDBEAT_KEY_PREFIX", "governance:beat:")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int("REDBEAT_LOCK_TIMEOUT", 60, minimum=5)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
