@@ -18,7 +18,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pgsetup import fresh_database  # noqa: E402
+from benchmarks.pgsetup import BROKER, SERVER, fresh_database  # noqa: E402
+
+
+def reuse_database(name):
+    """Point Django at the database ``name`` filled by an earlier run."""
+    import os
+
+    import django
+
+    os.environ.update(
+        DATABASE_URL=f"{SERVER}/{name}",
+        CELERY_BROKER_URL=BROKER,
+        DJANGO_SETTINGS_MODULE="governance.settings",
+    )
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    os.environ.setdefault(
+        "CONNECTOR_KEYS", "YmVuY2htYXJrLW9ubHktY29ubmVjdG9yLWtleS0zMmI="
+    )
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+    django.setup()
 
 
 def timed(function, runs):
@@ -35,19 +55,30 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database filled last time"
+    )
     args = parser.parse_args()
-    fresh_database("governance_bench_cockpit")
+    if args.reuse:
+        reuse_database("governance_bench_cockpit")
+    else:
+        fresh_database("governance_bench_cockpit")
 
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from benchmarks.inbox import fill
     from core.roles import Role
     from moderation.services.crisis import crises_detect
+    from staffing.models import User
     from tests.conftest import make_user
 
-    fill(args.comments)
-    manager = make_user("manager", [Role.MANAGER])
+    if not args.reuse:
+        fill(args.comments)
+        make_user("manager", [Role.MANAGER])
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manager = User.objects.get(username="manager")
     client = Client()
     client.force_login(manager)
     queries = []
