@@ -34,6 +34,7 @@ class OutgoingMail(models.Model):
         ACCREDITATION_EXPIRING = "accreditation_expiring", _("Accreditation expiring")
         COVERAGE_GAPS = "coverage_gaps", _("Coverage gaps")
         AUDIT_ANCHOR = "audit_anchor", _("Daily hash of the audit trail")
+        CRISIS = "crisis", _("Crisis on a channel")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)

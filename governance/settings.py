@@ -378,6 +378,16 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_REDIS_RETRY_ON_TIMEOUT = False
 CELERY_REDIS_SOCKET_KEEPALIVE = True
+# Beat with Redis: celery-redbeat keeps the schedule in Redis behind a lock, so
+# that a second beat started by mistake (two hosts, a --scale) waits for the
+# lock instead of sending every sweep twice; it takes over within
+# REDBEAT_LOCK_TIMEOUT seconds if the first one dies. Without Redis (the
+# embedded default), the file scheduler of one beat as before.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+    CELERY_REDBEAT_KEY_PREFIX = env_str("REDBEAT_KEY_PREFIX", "governance:beat:")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int("REDBEAT_LOCK_TIMEOUT", 60, minimum=5)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -460,12 +470,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staffing.tasks.accreditations_warn",
         "schedule": crontab(minute=5, hour=11),
     },
+    # A surge on a channel is seen within five minutes; a run reads a few
+    # index ranges per channel (see benchmarks/crisis.py).
+    "moderation-crisis-detect": {
+        "task": "moderation.tasks.detect_crises",
+        "schedule": crontab(minute="*/5"),
+    },
     "staffing-coverage-gaps": {
         "task": "staffing.tasks.coverage_gaps_warn",
         # Every morning, so that a gap this weekend is known by Friday.
         "schedule": crontab(minute=10, hour=11),
     },
 }
+
+# Crisis alert: a channel's comments in the last hour at least CRISIS_FACTOR
+# times its usual volume in that hour (the mean of the same hour in the four
+# weeks before), and at least CRISIS_MIN_COMMENTS of them.
+CRISIS_FACTOR = env_float("CRISIS_FACTOR", 3.0, minimum=1.0)
+CRISIS_MIN_COMMENTS = env_int("CRISIS_MIN_COMMENTS", 20, minimum=1)
 
 # How often an open inbox asks whether anything changed (seconds).
 INBOX_REFRESH_SECONDS = env_int("INBOX_REFRESH_SECONDS", 10, minimum=1)

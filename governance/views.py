@@ -12,6 +12,7 @@ from core.permissions import require
 from core.roles import Capability
 from governance import selectors
 from governance.navigation import nav_for
+from moderation.cockpit import cockpit
 
 
 def home(request):
@@ -28,9 +29,11 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    """Show managers and approvers the state of the product."""
+    """Show managers and approvers the operation (the cockpit) and the state
+    of the product."""
     require(request.user, Capability.VIEW_DASHBOARD)
     context = {
+        **cockpit(user=request.user),
         "database": selectors.database_status(),
         "broker": selectors.broker_status(),
         "worker": selectors.worker_status(),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.audit import anchor_record
+from moderation.services.crisis import crises_detect
 from moderation.services.ingest import webhook_deliveries_purge
 from moderation.services.outbox import outbox_send, outbox_send_due
 from moderation.services.routing import comments_route, comments_route_waiting
@@ -93,3 +94,9 @@ def record_audit_anchor():
     """Record and e-mail yesterday's last audit hash (hourly; once a day)."""
     anchor = anchor_record()
     return anchor and anchor.seq
+
+
+@shared_task
+def detect_crises():
+    """Open, update and close crisis episodes (every five minutes, from beat)."""
+    return [episode.pk for episode in crises_detect()]

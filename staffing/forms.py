@@ -58,7 +58,11 @@ class ShiftForm(forms.Form):
         self.fields["responder"].queryset = (
             get_user_model()
             .objects.with_capability(Capability.TRIAGE)
-            .order_by("username")
+            .order_by("first_name", "last_name", "username")
+        )
+        # People by their names, as the coverage table shows them.
+        self.fields["responder"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
         )
 
     def clean(self):

@@ -76,18 +76,23 @@ def coverage(request):
 def _render(request, params, shift_form=None, status=200):
     monday, zone, calendar = _week_and_calendar(params)
     week = selectors.coverage_week(monday=monday, zone=zone, calendar=calendar)
-    gap_hours = sum((b - a).total_seconds() for a, b in week["gaps"]) / 3600
+    # "This week" counts what is still ahead: a gap already past cannot be
+    # closed any more.
+    upcoming = week["upcoming"]
+    gap_hours = sum((b - a).total_seconds() for a, b in upcoming) / 3600
     gaps_by_day = []
     for day in week["days"]:
         low, high = _day_start(day, zone), _day_start(day, zone, 1)
         gaps_by_day.append(
             [
-                (max(a, low), min(b, high))
-                for a, b in week["gaps"]
-                if a < high and b > low
+                {**gap, "start": max(gap["start"], low), "end": min(gap["end"], high)}
+                for gap in week["gaps"]
+                if gap["start"] < high and gap["end"] > low
             ]
         )
-    longest = longest_gap(week["gaps"])
+        for gap in gaps_by_day[-1]:
+            gap["fill_url"] = _fill_url(monday, calendar, gap)
+    longest = longest_gap(upcoming)
     context = {
         **week,
         "gaps_by_day": gaps_by_day,
@@ -96,15 +101,54 @@ def _render(request, params, shift_form=None, status=200):
         "longest_gap_hours": (longest[1] - longest[0]).total_seconds() / 3600
         if longest
         else 0,
+        "multilingual": any(need.language for need in week["needs"]),
         "monday": monday,
         "previous_week": monday - datetime.timedelta(days=7),
         "next_week": monday + datetime.timedelta(days=7),
         "calendar": calendar,
         "calendars": BusinessCalendar.objects.order_by("slug"),
-        "shift_form": shift_form or ShiftForm(),
+        "shift_form": shift_form or ShiftForm(initial=_prefill(params, zone)),
         "rota_form": RotaForm(),
     }
     return render(request, "staffing/coverage.html", context, status=status)
+
+
+def _fill_url(monday, calendar, gap):
+    """Return the coverage page with the shift form filled to close ``gap``."""
+    params = {
+        "week": monday.isoformat(),
+        "calendar": calendar.slug,
+        "starts_at": timezone.localtime(gap["start"]).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(gap["end"]).strftime("%Y-%m-%dT%H:%M"),
+    }
+    if gap["need"].channel:
+        params["channel"] = gap["need"].channel
+    if gap["need"].language:
+        params["language"] = gap["need"].language
+    return f"{reverse('staffing:coverage')}?{urlencode(params)}#add-shift"
+
+
+def _prefill(params, zone):
+    """Return the shift form's initial values from a gap's link: its times,
+    and the first person free then who may answer what is missing."""
+    initial = {}
+    try:
+        starts_at = dates.parse_instant(params.get("starts_at", ""))
+        ends_at = dates.parse_instant(params.get("ends_at", ""))
+    except dates.InvalidDate:
+        return initial
+    if ends_at <= starts_at:
+        return initial
+    initial.update(starts_at=starts_at, ends_at=ends_at)
+    candidate = selectors.free_to_close(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        channel=params.get("channel") or None,
+        language=params.get("language") or None,
+    )
+    if candidate is not None:
+        initial["responder"] = candidate.pk
+    return initial
 
 
 def _day_start(day, zone, offset=0):

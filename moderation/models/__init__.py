@@ -12,6 +12,7 @@ from moderation.models.channels import (
     new_webhook_secret,
 )
 from moderation.models.comments import Comment, Post, PostedPeriod, RuleMatch
+from moderation.models.crisis import CrisisEpisode
 from moderation.models.events import (
     AuditAnchor,
     AuditHead,
@@ -30,6 +31,7 @@ __all__ = [
     "Channel",
     "ChannelState",
     "Comment",
+    "CrisisEpisode",
     "Event",
     "EventQuerySet",
     "Notification",

@@ -253,6 +253,21 @@ class Comment(models.Model):
             models.Index(
                 fields=["channel", "received_at"], name="moderation_channel_recent_idx"
             ),
+            # The cockpit: open comments counted by channel and severity, read
+            # off this index alone (an index-only scan, not the table).
+            models.Index(
+                fields=["channel", "severity"],
+                name="moderation_open_severity_idx",
+                condition=Q(
+                    status__in=["new", "assigned", "pending_approval", "escalated"]
+                ),
+            ),
+            # The cockpit: escalations waiting, oldest first.
+            models.Index(
+                fields=["escalated_at", "id"],
+                name="moderation_escalated_age_idx",
+                condition=Q(status="escalated"),
+            ),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
             # The escalation sweep: escalated comments past their escalation's

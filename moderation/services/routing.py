@@ -8,7 +8,7 @@ from core.enqueue import enqueue
 from core.roles import Capability
 from moderation.models import Comment, Event
 from moderation.services.transitions import S
-from staffing import selectors
+from staffing import eligibility, selectors
 from staffing.delegation import decide
 
 
@@ -55,16 +55,19 @@ def comments_route(*, comment_ids, now=None, on_shift=None):
     }
     waiting = sorted(by_pk.values(), key=lambda c: (c.first_response_due_at, c.pk))
     people = [
-        person
+        (person, selectors.person_facts(person))
         for person in (selectors.on_shift(now) if on_shift is None else on_shift)
-        if person.can(Capability.TRIAGE)
     ]
+    people = [(person, facts) for person, facts in people if facts.triages]
     chosen_for = {}
     if not people:
         _record_routing_gaps([c.pk for c in waiting], now)
         return [chosen_for.get(pk) for pk in comment_ids]
     load = dict(
-        Comment.objects.filter(assignee__in=people, status__in=Comment.OPEN_STATUSES)
+        Comment.objects.filter(
+            assignee__in=[person for person, _f in people],
+            status__in=Comment.OPEN_STATUSES,
+        )
         .values_list("assignee")
         .annotate(open=Count("pk"))
     )
@@ -73,16 +76,18 @@ def comments_route(*, comment_ids, now=None, on_shift=None):
             selectors.grant_facts(person),
             selectors.accreditation_facts(person),
         )
-        for person in people
+        for person, _f in people
     }
     gaps, events = [], []
     with transaction.atomic():
         for comment in waiting:
+            # The rule coverage and the SLA's "on duty" ask too: everyone in
+            # ``people`` is on shift at ``now``.
+            need = eligibility.Need(comment.channel.slug, comment.language)
             candidates = [
                 person
-                for person in people
-                if (not person.channels or comment.channel.slug in person.channels)
-                and (not person.languages or comment.language in person.languages)
+                for person, person_facts in people
+                if eligibility.serves(person_facts, need)
             ]
             if not candidates:
                 gaps.append(comment.pk)

@@ -31,6 +31,7 @@ from moderation.models import (
     SlaPolicy,
 )
 from moderation.sla.clock import DEFAULT_APPROVAL_MINUTES, OPEN
+from staffing import eligibility, selectors
 from staffing.models import Shift
 
 SWEEP_BATCH = 1000
@@ -244,7 +245,13 @@ class _People:
         elif comment.assignee and comment.assignee.is_active:
             people.append(comment.assignee)
         else:
-            people += [p for p in self.triage_on_shift if access.in_scope(p, comment)]
+            # On duty for this comment: the rule routing and coverage ask.
+            need = eligibility.Need(comment.channel.slug, comment.language)
+            people += [
+                p
+                for p in self.triage_on_shift
+                if eligibility.serves(self.facts(p), need)
+            ]
         if kind == Notification.Kind.SLA_BREACH:
             if policy is None or policy.escalate_to_backup:
                 people += [p for p in self.backups if access.in_scope(p, comment)]
@@ -256,6 +263,10 @@ class _People:
         for person in people:
             unique.setdefault(person.pk, person)
         return list(unique.values())
+
+    def facts(self, person):
+        """Return ``person`` as ``eligibility`` facts (every one here triages)."""
+        return selectors.person_facts(person, triagers={person.pk})
 
     def deliver_after(self, person, comment, now):
         """Critical comments and people on shift: now. Others: their next shift

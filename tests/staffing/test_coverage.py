@@ -227,8 +227,12 @@ def test_coverage_page_shows_rows_and_gaps(client, team, django_assert_max_num_q
     assert page.status_code == 200
     html = page.content.decode()
     assert "responder" in html
-    assert 'class="gap"' in html
-    assert page.context["gaps"] == [(local(2026, 11, 27, 17), local(2026, 11, 30, 0))]
+    # The week is past: its gap is shown, greyed, and no longer counted.
+    assert 'class="gap past"' in html
+    assert page.context["upcoming"] == []
+    assert [(g["start"], g["end"]) for g in page.context["gaps"]] == [
+        (local(2026, 11, 27, 17), local(2026, 11, 30, 0))
+    ]
     # More shifts do not mean more queries.
     for day in range(28, 30):
         Shift.objects.create(
