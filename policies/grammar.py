@@ -13,8 +13,8 @@ run of spaces or punctuation, after the same normalisation as keywords. The
 matcher looks the last required slot up with the other keywords, then checks
 the slots around each hit word by word (``Compiled``), so a grammar of a
 million combinations costs per comment about what its last slot's words cost
-as keywords; names only say, in "Try it", which words filled which slot. Because the words must follow each
-other, negations and hypotheticals that come between them (``je ne vais pas te
+as keywords; names only say, in "Try it", which words filled which slot.
+Because the words must follow each other, negations and hypotheticals that come between them (``je ne vais pas te
 tuer``, ``I'm not going to hurt you``) do not match.
 
 Pure Python, no Django.
@@ -49,7 +49,7 @@ def parse(expression):
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise GrammarError(f"unexpected {text[position:position + 10]!r}")
+            raise GrammarError(f"unexpected {text[position : position + 10]!r}")
         position = match.end()
         if match.group("word") is not None:
             slots.append(("", (match.group("word"),), False))
@@ -57,7 +57,9 @@ def parse(expression):
         alternatives = tuple(a.strip() for a in match.group("body").split("|"))
         if not all(alternatives):
             raise GrammarError(f"empty alternative in ({match.group('body')})")
-        slots.append((match.group("name") or "", alternatives, bool(match.group("optional"))))
+        slots.append(
+            (match.group("name") or "", alternatives, bool(match.group("optional")))
+        )
         while position < len(text) and text[position].isspace():
             position += 1
     if all(optional for _name, _alts, optional in slots):

@@ -280,7 +280,9 @@ class Matcher:
                 self._add_key(
                     keys,
                     text,
-                    _Entry(index, expression, kind, language, _GRAMMAR, 0, (), position),
+                    _Entry(
+                        index, expression, kind, language, _GRAMMAR, 0, (), position
+                    ),
                 )
 
     @staticmethod
@@ -379,7 +381,10 @@ class Matcher:
                 else:
                     key = (entry.rule, span[:2], entry.language)
                     if entry.mode == _GRAMMAR:
-                        hits.setdefault(key, (entry, span[2]))
+                        # On the same words, a grammar explains better (slots).
+                        known = hits.get(key)
+                        if known is None or known[0].mode != _GRAMMAR:
+                            hits[key] = (entry, span[2])
                     else:
                         hits.setdefault(key, (entry, ()))
         if language is None:
@@ -427,8 +432,7 @@ class Matcher:
                     continue
                 confidence = HIGH
                 slots = tuple(
-                    (name, *normalized.original_span(a, b))
-                    for name, a, b in slot_spans
+                    (name, *normalized.original_span(a, b)) for name, a, b in slot_spans
                 )
                 slots = tuple((name, a, b, text[a:b]) for name, a, b in slots)
             else:
@@ -448,7 +452,16 @@ class Matcher:
         return matches
 
     def _match(
-        self, rule_index, pattern, kind, start, end, text, *, confidence=MEDIUM, slots=()
+        self,
+        rule_index,
+        pattern,
+        kind,
+        start,
+        end,
+        text,
+        *,
+        confidence=MEDIUM,
+        slots=(),
     ):
         rule = self.rules[rule_index]
         return Match(
@@ -516,6 +529,14 @@ class Matcher:
                 )
             )
         return matches
+
+
+def stored_confidence(*, grammar_pattern, text, start):
+    """Return the confidence of a match stored without one: what ``classify``
+    gave it, from whether its pattern is a grammar and where it stands."""
+    if grammar_pattern:
+        return HIGH
+    return LOW if grammar.reported(text, start) else MEDIUM
 
 
 class _Words:

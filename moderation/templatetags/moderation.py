@@ -3,10 +3,17 @@ from urllib.parse import urlsplit
 from django import template
 
 from moderation.durations import countdown, elapsed
+from policies.models.choices import Confidence
 
 register = template.Library()
 register.filter("countdown", countdown)
 register.filter("elapsed", elapsed)
+
+
+@register.filter
+def confidence_label(value):
+    """Return the label responders read for a match's confidence."""
+    return dict(Confidence.choices).get(value, value)
 
 
 @register.filter

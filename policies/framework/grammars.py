@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (data: long lists of alternatives read better on one line)
 """Grammar patterns of the default rulebook: threats, directed insults, fraud
 accusations and swear words used as intensifiers.
 
@@ -226,11 +227,11 @@ _FR_INSULT = (
     "bouffon,bouffons,bouffonne,cinglé,cinglée,pétasse,couillon,couillons,trouduc,"
     "trou de cul,trous de cul,charogne,raclure,attardé,attardée,attardés,clown,"
     "clowns,cave,caves,niaiseux,niaiseuse,épais,épaisse,colon,colons,twit,twits,"
-    "nono,nonos,tarla,mangeux de marde,mange-marde,nul,nulle,nuls,nulles,"
+    "nono,nonos,tarla,tarlas,mangeux de marde,mange-marde,nul,nulle,nuls,nulles,"
     "hypocrite,hypocrites,lâche,lâches,porc,porcs,rat,rats,gros plein de soupe,"
     "incapable,incapables,demeuré,demeurée,demeurés,zéro,loser,losers,déchet,"
     "déchets,raté,ratée,ratés,fumier,vidange,sans-dessein,sans dessein,téteux,"
-    "lèche-cul,crosseur,crosseuse,crosseurs,plouc,ploucs,mongol,gogol,batard,"
+    "lèche-cul,plouc,ploucs,mongol,gogol,batard,"
     "bâtard,bâtards,sous-merde,vaurien,vauriens,parasite,parasites,guignol,"
     "guignols,baveux,baveuse,gnochon,grosse vache,vache,chienne,truie,"
     "fils de pute,face de cul,tête de noeud,tête de nœud,pauvre type,malade mental"
@@ -259,6 +260,7 @@ _SACRES = (
     "christ,ostie,hostie,osti,esti,estie,sti,ciboire,viarge,sacrament,torrieux,"
     "mautadit,sacrifice"
 )
+
 
 def _halves(words):
     """Split a long list of alternatives in two patterns, each short enough to
@@ -316,7 +318,7 @@ INTENSIFIERS = "\n".join(
 # Accusations of fraud: defamation, per the rulebook (a fact alleged).
 FRAUD_FR = [
     f"{_slot('who', 'c est,c était,cest,vous êtes,vous etes,ce sont,sont,est,êtes,t es,tu es,toute une,une vraie,une belle,quelle,quel,gang de,bande de,des,de la')} "  # noqa: E501
-    f"{_slot('how', 'une,des,de,d,un,vraiment une,juste une,rien qu une,une belle,une vraie,une grosse,la plus grosse,de vrais,des vrais,des maudits,une gang de,une bande de', optional=True)} "  # noqa: E501
+    f"{_slot('how', 'une,des,de,d,du,un,vraiment une,juste une,rien qu une,une belle,une vraie,une grosse,la plus grosse,de vrais,des vrais,des maudits,une gang de,une bande de', optional=True)} "  # noqa: E501
     f"{_slot('accusation', 'arnaque,arnaques,arnaqueurs,arnaqueur,arnaqueuses,fraude,fraudeurs,fraudeur,fraudeuses,fraudeux,escrocs,escroc,escroquerie,voleurs,voleur,voleuses,voleux,bandits,crosseurs,crosseur,menteurs,menteuses,magouilleurs,magouille,vol,vol organisé,mafia,mafieux,fumisterie,attrape-nigaud,attrape-nigauds,pyramide,combine,criminels')}",  # noqa: E501
     f"{_slot('who', 'vous m avez,ils m ont,on m a,ils nous ont,vous nous avez,vous avez,ils ont')} "  # noqa: E501
     f"{_slot('accusation', 'arnaqué,arnaquée,arnaqués,volé,volée,volés,fraudé,escroqué,escroquée,crossé,crossée,fourré,fourrée,fourrés,menti')}",  # noqa: E501

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.languages import Language
-from policies import saferegex
+from policies import grammar, saferegex
 from policies.models.bilingual import localized
 from policies.models.choices import Action, Category, PatternLanguage, Severity
 from policies.models.legal import LegalReference
@@ -156,7 +156,7 @@ class Pattern(VersionedContent):
         default=PatternLanguage.ANY,
     )
     # Long enough for a grammar pattern's slots (policies.grammar).
-    expression = models.CharField(_("expression"), max_length=1500)
+    expression = models.CharField(_("expression"), max_length=2000)
     enabled = models.BooleanField(_("enabled"), default=True)
 
     history = HistoricalRecords()
@@ -207,7 +207,7 @@ def validate_expression(kind, expression):
             return _("A wildcard needs at least three letters before the *.")
     elif kind == Pattern.Kind.GRAMMAR:
         try:
-            grammar.expand(expression)
+            grammar.Compiled(expression)
         except grammar.GrammarError as exc:
             return _(
                 "Invalid grammar pattern: %(error)s. Write words and slots in "
