@@ -128,7 +128,7 @@ def main():
             f"{c}/{lang}": {
                 name: round(value - 0.005, 3)
                 for name, value in zip(
-                    ("precision", "recall", "f1"), figures[(c, lang)]
+                    ("precision", "recall", "f1"), figures[(c, lang)], strict=True
                 )
             }
             for c, lang in figures

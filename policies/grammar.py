@@ -14,8 +14,9 @@ matcher looks the last required slot up with the other keywords, then checks
 the slots around each hit word by word (``Compiled``), so a grammar of a
 million combinations costs per comment about what its last slot's words cost
 as keywords; names only say, in "Try it", which words filled which slot.
-Because the words must follow each other, negations and hypotheticals that come between them (``je ne vais pas te
-tuer``, ``I'm not going to hurt you``) do not match.
+Because the words must follow each other, negations and hypotheticals that
+come between them (``je ne vais pas te tuer``, ``I'm not going to hurt you``)
+do not match.
 
 Pure Python, no Django.
 """
