@@ -223,7 +223,7 @@ _FR_INSULT = (
     "con,conne,cons,connes,connard,connarde,connards,connasse,crétin,crétine,"
     "crétins,débile,débiles,idiot,idiote,idiots,imbécile,imbéciles,abruti,abrutie,"
     "abrutis,salaud,salauds,salope,salopes,enfoiré,enfoirée,enfoirés,ordure,ordures,"
-    "merde,minable,minables,pourriture,dégénéré,dégénérés,taré,tarée,tarés,tocard,"
+    "merde,minable,minables,pourriture,dégénéré,dégénérés,taré,tarée,tarés,"
     "bouffon,bouffons,bouffonne,cinglé,cinglée,pétasse,couillon,couillons,trouduc,"
     "trou de cul,trous de cul,charogne,raclure,attardé,attardée,attardés,clown,"
     "clowns,cave,caves,niaiseux,niaiseuse,épais,épaisse,colon,colons,twit,twits,"
@@ -326,7 +326,7 @@ FRAUD_FR = [
 FRAUD_EN = [
     f"{_slot('who', 'it s,its,it is,this is,that s,thats,that is,what a,total,complete,such a,a total,a complete,an absolute,you re,you are,youre,they re,they are,theyre,you guys are,bunch of,what a bunch of,you re all,you are all,this company is,this place is,they re a,you re a')} "  # noqa: E501
     f"{_slot('how', 'a,an,such a,such an,just a,just an,a total,a complete,a fucking,nothing but a,nothing but,a bunch of,all,total,complete,absolute,a giant,a huge,a big,the biggest,such', optional=True)} "  # noqa: E501
-    f"{_slot('accusation', 'scam,scams,scammers,scammer,fraud,frauds,fraudsters,fraudster,crooks,crook,thieves,thief,con artists,con artist,con,racket,ripoff,rip off,ponzi scheme,pyramid scheme,criminals,liars,swindlers')}",  # noqa: E501
+    f"{_slot('accusation', 'scam,scams,scammers,scammer,fraud,frauds,fraudsters,fraudster,crooks,crook,thieves,thief,con artists,con artist,racket,ripoff,rip off,ponzi scheme,pyramid scheme,criminals,liars,swindlers')}",  # noqa: E501
     f"{_slot('who', 'you scammed,they scammed,you ripped,they ripped,you robbed,they robbed,you defrauded,they defrauded,you stole from,they stole from,you cheated,they cheated,you conned,they conned,i got scammed,i was scammed,got ripped,we got scammed,we were scammed')} "  # noqa: E501
     f"{_slot('whom', 'me,us,my,our,everyone,people,customers,them,off,by', optional=True)}",  # noqa: E501
 ]
