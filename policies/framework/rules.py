@@ -58,7 +58,7 @@ RULES = [
                 "niaiseux"
             ),
             "en": (
-                "idiot moron stupid dumb jerk asshole bastard bitch crap dickhead "
+                "idiot moron stupid dumb jerk asshole bastard bitch dickhead "
                 "douchebag fucker motherfucker prick retard scumbag "
                 "shithead slut twat wanker imbecile cretin dipshit "
                 "jackass dumbass whore cunt"
@@ -483,6 +483,8 @@ RULES = [
                 "watch your back",
                 "hunt you down",
                 "slit your throat",
+                "i will kill you",
+                "i'm going to kill you",
             ],
         },
         "templates": {
