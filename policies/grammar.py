@@ -116,7 +116,10 @@ class Compiled:
     are then checked word by word around each hit, so the cost does not grow
     with the number of combinations."""
 
-    def __init__(self, expression):
+    def __init__(self, expression, *, common=frozenset()):
+        """``common``: words found in most texts (stop words). The anchor is the
+        last required slot none of whose alternatives is made of them only, so
+        ``you`` or ``je vais`` does not wake the pattern up on every comment."""
         slots = parse(expression)
         self.slots = []
         for name, alternatives, optional in slots:
@@ -130,7 +133,16 @@ class Compiled:
             lengths = sorted(by_length, reverse=True)  # longest first
             self.slots.append((name, by_length, lengths, optional))
         required = [i for i, slot in enumerate(self.slots) if not slot[3]]
-        self.anchor = required[-1]
+        rare = [
+            i
+            for i in required
+            if not any(
+                all(word in common for word in words)
+                for alternatives in self.slots[i][1].values()
+                for words in alternatives
+            )
+        ]
+        self.anchor = (rare or required)[-1]
         self.anchor_alternatives = [
             alternative
             for name, alts, optional in [slots[self.anchor]]

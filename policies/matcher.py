@@ -42,6 +42,9 @@ LANGUAGES = CODES
 EXCERPT_LIMIT = 200
 UNDISCLOSED_TIE = "undisclosed_tie"
 
+# Characters around a grammar's anchor in which its other slots are looked for.
+_WINDOW = 160
+
 # Modes of an automaton key.
 _WORD, _PREFIX, _EXCEPTION, _GRAMMAR = 0, 1, 2, 3
 
@@ -165,6 +168,7 @@ def _stop_skeletons():
 
 
 STOP_WORDS = _stop_skeletons()
+_COMMON = STOP_WORDS["fr"] | STOP_WORDS["en"]
 
 
 def detect_language(skeleton):
@@ -270,7 +274,7 @@ class Matcher:
             self._detectors.setdefault(expression, []).append(index)
         elif kind == GRAMMAR:
             try:
-                compiled = grammar.Compiled(expression)
+                compiled = grammar.Compiled(expression, common=_COMMON)
             except grammar.GrammarError:
                 logger.warning("Invalid grammar pattern skipped: %r", expression)
                 return
@@ -355,7 +359,6 @@ class Matcher:
         """
         skeleton = normalized.text
         hits, exceptions = {}, {}
-        words = None  # the words of the text, split once if a grammar needs them
         for end, entries in self._automaton.iter(skeleton):
             for entry in entries:
                 if language and entry.language != ANY and entry.language != language:
@@ -371,9 +374,7 @@ class Matcher:
                     continue
                 span = (start, stop)
                 if entry.mode == _GRAMMAR:
-                    if words is None:
-                        words = _Words(skeleton)
-                    span = self._grammar_span(words, entry, start, stop)
+                    span = self._grammar_span(skeleton, entry, start, stop)
                     if span is None:
                         continue
                 if entry.mode == _EXCEPTION:
@@ -403,9 +404,13 @@ class Matcher:
         }
         return language, self._to_matches(normalized, hits, exceptions)
 
-    def _grammar_span(self, words, entry, start, stop):
+    def _grammar_span(self, skeleton, entry, start, stop):
         """Return ``(start, stop, slots)`` of the grammar match around an anchor
-        found at ``start:stop`` of the skeleton, or ``None``."""
+        found at ``start:stop`` of the skeleton, or ``None``.
+
+        Only the words near the anchor are split: slots are a few words long.
+        """
+        words = _Words(skeleton, start - _WINDOW, stop + _WINDOW)
         first, last = words.index[start], words.index_end[stop]
         found = self._grammars[entry.grammar].around(words.texts, first, last + 1)
         if found is None:
@@ -544,9 +549,14 @@ class _Words:
 
     __slots__ = ("index", "index_end", "spans", "texts")
 
-    def __init__(self, skeleton):
+    def __init__(self, skeleton, begin=0, end=None):
+        """Split ``skeleton[begin:end]``, widened to whole words."""
         self.texts, self.spans, self.index, self.index_end = [], [], {}, {}
-        position, length = 0, len(skeleton)
+        length = len(skeleton) if end is None else min(end, len(skeleton))
+        position = 0 if begin <= 0 else skeleton.rfind(" ", 0, begin) + 1
+        if end is not None and length < len(skeleton):
+            found = skeleton.find(" ", length)
+            length = len(skeleton) if found < 0 else found
         while position < length:
             if skeleton[position] == " ":
                 position += 1

@@ -207,3 +207,19 @@ def test_fraud_accusations_are_defamation(rulebook, text):
 )
 def test_talking_about_fraud_is_not_an_accusation(rulebook, text):
     assert "defamation" not in {m.category for m in rulebook.classify(text).matches}
+
+
+def test_a_grammar_deep_in_a_long_text_is_found_with_its_slots(small):
+    text = "Bonjour, " * 200 + "je vais te tuer" + ", merci" * 200
+    (match,) = small.classify(text).matches
+    assert text[match.start : match.end] == "je vais te tuer"
+    assert [excerpt for *_rest, excerpt in match.slots] == ["je vais", "te", "tuer"]
+
+
+def test_the_anchor_is_the_last_slot_of_uncommon_words():
+    compiled = grammar.Compiled(
+        "who:(i will|i'll) harm:(kill|hurt) whom:(you|them)",
+        common=frozenset({"i", "wil", "you", "them"}),
+    )
+    assert compiled.anchor == 1  # harm, not "you" found in most comments
+    assert grammar.Compiled("a:(x) b:(y)").anchor == 1
