@@ -19,6 +19,7 @@ from policies.classify import classify_text
 from policies.markdown import render
 from policies.models import (
     Category,
+    Confidence,
     Disclosure,
     LegalReference,
     Notice,
@@ -268,6 +269,17 @@ class ClassifyRequestSerializer(serializers.Serializer):
     )
 
 
+class SlotSerializer(serializers.Serializer):
+    name = serializers.CharField(source="0")
+    start = serializers.IntegerField(source="1")
+    end = serializers.IntegerField(source="2")
+    text = serializers.CharField(source="3")
+
+    def to_representation(self, instance):
+        name, start, end, text = instance
+        return {"name": name, "start": start, "end": end, "text": text}
+
+
 class MatchSerializer(serializers.Serializer):
     rule = serializers.CharField()
     category = serializers.CharField()
@@ -276,6 +288,14 @@ class MatchSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text="Offset in the text, inclusive.")
     end = serializers.IntegerField(help_text="Offset in the text, exclusive.")
     excerpt = serializers.CharField()
+    confidence = serializers.ChoiceField(
+        choices=Confidence.choices,
+        help_text="high: a grammar pattern found who, to whom and what; medium: a "
+        "word or phrase of the lexicon alone; low: in quoted or reported speech.",
+    )
+    slots = SlotSerializer(
+        many=True, help_text="Grammar patterns: the words of each named slot."
+    )
 
 
 class ClassifyResponseSerializer(serializers.Serializer):

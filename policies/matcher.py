@@ -18,26 +18,35 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from core.languages import CODES
-from policies import detectors, saferegex
+from policies import detectors, grammar, saferegex
 from policies.regexfactors import required_factors
 from policies.textnorm import fold_word, normalize, pattern_form
 
 logger = logging.getLogger(__name__)
 
-KEYWORD, PHRASE, WILDCARD, REGEX, DETECTOR = (
+KEYWORD, PHRASE, WILDCARD, REGEX, DETECTOR, GRAMMAR = (
     "keyword",
     "phrase",
     "wildcard",
     "regex",
     "detector",
+    "grammar",
 )
+# How sure a match is: a grammar pattern found the structure (who, to whom,
+# what); a lexicon word alone is profanity; any match in quoted or reported
+# speech is ambiguous. Used to order the inbox, never to hide anything.
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+CONFIDENCE_RANK = {LOW: 1, MEDIUM: 2, HIGH: 3}
 ANY = "any"
 LANGUAGES = CODES
 EXCERPT_LIMIT = 200
 UNDISCLOSED_TIE = "undisclosed_tie"
 
+# Characters around a grammar's anchor in which its other slots are looked for.
+_WINDOW = 160
+
 # Modes of an automaton key.
-_WORD, _PREFIX, _EXCEPTION = 0, 1, 2
+_WORD, _PREFIX, _EXCEPTION, _GRAMMAR = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class Match:
     start: int
     end: int
     excerpt: str
+    confidence: str = MEDIUM
+    # Grammar patterns: ((slot name, start, end, text), ...) in the original text.
+    slots: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class _Entry:
     mode: int
     length: int  # length of the framed key
     repeats: tuple  # (index in the word, minimum run length) for doubled letters
+    grammar: int = -1  # index of the compiled grammar whose anchor this is
 
 
 def inflections(word, language):
@@ -155,6 +168,7 @@ def _stop_skeletons():
 
 
 STOP_WORDS = _stop_skeletons()
+_COMMON = STOP_WORDS["fr"] | STOP_WORDS["en"]
 
 
 def detect_language(skeleton):
@@ -191,16 +205,24 @@ class Matcher:
         self._regexes = []  # (rule index, language, source, compiled)
         self._detectors = {}  # detector name -> [rule index]
         self._markers = {}  # rule index -> [framed marker skeleton]
+        self._grammars = []  # grammar.Compiled, by _Entry.grammar
         keys = {}
         for index, rule in enumerate(self.rules):
             for pattern in rule.patterns:
                 self._compile_pattern(index, pattern, keys)
             for exception in rule.exceptions:
-                self._add_key(
-                    keys,
-                    exception,
-                    _Entry(index, exception, "exception", ANY, _EXCEPTION, 0, ()),
-                )
+                # An exception may use the grammar's alternatives:
+                # "fucking (great|awesome)" is two exceptions.
+                try:
+                    forms = [text for text, _slots in grammar.expand(exception)]
+                except grammar.GrammarError:
+                    forms = [exception]
+                for form in forms:
+                    self._add_key(
+                        keys,
+                        form,
+                        _Entry(index, exception, "exception", ANY, _EXCEPTION, 0, ()),
+                    )
             if rule.category == UNDISCLOSED_TIE:
                 self._markers[index] = [
                     f" {pattern_form(marker)[0]} " for marker in rule.disclosure_markers
@@ -250,6 +272,22 @@ class Matcher:
             self._regexes.append((index, language, expression, compiled))
         elif kind == DETECTOR:
             self._detectors.setdefault(expression, []).append(index)
+        elif kind == GRAMMAR:
+            try:
+                compiled = grammar.Compiled(expression, common=_COMMON)
+            except grammar.GrammarError:
+                logger.warning("Invalid grammar pattern skipped: %r", expression)
+                return
+            position = len(self._grammars)
+            self._grammars.append(compiled)
+            for text in compiled.anchor_alternatives:
+                self._add_key(
+                    keys,
+                    text,
+                    _Entry(
+                        index, expression, kind, language, _GRAMMAR, 0, (), position
+                    ),
+                )
 
     @staticmethod
     def _add_key(keys, text, entry):
@@ -265,6 +303,7 @@ class Matcher:
             entry.mode,
             len(key),
             tuple(sorted(repeats.items())),
+            entry.grammar,
         )
         bucket = keys.setdefault(key, [])
         if entry not in bucket:
@@ -334,10 +373,21 @@ class Matcher:
                 ):
                     continue
                 span = (start, stop)
+                if entry.mode == _GRAMMAR:
+                    span = self._grammar_span(skeleton, entry, start, stop)
+                    if span is None:
+                        continue
                 if entry.mode == _EXCEPTION:
                     exceptions.setdefault(entry.rule, []).append(span)
                 else:
-                    hits.setdefault((entry.rule, span, entry.language), entry)
+                    key = (entry.rule, span[:2], entry.language)
+                    if entry.mode == _GRAMMAR:
+                        # On the same words, a grammar explains better (slots).
+                        known = hits.get(key)
+                        if known is None or known[0].mode != _GRAMMAR:
+                            hits[key] = (entry, span[2])
+                    else:
+                        hits.setdefault(key, (entry, ()))
         if language is None:
             counts = dict.fromkeys(LANGUAGES, 0)
             for _rule, _span, lang in hits:
@@ -354,12 +404,44 @@ class Matcher:
         }
         return language, self._to_matches(normalized, hits, exceptions)
 
+    def _grammar_span(self, skeleton, entry, start, stop):
+        """Return ``(start, stop, slots)`` of the grammar match around an anchor
+        found at ``start:stop`` of the skeleton, or ``None``.
+
+        Only the words near the anchor are split: slots are a few words long.
+        """
+        words = _Words(skeleton, start - _WINDOW, stop + _WINDOW)
+        first, last = words.index[start], words.index_end[stop]
+        found = self._grammars[entry.grammar].around(words.texts, first, last + 1)
+        if found is None:
+            return None
+        compiled = self._grammars[entry.grammar]
+        slots = tuple(
+            (compiled.slots[slot][0], words.spans[a][0], words.spans[b - 1][1])
+            for slot, a, b in found
+            if compiled.slots[slot][0] and b > a
+        )
+        return words.spans[found[0][1]][0], words.spans[found[-1][2] - 1][1], slots
+
     def _to_matches(self, normalized, hits, exceptions):
         matches = []
-        for (rule_index, (start, stop)), entry in hits.items():
+        text = normalized.original
+        for (rule_index, (start, stop)), (entry, slot_spans) in hits.items():
             if any(a <= start and stop <= b for a, b in exceptions.get(rule_index, ())):
                 continue
             begin, finish = normalized.original_span(start, stop)
+            reported = grammar.reported(text, begin)
+            if entry.kind == GRAMMAR:
+                if reported:
+                    # "he said 'I will kill you'" does not say it to anyone.
+                    continue
+                confidence = HIGH
+                slots = tuple(
+                    (name, *normalized.original_span(a, b)) for name, a, b in slot_spans
+                )
+                slots = tuple((name, a, b, text[a:b]) for name, a, b in slots)
+            else:
+                confidence, slots = (LOW if reported else MEDIUM), ()
             matches.append(
                 self._match(
                     rule_index,
@@ -367,12 +449,25 @@ class Matcher:
                     entry.kind,
                     begin,
                     finish,
-                    normalized.original,
+                    text,
+                    confidence=confidence,
+                    slots=slots,
                 )
             )
         return matches
 
-    def _match(self, rule_index, pattern, kind, start, end, text):
+    def _match(
+        self,
+        rule_index,
+        pattern,
+        kind,
+        start,
+        end,
+        text,
+        *,
+        confidence=MEDIUM,
+        slots=(),
+    ):
         rule = self.rules[rule_index]
         return Match(
             rule=rule.slug,
@@ -383,6 +478,8 @@ class Matcher:
             start=start,
             end=end,
             excerpt=text[start:end][:EXCERPT_LIMIT],
+            confidence=confidence,
+            slots=slots,
         )
 
     def _regex_matches(self, text, language):
@@ -433,9 +530,44 @@ class Matcher:
                     start=0,
                     end=0,
                     excerpt=f"@{handle}",
+                    confidence=HIGH,
                 )
             )
         return matches
+
+
+def stored_confidence(*, grammar_pattern, text, start):
+    """Return the confidence of a match stored without one: what ``classify``
+    gave it, from whether its pattern is a grammar and where it stands."""
+    if grammar_pattern:
+        return HIGH
+    return LOW if grammar.reported(text, start) else MEDIUM
+
+
+class _Words:
+    """The words of a skeleton: their texts, spans, and where each begins and ends."""
+
+    __slots__ = ("index", "index_end", "spans", "texts")
+
+    def __init__(self, skeleton, begin=0, end=None):
+        """Split ``skeleton[begin:end]``, widened to whole words."""
+        self.texts, self.spans, self.index, self.index_end = [], [], {}, {}
+        length = len(skeleton) if end is None else min(end, len(skeleton))
+        position = 0 if begin <= 0 else skeleton.rfind(" ", 0, begin) + 1
+        if end is not None and length < len(skeleton):
+            found = skeleton.find(" ", length)
+            length = len(skeleton) if found < 0 else found
+        while position < length:
+            if skeleton[position] == " ":
+                position += 1
+                continue
+            end = skeleton.find(" ", position)
+            end = length if end < 0 else end
+            self.index[position] = len(self.texts)
+            self.index_end[end] = len(self.texts)
+            self.texts.append(skeleton[position:end])
+            self.spans.append((position, end))
+            position = end
 
 
 def _outermost(matches):
@@ -450,7 +582,12 @@ def _outermost(matches):
     for same_rule in by_rule.values():
         unique = {}
         for match in same_rule:
-            unique.setdefault((match.start, match.end), match)
+            # One span found twice: keep the surer explanation (a grammar's slots).
+            known = unique.get((match.start, match.end))
+            if known is None or (
+                CONFIDENCE_RANK[match.confidence] > CONFIDENCE_RANK[known.confidence]
+            ):
+                unique[(match.start, match.end)] = match
         for (start, end), match in unique.items():
             if not any(
                 a <= start and end <= b and b - a > end - start for a, b in unique

@@ -3,7 +3,14 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from policies.models import Disclosure, DisclosureHandle, Notice, PolicyVersion, Rule
+from policies.models import (
+    Disclosure,
+    DisclosureHandle,
+    Notice,
+    Pattern,
+    PolicyVersion,
+    Rule,
+)
 
 
 def current_version():
@@ -55,3 +62,17 @@ def disclosures_published(*, on=None):
         )
         .order_by("party")
     )
+
+
+def grammar_patterns(version_number, rule_slugs):
+    """Return ``{(rule slug, expression as a match stores it)}`` of the grammar
+    patterns of those rules in version ``version_number``, in one query: a
+    stored match of one of them found its structure (high confidence)."""
+    if not rule_slugs:
+        return set()
+    rows = Pattern.objects.filter(
+        rule__version__number=version_number,
+        rule__slug__in=rule_slugs,
+        kind=Pattern.Kind.GRAMMAR,
+    ).values_list("rule__slug", "expression")
+    return {(slug, expression[:500]) for slug, expression in rows}

@@ -11,15 +11,26 @@ from moderation.services.routing import queue_routing
 from moderation.sla.clock import due_times
 from moderation.sla.outcomes import posted_period_of
 from policies.classify import classify_text
+from policies.matcher import CONFIDENCE_RANK, MEDIUM
 from policies.models import SEVERITY_RANK
 
 
 def priority_for(matches):
-    """Return a comment's priority: its highest severity, then how many rules it hit."""
+    """Return a comment's priority: its highest severity, then how sure the
+    surest match of that severity is, then how many rules it hit.
+
+    Confidence only orders the inbox: a comment of low confidence is still
+    stored, shown and due like any other.
+    """
     if not matches:
         return 0
     highest = max(SEVERITY_RANK[m.severity] for m in matches)
-    return highest * 10 + min(9, len({m.rule for m in matches}))
+    surest = max(
+        CONFIDENCE_RANK.get(getattr(m, "confidence", MEDIUM), 2)
+        for m in matches
+        if SEVERITY_RANK[m.severity] == highest
+    )
+    return highest * 100 + surest * 10 + min(9, len({m.rule for m in matches}))
 
 
 def comment_ingest(

@@ -8,10 +8,17 @@ from django.utils.translation import gettext as _
 from moderation import access
 from moderation.durations import countdown, elapsed
 from moderation.services.crisis import crises_open
+from policies.models.choices import Confidence
 
 register = template.Library()
 register.filter("countdown", countdown)
 register.filter("elapsed", elapsed)
+
+
+@register.filter
+def confidence_label(value):
+    """Return the label responders read for a match's confidence."""
+    return dict(Confidence.choices).get(value, value)
 
 
 @register.filter

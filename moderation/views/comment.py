@@ -31,7 +31,8 @@ from moderation.services.triage import (
     comment_unhide,
 )
 from moderation.views.common import form_errors, posted_reason, require_worker
-from policies.matcher import Match, segments
+from policies.matcher import Match, segments, stored_confidence
+from policies.selectors import grammar_patterns
 
 
 @login_required
@@ -48,6 +49,8 @@ def comment_page(request, pk):
     view = masking.comment_view_for(user, comment)
     holder_id = comment.escalated_to_id if escalated else comment.assignee_id
     holds = holder_id == user.pk
+    stored = list(comment.matches.all())
+    grammars = grammar_patterns(comment.policy_version, {m.rule for m in stored})
     matches = [
         Match(
             m.rule,
@@ -58,13 +61,19 @@ def comment_page(request, pk):
             m.start,
             m.end,
             view.excerpts[m.pk],
+            stored_confidence(
+                grammar_pattern=(m.rule, m.pattern) in grammars,
+                text=comment.text,
+                start=m.start,
+            ),
         )
-        for m in comment.matches.all()
+        for m in stored
     ]
     platform = _context_of(comment, user)
     context = {
         "comment": comment,
         "pieces": segments(view.text, matches),
+        "matches": matches,
         "rules": selectors.rules_of(comment),
         "others": selectors.other_comments(comment, user=request.user),
         "now": timezone.now(),

@@ -2,8 +2,20 @@
 undisclosed ties, in French and English, with a starter lexicon.
 
 Keywords are base forms: the matcher finds plurals and feminines itself.
-``keywords`` and ``wildcards`` are space-separated; ``phrases`` one per item.
+``keywords`` and ``wildcards`` are space-separated; ``phrases`` and
+``grammars`` (patterns with slots, see ``policies.framework.grammars``) one per
+item.
 """
+
+from policies.framework.grammars import (
+    FRAUD_EN,
+    FRAUD_FR,
+    INSULTS_EN,
+    INSULTS_FR,
+    INTENSIFIERS,
+    THREATS_EN,
+    THREATS_FR,
+)
 
 RULES = [
     {
@@ -35,23 +47,24 @@ RULES = [
             "manager."
         ),
         "legal": ["qc-charter-of-rights", "ca-criminal-code"],
-        "exceptions": "",
+        "exceptions": INTENSIFIERS,
+        "grammars": {"fr": INSULTS_FR, "en": INSULTS_EN},
         "keywords": {
             "fr": (
                 "con connard connasse crétin débile idiot imbécile abruti salaud "
                 "salope enfoiré ordure merde merdique putain pute bâtard enculé "
                 "fumier minable pourriture dégénéré taré tocard bouffon cinglé "
                 "pétasse couillon trouduc charogne raclure gogol attardé mongol "
-                "clochard cave niaiseux épais tabarnak câlisse crisse ostie"
+                "niaiseux"
             ),
             "en": (
-                "idiot moron stupid dumb jerk asshole bastard bitch crap dickhead "
-                "douchebag fuck fucker motherfucker prick retard scumbag shit "
-                "shithead slut twat wanker loser imbecile cretin bullshit dipshit "
+                "idiot moron stupid dumb jerk asshole bastard bitch dickhead "
+                "douchebag fucker motherfucker prick retard scumbag "
+                "shithead slut twat wanker imbecile cretin dipshit "
                 "jackass dumbass whore cunt"
             ),
         },
-        "wildcards": {"fr": "enfoir* connar*", "en": "fuck* shit*"},
+        "wildcards": {"fr": "enfoir* connar*", "en": "fuck*"},
         "phrases": {
             "fr": [
                 "ta gueule",
@@ -123,7 +136,7 @@ RULES = [
             "fr": (
                 "pire minable honteux lamentable incompétent médiocre pitoyable "
                 "catastrophique scandaleux boycott boycottez nullité dépotoir "
-                "amateur risible arnaqueur déplorable inadmissible inacceptable "
+                "amateur risible déplorable inadmissible inacceptable "
                 "navrant ridicule"
             ),
             "en": (
@@ -212,15 +225,16 @@ RULES = [
                 "escroc voleur menteur fraudeur corrompu corruption magouille "
                 "magouilleur arnaqueur criminel mafieux fraude détournement "
                 "escroquerie truand bandit pédophile harceleur falsification "
-                "complice malhonnête véreux"
+                "complice malhonnête véreux fraudeux crosseur voleux"
             ),
             "en": (
-                "crook thief thieves liar fraud fraudster scammer scam corrupt "
+                "crook thief thieves liar fraudster scammer corrupt "
                 "bribe bribery embezzle embezzlement criminal swindler cheat "
                 "cheater kickback pedophile harasser dishonest felon racketeer"
             ),
         },
         "wildcards": {"fr": "escroqu* corromp*", "en": "embezzl* defraud*"},
+        "grammars": {"fr": FRAUD_FR, "en": FRAUD_EN},
         "phrases": {
             "fr": [
                 "pot de vin",
@@ -449,47 +463,28 @@ RULES = [
         "legal": ["ca-criminal-code"],
         "exceptions": "",
         "keywords": {
-            "fr": (
-                "tuer bombe massacre incendier égorger abattre fusiller poignarder "
-                "buter tuerie attentat kalachnikov explosif flinguer étrangler "
-                "représailles lyncher"
-            ),
-            "en": (
-                "kill murder bomb shoot stab massacre behead strangle explosive "
-                "lynch slaughter gunman arson"
-            ),
+            "fr": "tuerie attentat kalachnikov explosif lyncher",
+            "en": "behead explosive lynch gunman arson",
         },
-        "wildcards": {"fr": "poignard* égorg*", "en": "murder*"},
+        "grammars": {"fr": THREATS_FR, "en": THREATS_EN},
         "phrases": {
             "fr": [
-                "je vais te tuer",
-                "vous allez payer",
                 "je sais où tu habites",
                 "je sais où vous habitez",
-                "faire sauter",
-                "mettre le feu",
                 "vous êtes morts",
                 "t'es mort",
-                "va crever",
                 "gare à vous",
                 "vous le regretterez",
                 "régler votre compte",
-                "tirer sur",
             ],
             "en": [
-                "i will kill",
-                "going to kill",
-                "blow up",
-                "shoot up",
-                "burn down",
                 "you're dead",
-                "you are dead",
                 "i know where you live",
                 "watch your back",
-                "you will pay",
-                "you'll regret",
                 "hunt you down",
                 "slit your throat",
+                "i will kill you",
+                "i'm going to kill you",
             ],
         },
         "templates": {

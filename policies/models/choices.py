@@ -61,3 +61,11 @@ class Action(models.TextChoices):
     ESCALATE_LEGAL = "escalate_legal", _("Escalate to legal counsel")
     ESCALATE_MANAGER = "escalate_manager", _("Escalate to a manager")
     NO_ACTION = "no_action", _("No action")
+
+
+class Confidence(models.TextChoices):
+    """How sure a match is (``policies.matcher``): orders the inbox, hides nothing."""
+
+    HIGH = "high", _("sure: aimed at someone")
+    MEDIUM = "medium", _("likely: a word of the lexicon")
+    LOW = "low", _("unsure: quoted or reported")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.languages import Language
-from policies import saferegex
+from policies import grammar, saferegex
 from policies.models.bilingual import localized
 from policies.models.choices import Action, Category, PatternLanguage, Severity
 from policies.models.legal import LegalReference
@@ -135,6 +135,7 @@ class Pattern(VersionedContent):
         WILDCARD = "wildcard", _("Prefix wildcard (word*)")
         REGEX = "regex", _("Regular expression")
         DETECTOR = "detector", _("Built-in detector")
+        GRAMMAR = "grammar", _("Grammar (words and slots in order)")
 
     class Detector(models.TextChoices):
         EMAIL = "email", _("E-mail address")
@@ -154,7 +155,8 @@ class Pattern(VersionedContent):
         choices=PatternLanguage.choices,
         default=PatternLanguage.ANY,
     )
-    expression = models.CharField(_("expression"), max_length=500)
+    # Long enough for a grammar pattern's slots (policies.grammar).
+    expression = models.CharField(_("expression"), max_length=2000)
     enabled = models.BooleanField(_("enabled"), default=True)
 
     history = HistoricalRecords()
@@ -203,6 +205,15 @@ def validate_expression(kind, expression):
             return _("A wildcard is the start of a word followed by *, e.g. escroc*.")
         if len(stem) < 3:
             return _("A wildcard needs at least three letters before the *.")
+    elif kind == Pattern.Kind.GRAMMAR:
+        try:
+            grammar.Compiled(expression)
+        except grammar.GrammarError as exc:
+            return _(
+                "Invalid grammar pattern: %(error)s. Write words and slots in "
+                "order, a slot being alternatives in parentheses, e.g. "
+                "who:(je vais|on va) whom:(te|vous)? harm:(tuer|buter)."
+            ) % {"error": exc}
     elif kind == Pattern.Kind.REGEX:
         try:
             regex.compile(expression, regex.IGNORECASE)

@@ -91,6 +91,7 @@ def _seed_rule(version, position, data, references):
         (Pattern.Kind.WILDCARD, "wildcards", str.split),
         (Pattern.Kind.PHRASE, "phrases", list),
         (Pattern.Kind.REGEX, "regexes", list),
+        (Pattern.Kind.GRAMMAR, "grammars", list),
     )
     patterns = []
     for kind, key, split in kinds:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from policies.markdown import render_safe
 from policies.models import Pattern, Severity
+from policies.models.choices import Confidence
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def pattern_kind_label(value):
     if value == "registry":
         return _("Registry of ties")
     return Pattern.Kind(value).label if value in Pattern.Kind.values else value
+
+
+@register.filter
+def confidence_label(value):
+    """Return the label people read for a match's confidence."""
+    return dict(Confidence.choices).get(value, value)

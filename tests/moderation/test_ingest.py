@@ -33,13 +33,13 @@ def test_a_comment_is_stored_with_matches_priority_due_time_and_event(channel):
     assert comment.status == Comment.Status.NEW
     assert comment.severity == "critical"
     assert comment.categories == ["offensive", "threat"]
-    assert comment.priority == 42  # critical, two rules
+    assert comment.priority == 432  # critical, a grammar's sure match, two rules
     assert comment.language == "fr"
     assert comment.policy_version == 1
     # 24/7 channel: a critical comment is due one hour after it was posted.
     assert comment.first_response_due_at == POSTED + datetime.timedelta(hours=1)
     assert sorted(RuleMatch.objects.values_list("rule", "excerpt")) == [
-        ("offensive-content", "crétin"),
+        ("offensive-content", "Espèce de crétin"),  # a directed insult
         ("threats", "je vais te tuer"),
     ]
     (event,) = Event.objects.filter(comment=comment)
@@ -253,3 +253,23 @@ def test_history_can_be_loaded_without_routing(
     with django_capture_on_commit_callbacks() as callbacks:
         ingest(channel, external_id="new-1")
     assert len(callbacks) == 1
+
+
+def test_priority_orders_by_severity_then_confidence_then_rules():
+    from moderation.services.ingest import priority_for
+    from policies.matcher import Match
+
+    def match(rule, severity, confidence):
+        return Match(rule, "threat", severity, "p", "keyword", 0, 1, "x", confidence)
+
+    sure = priority_for([match("threats", "critical", "high")])
+    lone = priority_for([match("threats", "critical", "medium")])
+    quoted = priority_for([match("threats", "critical", "low")])
+    high = priority_for([match("defamation", "high", "high")])
+    assert sure > lone > quoted > high > 0
+    # A surer match of a lower severity does not raise the priority.
+    assert priority_for(
+        [match("threats", "critical", "medium"), match("insult", "low", "high")]
+    ) == priority_for(
+        [match("threats", "critical", "medium"), match("insult", "low", "low")]
+    )

@@ -148,7 +148,10 @@ def test_comment_page_highlights_and_escapes(client, personas, channel):
     comment = ingest(channel, "c-1")
     client.force_login(personas["responder"])
     html = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
-    assert '<mark title="offensive-content">crétin</mark>' in html
+    # "Quel crétin" is aimed at someone: a grammar's match, of high confidence.
+    sure = "sûr\u00a0: vise quelqu’un"
+    assert f'<mark title="offensive-content ({sure})">Quel crétin</mark>' in html
+    assert f"{sure}</span> offensive-content\u00a0: «\u00a0Quel crétin\u00a0»" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
 

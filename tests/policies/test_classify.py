@@ -79,17 +79,24 @@ def test_classify_api(reader):
     body = response.json()
     assert body["policy_version"] == 1
     assert body["language"] == "fr"
+    # "Espèce de CRÉTIN" is aimed at someone: a grammar's match, with its slots.
     assert [(m["rule"], m["excerpt"]) for m in body["matches"]] == [
-        ("offensive-content", "CRÉTIN"),
+        ("offensive-content", "Espèce de CRÉTIN"),
         ("threats", "je vais te tuer"),
     ]
     first = body["matches"][0]
     assert set(first) == {
         "rule", "category", "severity", "pattern", "start", "end", "excerpt",
+        "confidence", "slots",
     }  # fmt: skip
-    assert (first["start"], first["end"]) == (10, 16)
+    assert (first["start"], first["end"]) == (0, 16)
     assert first["category"] == "offensive"
     assert first["severity"] == "medium"
+    assert first["confidence"] == "high"
+    assert first["slots"] == [
+        {"name": "whom", "start": 0, "end": 9, "text": "Espèce de"},
+        {"name": "insult", "start": 10, "end": 16, "text": "CRÉTIN"},
+    ]
 
 
 def test_classify_api_language_scoping(reader):
@@ -244,7 +251,13 @@ def test_try_it_in_the_admin(client, manager, framework):
     response = client.post(url, {"text": "<script>x</script> je vais te tuer, crétin"})
     assert response.status_code == 200
     html = response.text
-    assert '<mark title="threats: je vais te tuer">je vais te tuer</mark>' in html
+    # A grammar pattern: the title and the table say which words filled which slot.
+    assert (
+        '<mark title="threats: who=je vais, whom=te, harm=tuer">je vais te tuer</mark>'
+        in html
+    )
+    assert "<dt>harm</dt><dd>tuer</dd>" in html
+    assert response.context["result"].matches[0].confidence == "high"
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     # Only this rule is tried: the insult is not highlighted.
     assert '<mark title="offensive-content' not in html
