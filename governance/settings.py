@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "policies",
     "staffing",
     "moderation",
+    "training",
     "connectors",
 ]
 
