@@ -382,7 +382,12 @@ def _report(round_, comments, rule_choices):
     table = [[votes[c.pk].count(slug) for slug in slugs] for c in complete]
     per_rule = kappa.category_kappas(table)
     rules = [
-        {"label": labels[slug], "kappa": value, "lesson": lessons.get(slug)}
+        {
+            "slug": slug,
+            "label": labels[slug],
+            "kappa": value,
+            "lesson": lessons.get(slug),
+        }
         for slug, value in zip(slugs, per_rule, strict=True)
         if value is not None
     ]
