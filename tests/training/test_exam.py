@@ -53,7 +53,11 @@ def test_passing_accredits_at_once_and_delegation_follows(program, responder, ma
         valid_from=NOW - datetime.timedelta(days=1),
         granted_by=manager,
     )
-    decision = dict(channel="facebook-main", categories=["denigration"], severity="low")
+    decision = {
+        "channel": "facebook-main",
+        "categories": ["denigration"],
+        "severity": "low",
+    }
     assert not may_answer_without_approval(
         responder=responder, at=NOW, **decision
     ).allowed
@@ -175,3 +179,23 @@ def test_someone_elses_attempt_is_not_found_and_not_submittable(
     assert client.get(reverse("training:mine")).status_code == 403
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
+
+
+def test_the_expiry_warning_sends_the_responder_to_the_refresher_exam(
+    program, responder
+):
+    from core.models import OutgoingMail
+    from staffing.services.alerts import accreditations_warn_expiring
+
+    attempt = attempt_start(user=responder, program=program, now=NOW)
+    done = attempt_submit(
+        attempt=attempt, user=responder, answers=right_answers(attempt), now=NOW
+    )
+    expiry = done.accreditation.expires_at
+    sent = accreditations_warn_expiring(now=expiry - datetime.timedelta(days=29))
+    assert [days for days, _a in sent] == [30]
+    sent = accreditations_warn_expiring(now=expiry - datetime.timedelta(days=6))
+    assert [days for days, _a in sent] == [7]
+    bodies = list(OutgoingMail.objects.values_list("body", flat=True))
+    assert len(bodies) == 2
+    assert all(reverse("training:mine") in body for body in bodies)

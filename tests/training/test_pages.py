@@ -45,7 +45,8 @@ def test_my_training_lists_lessons_to_read_and_the_exam(client, program, respond
 def test_lessons_are_sanitised(client, program, responder):
     lesson = Lesson.objects.filter(program=program).first()
     lesson.body_fr = lesson.body_en = (
-        "<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+        "<script>alert(1)</script> [x](javascript:alert(2))"
+        " <img src=x onerror=alert(3)>"
     )
     lesson.save()
     client.force_login(responder)
