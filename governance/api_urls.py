@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from moderation.api import answers, channels, comments, ingest, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
+from training import api as training_api
 
 router = DefaultRouter()
 router.register("rules", policies_api.RuleViewSet, basename="rule")
@@ -33,6 +34,11 @@ urlpatterns = [
     path("sla/report/", reports.SlaReportView.as_view(), name="sla-report"),
     path(
         "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"
+    ),
+    path(
+        "accreditations/status/",
+        training_api.AccreditationStatusView.as_view(),
+        name="accreditation-status",
     ),
     *router.urls,
 ]

@@ -22,6 +22,8 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("moderation:inbox", _("Inbox"), Capability.TRIAGE),
     NavItem("moderation:approvals", _("Approvals"), Capability.APPROVE),
+    NavItem("training:mine", _("My training"), Capability.TRIAGE),
+    NavItem("training:team", _("Training"), Capability.MANAGE_STAFF),
     NavItem("staffing:coverage", _("Coverage"), Capability.PLAN_COVERAGE),
     NavItem("connectors:channels", _("Channels"), Capability.PLAN_COVERAGE),
     NavItem("moderation:sla", _("Response times"), Capability.VIEW_DASHBOARD),

@@ -6,6 +6,7 @@ environment (``DATABASE_URL``, ``CELERY_BROKER_URL``, ``SECRET_KEY`` ...).
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "policies",
     "staffing",
     "moderation",
+    "training",
     "connectors",
 ]
 
@@ -415,6 +417,18 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.send_outbox": {"queue": "outbound"},
     "connectors.tasks.poll_channel": {"queue": "outbound"},
 }
+# /metrics answers a scrape that sends "Authorization: Bearer <METRICS_TOKEN>"
+# or comes from METRICS_ALLOWED_ADDRESSES (addresses or networks, e.g.
+# 10.0.0.0/8); with neither set it answers 404 to everyone.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in env_list("METRICS_ALLOWED_ADDRESSES", [])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES: {exc}") from None
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Each entry only wakes a task up; the task reads what is due from the database.

@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance import views
+from governance import metrics, views
 from staffing.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path("favicon.ico", views.favicon, name="favicon"),
     path(
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("staffing.urls")),
     path("", include("moderation.urls")),
+    path("", include("training.urls")),
     path("", include("connectors.urls")),
     path("channels/mastodon/", include("connectors.mastodon.urls")),
     path("channels/youtube/", include("connectors.youtube.urls")),

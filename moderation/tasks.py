@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.sweeps import timed
 from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.audit import anchor_record
@@ -31,7 +32,8 @@ def route_comments(comment_ids):
 @shared_task
 def route_waiting():
     """Route the comments still waiting (every minute, from beat)."""
-    return comments_route_waiting()
+    with timed("route_waiting"):
+        return comments_route_waiting()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -45,7 +47,8 @@ def alert_critical(comment_id):
 def alert_waiting():
     """Send the critical alerts that could not be sent on arrival (every minute,
     from beat)."""
-    return comments_alert_waiting()
+    with timed("alert_waiting"):
+        return comments_alert_waiting()
 
 
 @shared_task
@@ -57,20 +60,23 @@ def send_outbox(message_id):
 @shared_task
 def send_outbox_due():
     """Queue the outbox messages due for an attempt (every minute, from beat)."""
-    return outbox_send_due()
+    with timed("send_outbox_due"):
+        return outbox_send_due()
 
 
 @shared_task
 def sweep_sla():
     """Mark and notify SLA warnings, breaches and overdue approvals (every
     minute, from beat); exactly once, however many sweeps run."""
-    return sla_sweep()
+    with timed("sweep_sla"):
+        return sla_sweep()
 
 
 @shared_task
 def send_notifications():
     """E-mail the notifications whose time has come (also every minute)."""
-    return notifications_send()
+    with timed("send_notifications"):
+        return notifications_send()
 
 
 @shared_task

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,6 +40,16 @@ def accreditations_warn_expiring(*, now=None):
     return sent
 
 
+def _refresher_invitation():
+    """Return the sentence that sends the responder to the refresher exam, when
+    the training pages are installed (named by URL, not imported)."""
+    try:
+        path = reverse("training:mine")
+    except NoReverseMatch:
+        return ""
+    return " " + _("Take the refresher exam in My training: %(path)s") % {"path": path}
+
+
 def _queue_expiry_warning(accreditation, days, now):
     responder = accreditation.responder
     recipients = [responder.email] if responder.email else []
@@ -69,6 +80,7 @@ def _queue_expiry_warning(accreditation, days, now):
                 "%Y-%m-%d %H:%M"
             ),
         }
+        body += _refresher_invitation()
     mail_queue(
         kind="accreditation_expiring",
         recipients=recipients,

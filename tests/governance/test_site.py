@@ -101,6 +101,8 @@ NAV_EXPECTATIONS = {
     "manager": {
         "Boîte de réception",
         "Approbations",
+        "Ma formation",
+        "Formation",
         "Couverture",
         "Canaux",
         "Délais de réponse",
@@ -110,10 +112,11 @@ NAV_EXPECTATIONS = {
     "approver": {
         "Boîte de réception",
         "Approbations",
+        "Ma formation",
         "Délais de réponse",
         "Tableau de bord",
     },
-    "responder": {"Boîte de réception"},
+    "responder": {"Boîte de réception", "Ma formation"},
     "api_reader": set(),
     "outsider": set(),
 }

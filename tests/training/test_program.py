@@ -1,0 +1,99 @@
+"""The default program follows the published rulebook: a lesson per rule, the
+procedures and notices, a bilingual bank of at least 40 questions."""
+
+import pytest
+
+from policies.models import PolicyVersion, Rule
+from policies.services.rulebook import (
+    policy_version_create_draft,
+    policy_version_publish,
+)
+from staffing.models import Accreditation
+from training.models import Lesson, Question
+from training.services import program_sync
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lesson_per_rule_plus_procedures_and_notices(program):
+    rules = Rule.objects.filter(version=PolicyVersion.objects.current())
+    lessons = Lesson.objects.filter(program=program)
+    assert set(lessons.filter(kind="rule").values_list("rule_slug", flat=True)) == set(
+        rules.values_list("slug", flat=True)
+    )
+    assert set(lessons.filter(kind="procedure").values_list("slug", flat=True)) == {
+        "procedure-delegation",
+        "procedure-approval",
+        "procedure-weekend-coverage",
+    }
+    assert set(lessons.filter(kind="notice").values_list("slug", flat=True)) == {
+        "notice-disclaimer",
+        "notice-privacy",
+        "notice-netiquette",
+    }
+    denigration = lessons.get(rule_slug="denigration")
+    rule = rules.get(slug="denigration")
+    assert rule.description_fr in denigration.body_fr
+    assert rule.guidance_en in denigration.body_en
+    # What it catches, and the look-alikes it does not (its exceptions).
+    assert "Look-alikes it does not catch" in denigration.body_en
+    assert "`au pire`" in denigration.body_fr
+    defamation = lessons.get(rule_slug="defamation")
+    for reference in rules.get(slug="defamation").legal_references.all():
+        assert reference.title_fr in defamation.body_fr
+
+
+def test_the_default_bank_covers_every_rule_and_topic(program):
+    questions = Question.objects.filter(program=program).prefetch_related("choices")
+    assert questions.count() >= 40
+    rule_slugs = set(
+        Rule.objects.filter(version=PolicyVersion.objects.current()).values_list(
+            "slug", flat=True
+        )
+    )
+    assert rule_slugs <= set(questions.values_list("rule_slug", flat=True))
+    topics = set(questions.values_list("topic", flat=True))
+    assert {"ties", "personal_data", "escalation", "procedure", "rule"} <= topics
+    assert {"scenario", "knowledge"} == set(questions.values_list("kind", flat=True))
+    for question in questions:
+        choices = list(question.choices.all())
+        assert sum(c.correct for c in choices) == 1, question.slug
+        assert len(choices) >= 3
+        for text in [question.prompt_fr, question.prompt_en] + [
+            c.text_fr for c in choices
+        ]:
+            assert text.strip()
+        assert question.explanation_fr and question.explanation_en
+
+
+def test_sync_is_idempotent_and_keeps_edits_to_the_bank(program):
+    question = Question.objects.get(program=program, slug="ties-register")
+    question.prompt_en = "Edited by a manager"
+    question.save()
+    Lesson.objects.filter(program=program, slug="procedure-approval").update(
+        generated=False, body_en="Our own text"
+    )
+    count = Question.objects.count()
+    assert program_sync() == []
+    assert Question.objects.count() == count
+    question.refresh_from_db()
+    assert question.prompt_en == "Edited by a manager"
+    assert Lesson.objects.get(slug="procedure-approval").body_en == "Our own text"
+
+
+def test_a_new_version_marks_the_lessons_it_changed(
+    program, manager, responder, django_capture_on_commit_callbacks
+):
+    from staffing.services.grants import accreditation_grant
+
+    accreditation_grant(actor=manager, responder=responder, program=program)
+    draft = policy_version_create_draft(actor=manager, note="clearer threats")
+    threat = Rule.objects.get(version=draft, slug="threats")
+    threat.guidance_en = "Escalate at once, and call 911 when life is at risk."
+    threat.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_publish(version=draft, actor=manager)
+    changed = Lesson.objects.filter(program=program, changed_in_version=draft.number)
+    assert list(changed.values_list("slug", flat=True)) == ["rule-threats"]
+    assert "call 911" in changed.get().body_en
+    assert Accreditation.objects.filter(responder=responder).exists()

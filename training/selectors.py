@@ -1,0 +1,139 @@
+"""Reads of training shared by pages and the API."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from core.roles import Capability
+from staffing.models import Accreditation, TrainingProgram
+from training.models import Attempt, Lesson, LessonRead
+from training.services import retry_at
+
+EXPIRING_SOON = datetime.timedelta(days=30)
+
+
+def programs():
+    """Return the programs that have an exam, by slug."""
+    return TrainingProgram.objects.filter(exam__isnull=False).select_related("exam")
+
+
+def lessons_for(*, user, program):
+    """Return ``program``'s lessons, each with ``unread`` set for ``user``:
+    never read, or changed since read."""
+    reads = LessonRead.objects.filter(
+        user=user, lesson=OuterRef("pk"), read_at__gte=OuterRef("changed_at")
+    )
+    return Lesson.objects.filter(program=program).annotate(read=Exists(reads))
+
+
+def current_accreditation(*, user, program, now):
+    """Return ``user``'s valid accreditation in ``program`` that lasts longest."""
+    return (
+        Accreditation.objects.filter(
+            responder=user, program=program, granted_at__lte=now, expires_at__gt=now
+        )
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
+        .order_by("-level", "-expires_at")
+        .first()
+    )
+
+
+@dataclass
+class ProgramStatus:
+    program: TrainingProgram
+    accreditation: Accreditation | None
+    lessons: list
+    unread: int
+    attempts: list
+    open_attempt: Attempt | None
+    retry_at: datetime.datetime | None
+    expiring_soon: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def my_training(*, user, now=None):
+    """Return a ``ProgramStatus`` per program for the *My training* page."""
+    now = now or timezone.now()
+    statuses = []
+    for program in programs():
+        lessons = list(lessons_for(user=user, program=program))
+        attempts = list(
+            Attempt.objects.filter(user=user, program=program).order_by("-started_at")[
+                :10
+            ]
+        )
+        accreditation = current_accreditation(user=user, program=program, now=now)
+        wait = retry_at(user=user, program=program, exam=program.exam)
+        statuses.append(
+            ProgramStatus(
+                program=program,
+                accreditation=accreditation,
+                lessons=lessons,
+                unread=sum(1 for lesson in lessons if not lesson.read),
+                attempts=attempts,
+                open_attempt=next(
+                    (
+                        a
+                        for a in attempts
+                        if a.submitted_at is None and a.deadline >= now
+                    ),
+                    None,
+                ),
+                retry_at=wait if wait and wait > now else None,
+                expiring_soon=bool(
+                    accreditation and accreditation.expires_at <= now + EXPIRING_SOON
+                ),
+            )
+        )
+    return statuses
+
+
+def team_matrix(*, now=None):
+    """Return responders with, per program, their valid accreditation and
+    failed attempts, in a fixed number of queries."""
+    now = now or timezone.now()
+    valid = Accreditation.objects.filter(
+        granted_at__lte=now, expires_at__gt=now
+    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
+    people = (
+        get_user_model()
+        .objects.with_capability(Capability.TRIAGE)
+        .filter(is_active=True)
+        .order_by("username")
+        .prefetch_related(
+            Prefetch(
+                "accreditations",
+                queryset=valid.select_related("program"),
+                to_attr="valid_accreditations",
+            )
+        )
+        .annotate(
+            failed_attempts=Count(
+                "exam_attempts", filter=Q(exam_attempts__passed=False)
+            )
+        )
+    )
+    return list(programs()), list(people)
+
+
+def accreditation_status(*, user, now=None):
+    """Return, per program, whether ``user`` is accredited, at which level, and
+    until when."""
+    now = now or timezone.now()
+    rows = []
+    for program in programs():
+        accreditation = current_accreditation(user=user, program=program, now=now)
+        wait = retry_at(user=user, program=program, exam=program.exam)
+        rows.append(
+            {
+                "program": program.slug,
+                "accredited": accreditation is not None,
+                "level": accreditation.level if accreditation else None,
+                "expires_at": accreditation.expires_at if accreditation else None,
+                "retry_at": wait if wait and wait > now else None,
+            }
+        )
+    return rows
