@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import pagination
@@ -52,8 +52,11 @@ def inbox(request):
     category = (
         params.get("category") if params.get("category") in Category.values else None
     )
+    view = params.get("view") if params.get("view") in selectors.VIEWS else None
     comments = selectors.inbox(
         user=request.user,
+        view=view,
+        now=now,
         channel=params.get("channel") or None,
         status=status,
         category=category,
@@ -69,7 +72,17 @@ def inbox(request):
     poll.pop("since", None)
     others = poll.copy()  # what the pager keeps
     others.pop("page", None)
+    views = poll.copy()  # what a view link keeps: the other filters
+    for name in ("view", "page", "assigned"):
+        views.pop(name, None)
+    counts = selectors.view_counts(user=request.user, now=now)
     context = {
+        "views": [
+            (name, VIEW_LABELS[name], counts[name], name == (view or "open"))
+            for name in selectors.VIEWS
+        ],
+        "views_query": views.urlencode(),
+        "view": view or "",
         "page": page,
         "rows": selectors.inbox_rows(page, now=now),
         "now": now,
@@ -99,6 +112,16 @@ def inbox(request):
     # The same address answers a page or a fragment: caches must keep both.
     patch_vary_headers(response, ["HX-Target"])
     return response
+
+
+VIEW_LABELS = {
+    "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "sent_back": gettext_lazy("Sent back"),
+    "escalated": gettext_lazy("Escalated to me"),
+    "breaching": gettext_lazy("Due within the hour"),
+    "open": gettext_lazy("All open"),
+}
 
 
 BULK_DONE = {
