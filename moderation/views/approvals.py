@@ -11,8 +11,8 @@ from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
 from moderation import selectors
-from moderation.services.answers import answer_approve, answer_reject
 from moderation.forms import AnswerForm
+from moderation.services.answers import answer_approve, answer_reject
 from moderation.views.common import form_errors, posted_reason
 
 

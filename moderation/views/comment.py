@@ -17,7 +17,7 @@ from core.roles import Capability
 from moderation import masking, reasons, registry, selectors
 from moderation.durations import elapsed
 from moderation.forms import AnswerForm, AuthorActionForm
-from moderation.models import Answer, Comment
+from moderation.models import Answer, Comment, Event
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act, author_actions_of
 from moderation.services.escalation import (
@@ -27,11 +27,14 @@ from moderation.services.escalation import (
 )
 from moderation.services.transitions import may_act_on
 from moderation.services.triage import (
+    UNDO_SECONDS,
     comment_claim,
     comment_close,
     comment_hide,
     comment_reassign,
+    comment_undo,
     comment_unhide,
+    undoable_event,
 )
 from moderation.views.common import form_errors, posted_reason, require_worker
 from policies.matcher import Match, segments
@@ -104,21 +107,24 @@ def _editor_context(request, comment, rules, *, can_answer, now):
     names = {rule.slug: rule.name for rule in rules}
     # The history says why an answer went to approval in words, not codes.
     for event in comment.events.all():
-        event.reason_text = (
-            reasons.sentence(event.reason, rule_names=names)
-            if event.action == "answer_submitted"
-            else event.reason
-        )
+        if event.action == "answer_submitted":
+            event.reason_text = reasons.sentence(event.reason, rule_names=names)
+        elif event.action == "undone":
+            event.reason_text = Event(action=event.reason).action_label
+        else:
+            event.reason_text = event.reason
+    undo = undoable_event(comment, actor=request.user, now=now)
     context = {
+        "undo": undo,
+        "undo_seconds": UNDO_SECONDS
+        - int((now - undo.at).total_seconds() if undo else 0),
         "outcome": _outcome(comment),
         "next_comment": selectors.next_comment(comment, user=request.user),
     }
     if not can_answer:
         return context
     links = {
-        kind: request.build_absolute_uri(
-            reverse("policies:notice-detail", args=[kind])
-        )
+        kind: request.build_absolute_uri(reverse("policies:notice-detail", args=[kind]))
         for kind in ("netiquette", "privacy", "disclaimer", "terms")
     }
     templates = []
@@ -240,6 +246,12 @@ def close(request, pk):
         request, pk, comment_close, _("Closed."),
         reason=posted_reason(request),
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def undo(request, pk):
+    return _act(request, pk, comment_undo, _("Undone."))
 
 
 @login_required

@@ -1,5 +1,7 @@
 """The inbox: open comments, most urgent first, its live rows and bulk actions."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,16 +13,17 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import pagination
+from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
 from moderation import selectors
 from moderation.forms import BulkForm
 from moderation.models import Comment, Event
-from moderation.services.triage import comments_bulk
+from moderation.services.triage import UNDO_SECONDS, comment_undo, comments_bulk
 from moderation.views.common import require_worker
 from policies.models import Category
 
@@ -108,6 +111,7 @@ def inbox(request):
             "bulk": BulkForm(user=request.user),
             "sizes": pagination.PAGE_SIZES,
         }
+        context["undo"] = _pending_undo(request, now)
         response = render(request, "moderation/inbox.html", context)
     # The same address answers a page or a fragment: caches must keep both.
     patch_vary_headers(response, ["HX-Target"])
@@ -166,6 +170,13 @@ def bulk(request):
     )
     if done:
         messages.success(request, BULK_DONE[data["action"]] % {"count": len(done)})
+    if done and data["action"] in ("close", "hide"):
+        # The inbox offers to undo it for a few seconds (a toast).
+        request.session[UNDO_KEY] = {
+            "action": data["action"],
+            "ids": [comment.pk for comment in done],
+            "at": timezone.now().isoformat(),
+        }
     for comment, why in failed:
         messages.warning(
             request,
@@ -173,3 +184,66 @@ def bulk(request):
             % {"author": comment.author, "comment": comment, "why": why},
         )
     return redirect(back)
+
+
+UNDO_KEY = "inbox-undo"
+
+
+def _pending_undo(request, now):
+    """Return the bulk hide or close that may still be undone, with its count
+    and seconds left, or ``None``."""
+    pending = request.session.get(UNDO_KEY)
+    if not pending:
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(pending["at"])
+    except (KeyError, TypeError, ValueError):
+        request.session.pop(UNDO_KEY, None)
+        return None
+    left = UNDO_SECONDS - int((now - at).total_seconds())
+    if left <= 0:
+        request.session.pop(UNDO_KEY, None)
+        return None
+    count = len(pending.get("ids", []))
+    words = UNDO_SAID[pending.get("action")] % {"count": count}
+    return {"ids": pending["ids"], "seconds": left, "words": words}
+
+
+UNDO_SAID = {
+    "close": ngettext_lazy(
+        "%(count)d comment closed.", "%(count)d comments closed.", "count"
+    ),
+    "hide": ngettext_lazy(
+        "%(count)d comment hidden.", "%(count)d comments hidden.", "count"
+    ),
+}
+
+
+@login_required
+@require_POST
+def undo(request):
+    """Undo the last bulk hide or close, comment by comment, each with its
+    own "undone" event."""
+    require_worker(request.user)
+    pending = request.session.pop(UNDO_KEY, None) or {}
+    ids = [pk for pk in pending.get("ids", []) if isinstance(pk, int)]
+    comments = selectors.comments_visible_to(request.user).filter(pk__in=ids)
+    undone = 0
+    for comment in comments:
+        try:
+            comment_undo(comment=comment, actor=request.user)
+        except REFUSALS as exc:
+            report_error(request, exc)
+        else:
+            undone += 1
+    if undone:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d comment restored.", "%(count)d comments restored.", undone
+            )
+            % {"count": undone},
+        )
+    elif not ids:
+        messages.error(request, _("There is nothing to undo."))
+    return redirect("moderation:inbox")

@@ -11,6 +11,7 @@
   "use strict";
   var current = null; // data-id of the row under the cursor
   var selected = new Set(); // data-ids of the selected rows, across refreshes
+  var seen = null; // data-ids shown so far: a row not among them is new
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("#inbox .inbox-row"));
@@ -70,11 +71,23 @@
     var submit = document.getElementById("reason-submit");
     submit.value = button.dataset.action;
     submit.textContent = button.dataset.submit;
+    // The dialog names how many comments the action touches before it runs.
+    var count = document.getElementById("reason-count");
+    if (count) {
+      var n = checked().length;
+      count.textContent = n === 1 ? count.dataset.one
+        : count.dataset.many.replace("__count__", String(n));
+    }
     dialog.showModal();
     document.getElementById("bulk-reason").focus();
   }
 
   document.addEventListener("change", function (event) {
+    // Filters apply as soon as one changes.
+    if (event.target.matches(".inline-filter select")) {
+      event.target.form.requestSubmit();
+      return;
+    }
     if (event.target.matches(".select-row")) {
       remember(event.target);
       updateCount();
@@ -125,7 +138,22 @@
 
   // Keep the cursor and the selection across the periodic refresh: both live
   // here, not in the table that htmx replaces.
+  // A row that arrives with a refresh is highlighted once (a CSS class,
+  // never an inline style: the Content-Security-Policy forbids those).
+  function markNew() {
+    var first = seen === null;
+    if (first) seen = new Set();
+    rows().forEach(function (row) {
+      if (!seen.has(row.dataset.id)) {
+        if (!first) row.classList.add("new-row");
+        seen.add(row.dataset.id);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markNew);
+
   document.addEventListener("htmx:afterSettle", function () {
+    markNew();
     var present = new Set();
     document.querySelectorAll("#inbox .select-row").forEach(function (box) {
       box.checked = selected.has(box.value);
