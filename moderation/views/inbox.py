@@ -204,19 +204,12 @@ def _pending_undo(request, now):
     if left <= 0:
         request.session.pop(UNDO_KEY, None)
         return None
-    count = len(pending.get("ids", []))
-    words = UNDO_SAID[pending.get("action")] % {"count": count}
-    return {"ids": pending["ids"], "seconds": left, "words": words}
-
-
-UNDO_SAID = {
-    "close": ngettext_lazy(
-        "%(count)d comment closed.", "%(count)d comments closed.", "count"
-    ),
-    "hide": ngettext_lazy(
-        "%(count)d comment hidden.", "%(count)d comments hidden.", "count"
-    ),
-}
+    # The message above says what was done and to how many comments.
+    return {
+        "ids": pending.get("ids", []),
+        "seconds": left,
+        "words": _("You can undo it for a few seconds."),
+    }
 
 
 @login_required

@@ -512,7 +512,8 @@ def test_a_bulk_hide_offers_undo_in_the_inbox(client, channel, personas):
         {"action": "hide", "comments": [c.pk for c in comments], "reason": "spam"},
     )
     inbox = client.get(reverse("moderation:inbox"))
-    assert inbox.context["undo"]["words"] == "2 comments hidden."
+    assert sorted(inbox.context["undo"]["ids"]) == sorted(c.pk for c in comments)
+    assert "You can undo it for a few seconds." in inbox.content.decode()
     assert "This applies to __count__ comments." in inbox.content.decode()
     client.post(reverse("moderation:inbox-undo"))
     for comment in comments:
