@@ -139,6 +139,8 @@ class InboxRow:
     # Inside the SLA's warning window (amber); ``late`` is past due (red).
     warning: bool
     sent_back: bool
+    # Arrived since the version of the inbox the page showed before a refresh.
+    fresh: bool = False
 
 
 EXCERPT_LENGTH = 160
@@ -497,3 +499,16 @@ def pending_approvals_count(*, user):
     )
     count = waiting.count()
     return capped(count) if count else ""
+
+
+def received_since(ids, *, since):
+    """Return which of the comments ``ids`` were received after the inbox
+    version ``since`` ("<last event id>.<minute>"), in one query."""
+    last, _dot, _minute = since.partition(".")
+    if not ids or not last.isdigit():
+        return set()
+    return set(
+        Event.objects.filter(
+            comment_id__in=ids, action=Event.Action.INGESTED, pk__gt=int(last)
+        ).values_list("comment_id", flat=True)
+    )

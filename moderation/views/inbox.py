@@ -1,6 +1,7 @@
 """The inbox: open comments, most urgent first, its live rows and bulk actions."""
 
 import datetime
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -79,6 +80,14 @@ def inbox(request):
     for name in ("view", "page", "assigned"):
         views.pop(name, None)
     counts = selectors.view_counts(user=request.user, now=now)
+    rows = selectors.inbox_rows(page, now=now)
+    if polling:
+        # Rows received since the version the page showed are highlighted once
+        # (a class the server sets: the page's CSP allows no script styling).
+        fresh = selectors.received_since(
+            [row.comment.pk for row in rows], since=params.get("since", "")
+        )
+        rows = [replace(row, fresh=row.comment.pk in fresh) for row in rows]
     context = {
         "views": [
             (name, VIEW_LABELS[name], counts[name], name == (view or "open"))
@@ -87,7 +96,7 @@ def inbox(request):
         "views_query": views.urlencode(),
         "view": view or "",
         "page": page,
-        "rows": selectors.inbox_rows(page, now=now),
+        "rows": rows,
         "now": now,
         "version": version,
         "poll_query": poll.urlencode(),

@@ -11,7 +11,6 @@
   "use strict";
   var current = null; // data-id of the row under the cursor
   var selected = new Set(); // data-ids of the selected rows, across refreshes
-  var seen = null; // data-ids shown so far: a row not among them is new
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("#inbox .inbox-row"));
@@ -138,22 +137,7 @@
 
   // Keep the cursor and the selection across the periodic refresh: both live
   // here, not in the table that htmx replaces.
-  // A row that arrives with a refresh is highlighted once (a CSS class,
-  // never an inline style: the Content-Security-Policy forbids those).
-  function markNew() {
-    var first = seen === null;
-    if (first) seen = new Set();
-    rows().forEach(function (row) {
-      if (!seen.has(row.dataset.id)) {
-        if (!first) row.classList.add("new-row");
-        seen.add(row.dataset.id);
-      }
-    });
-  }
-  document.addEventListener("DOMContentLoaded", markNew);
-
   document.addEventListener("htmx:afterSettle", function () {
-    markNew();
     var present = new Set();
     document.querySelectorAll("#inbox .select-row").forEach(function (box) {
       box.checked = selected.has(box.value);

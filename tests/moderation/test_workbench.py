@@ -523,3 +523,23 @@ def test_a_bulk_hide_offers_undo_in_the_inbox(client, channel, personas):
     # Once used, nothing is left to undo.
     again = client.post(reverse("moderation:inbox-undo"), follow=True)
     assert "There is nothing to undo." in again.content.decode()
+
+
+def test_a_refresh_marks_the_rows_received_since_the_page_was_shown(
+    client, channel, personas
+):
+    responder = personas["responder"]
+    old = new_comment(channel, external_id="old")
+    client.force_login(responder)
+    shown = client.get(reverse("moderation:inbox"))
+    since = shown.context["version"]
+    assert not any(row.fresh for row in shown.context["rows"])
+    fresh = new_comment(channel, external_id="fresh")
+    polled = client.get(
+        reverse("moderation:inbox"), {"since": since}, HTTP_HX_TARGET="inbox-live"
+    )
+    marked = {row.comment.pk: row.fresh for row in polled.context["rows"]}
+    assert marked == {old.pk: False, fresh.pk: True}
+    assert polled.content.decode().count("new-row") == 1
+    # A version that is not one marks nothing rather than failing.
+    assert selectors.received_since([fresh.pk], since="x.1") == set()
