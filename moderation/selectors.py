@@ -88,7 +88,7 @@ def inbox(
     comments = comments_visible_to(user)
     if view in VIEWS:
         comments = comments.filter(
-            _view_filter(view, user=user, now=now or timezone.now())
+            view_filter(view, user=user, now=now or timezone.now())
         )
     if status:
         comments = comments.filter(status=status)
@@ -447,7 +447,8 @@ VIEW_COUNT_CAP = 99
 VIEWS = ("mine", "unassigned", "sent_back", "escalated", "breaching", "open")
 
 
-def _view_filter(view, *, user, now):
+def view_filter(view, *, user, now):
+    """Return the condition of the inbox's view ``view``."""
     return {
         "mine": Q(assignee=user),
         "unassigned": Q(assignee__isnull=True, status=Comment.Status.NEW),
@@ -473,7 +474,7 @@ def view_counts(*, user, now):
     parts, params = [], []
     for view in VIEWS:
         limited = (
-            base.filter(_view_filter(view, user=user, now=now))
+            base.filter(view_filter(view, user=user, now=now))
             .order_by()
             .values("pk")[: VIEW_COUNT_CAP + 1]
         )

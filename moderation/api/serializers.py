@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from moderation import masking, reasons
 from moderation.forms import MAX_REASON
-from moderation.models import Answer, Comment, RuleMatch
+from moderation.models import Answer, Comment, Event, RuleMatch
 
 # Ids in addresses: digits, no longer than a 64-bit integer; anything else is
 # not found (404) rather than a failed lookup.
@@ -121,3 +121,32 @@ def posted_reason(request):
     incoming = ReasonSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     return incoming.validated_data.get("reason", "")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    action_label = serializers.CharField(read_only=True)
+    reason_text = serializers.SerializerMethodField(
+        help_text="The reason as people read it (an approval's codes in words)."
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "action_label",
+            "before",
+            "after",
+            "reason",
+            "reason_text",
+        ]
+
+    def get_reason_text(self, event) -> str:
+        if event.action == Event.Action.ANSWER_SUBMITTED:
+            return reasons.sentence(event.reason)
+        if event.action == Event.Action.UNDONE:
+            return str(Event(action=event.reason).action_label)
+        return event.reason

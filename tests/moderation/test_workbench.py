@@ -543,3 +543,48 @@ def test_a_refresh_marks_the_rows_received_since_the_page_was_shown(
     assert polled.content.decode().count("new-row") == 1
     # A version that is not one marks nothing rather than failing.
     assert selectors.received_since([fresh.pk], since="x.1") == set()
+
+
+# The API
+
+
+def test_the_api_gives_a_comment_s_audit_trail_in_words(api_client, channel, personas):
+    comment = new_comment(channel, text=DEFAMATION)
+    responder = personas["responder"]
+    comment_claim(comment=comment, actor=responder)
+    answer_submit(comment=comment, actor=responder, body="Écrivez-nous.")
+    api_client.force_authenticate(responder)
+    events = api_client.get(
+        f"/api/v1/comments/{comment.pk}/events/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert [e["action"] for e in events] == [
+        "ingested",
+        "claimed",
+        "answer_submitted",
+    ]
+    submitted = events[-1]
+    assert submitted["actor"] == "responder"
+    assert submitted["reason"] == "rule:defamation; no_grant"
+    assert submitted["reason_text"].startswith("Approval is needed because")
+    # Someone who may not see the comment does not find its trail either.
+    api_client.force_authenticate(personas["outsider"])
+    refused = api_client.get(f"/api/v1/comments/{comment.pk}/events/")
+    assert refused.status_code in (403, 404)
+
+
+def test_the_api_filters_by_view_and_undoes(api_client, channel, personas):
+    responder = personas["responder"]
+    mine = new_comment(channel, external_id="mine")
+    new_comment(channel, external_id="other")
+    comment_claim(comment=mine, actor=responder)
+    api_client.force_authenticate(responder)
+    found = api_client.get("/api/v1/comments/", {"view": "mine"}).json()
+    ids = [c["id"] for c in found.get("results", found)]
+    assert ids == [mine.pk]
+    assert api_client.get("/api/v1/comments/", {"view": "nope"}).status_code == 400
+    api_client.post(f"/api/v1/comments/{mine.pk}/hide/", {"reason": "spam"})
+    undone = api_client.post(f"/api/v1/comments/{mine.pk}/undo/")
+    assert undone.status_code == 200
+    assert undone.json()["status"] == "assigned"
+    again = api_client.post(f"/api/v1/comments/{mine.pk}/undo/")
+    assert again.status_code == 409
