@@ -473,9 +473,11 @@ def view_counts(*, user, now):
     base = comments_visible_to(user).filter(status__in=Comment.OPEN_STATUSES)
     parts, params = [], []
     for view in VIEWS:
+        # In the inbox's order: the planner walks its due-time indexes and
+        # stops at the cap rather than gathering every match first.
         limited = (
             base.filter(view_filter(view, user=user, now=now))
-            .order_by()
+            .order_by("first_response_due_at", "-priority", "pk")
             .values("pk")[: VIEW_COUNT_CAP + 1]
         )
         sql, view_params = limited.query.sql_with_params()
