@@ -7,9 +7,11 @@ so apps add their pages to the menu by adding their URLs.
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Capability
+from moderation.selectors import pending_approvals_count
 
 
 @dataclass(frozen=True)
@@ -17,11 +19,18 @@ class NavItem:
     url_name: str
     label: str
     capability: str
+    # Return what waits on the page for the user ("2", "99+", "" for none).
+    count: object = None
 
 
 NAV_ITEMS = (
     NavItem("moderation:inbox", _("Inbox"), Capability.TRIAGE),
-    NavItem("moderation:approvals", _("Approvals"), Capability.APPROVE),
+    NavItem(
+        "moderation:approvals",
+        _("Approvals"),
+        Capability.APPROVE,
+        count=lambda user: pending_approvals_count(user=user),
+    ),
     NavItem("training:mine", _("My training"), Capability.TRIAGE),
     NavItem("training:team", _("Training"), Capability.MANAGE_STAFF),
     NavItem("staffing:coverage", _("Coverage"), Capability.PLAN_COVERAGE),
@@ -41,7 +50,11 @@ def nav_for(user):
         if not user.can(item.capability):
             continue
         try:
-            items.append((item.label, reverse(item.url_name)))
+            url = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        count = item.count(user) if item.count else ""
+        # One capped count per badge: cheap whatever the number waiting.
+        label = format_lazy("{} ({})", item.label, count) if count else item.label
+        items.append((label, url))
     return items

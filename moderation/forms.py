@@ -27,6 +27,8 @@ class AnswerForm(forms.Form):
         strip=False,
         error_messages={"required": _("Write the answer.")},
     )
+    # The template the answer started from, if any (recorded with it).
+    template = forms.IntegerField(required=False, min_value=1)
 
 
 class ReasonForm(forms.Form):

@@ -1,6 +1,7 @@
 """Reads of the work shared by the pages and the API."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -8,9 +9,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from core.roles import Capability, roles_granting
-from moderation import access, masking, registry
+from moderation import access, masking, reasons, registry
 from moderation.durations import countdown
 from moderation.models import (
     Answer,
@@ -77,9 +80,16 @@ def inbox(
     mine=False,
     unassigned=False,
     escalated_to_me=False,
+    view=None,
+    now=None,
 ):
-    """Return open comments, most urgent first (the partial due-time index)."""
+    """Return open comments, most urgent first (the partial due-time index);
+    ``view`` is one of ``VIEWS``, as counted by ``view_counts``."""
     comments = comments_visible_to(user)
+    if view in VIEWS:
+        comments = comments.filter(
+            view_filter(view, user=user, now=now or timezone.now())
+        )
     if status:
         comments = comments.filter(status=status)
     else:
@@ -126,8 +136,13 @@ class InboxRow:
     category_labels: list
     assignee: str
     claimable: bool
+    # Inside the SLA's warning window (amber); ``late`` is past due (red).
+    warning: bool
+    sent_back: bool
     # The platform holds it back until it is published (YouTube).
     held: bool = False
+    # Arrived since the version of the inbox the page showed before a refresh.
+    fresh: bool = False
 
 
 EXCERPT_LENGTH = 160
@@ -162,6 +177,11 @@ def inbox_rows(comments, *, now):
                 and comment.status == Comment.Status.NEW,
                 held=bool((comment.platform_data or {}).get("held"))
                 and comment.status != Comment.Status.HIDDEN,
+                warning=not due < now
+                and comment.warn_at is not None
+                and comment.warn_at <= now,
+                sent_back=comment.status == Comment.Status.ASSIGNED
+                and comment.sent_back_at is not None,
             )
         )
     return rows
@@ -260,7 +280,8 @@ class Shown:
 
 def pending_answers(*, user):
     """Return the answers waiting for approval that ``user`` may see, oldest
-    first, each with its comment's text as ``user`` may see it."""
+    first, each with its comment's text as ``user`` may see it and why it
+    needs approval, in words."""
     answers = (
         answers_visible_to(user)
         .filter(status=Answer.Status.PENDING_APPROVAL)
@@ -268,7 +289,19 @@ def pending_answers(*, user):
         .prefetch_related("comment__matches")
         .order_by("created_at")
     )
-    return [(answer, masking.visible_text(answer.comment, user)) for answer in answers]
+    answers = list(answers)
+    names = rule_names(
+        slugs=reasons.rule_slugs(a.needs_approval_because for a in answers),
+        policy_versions={a.comment.policy_version for a in answers},
+    )
+    return [
+        (
+            answer,
+            masking.visible_text(answer.comment, user),
+            reasons.sentence(answer.needs_approval_because, rule_names=names),
+        )
+        for answer in answers
+    ]
 
 
 def other_comments(comment, *, user, limit=10):
@@ -337,3 +370,152 @@ def approval_reasons(*, comment, actor, now):
     if not decision.allowed:
         reasons.append(decision.reason)
     return reasons
+
+
+def answer_preview(*, comment, actor, now, rule_names=None):
+    """Return ``(publishes, sentence)``: what sending an answer now does, in
+    words, decided by ``approval_reasons`` as ``answer_submit`` decides it."""
+    codes = approval_reasons(comment=comment, actor=actor, now=now)
+    if not codes:
+        return True, _("Sending publishes the answer now.")
+    why = reasons.clauses(codes, rule_names=rule_names, to_you=True)
+    return False, _("Sending puts the answer up for approval because %(why)s.") % {
+        "why": get_text_list(why, _("and"))
+    }
+
+
+def rule_names(*, slugs, policy_versions):
+    """Return rule slug -> name (in the current language) for ``slugs``."""
+    if not slugs:
+        return {}
+    rules = Rule.objects.filter(
+        slug__in=sorted(slugs), version__number__in=sorted(policy_versions)
+    ).only("slug", "name_fr", "name_en")
+    return {rule.slug: rule.name for rule in rules}
+
+
+# The variables an answer template may use, written {author} in its body.
+_VARIABLE = re.compile(r"\{(\w+)\}")
+
+
+def fill_template(body, variables):
+    """Return ``body`` with each known ``{variable}`` replaced; an unknown one
+    stays as written, so that a typo shows instead of vanishing."""
+    return _VARIABLE.sub(
+        lambda found: str(variables.get(found.group(1), found.group(0))), body
+    )
+
+
+def template_variables(comment, *, rule, links):
+    """Return what a template about ``rule`` may say of ``comment``."""
+    return {
+        "author": comment.author_name or comment.author,
+        "channel": str(comment.channel),
+        "rule": rule.name,
+        **links,
+    }
+
+
+def sent_back_answer(comment):
+    """Return the answer sent back to its author last, while the comment is
+    sent back (its answers prefetched), else ``None``."""
+    if comment.status != Comment.Status.ASSIGNED or comment.sent_back_at is None:
+        return None
+    rejected = [a for a in comment.answers.all() if a.status == Answer.Status.REJECTED]
+    return max(rejected, key=lambda a: (a.decided_at, a.pk)) if rejected else None
+
+
+def next_comment(comment, *, user):
+    """Return the next open comment ``user`` may take or holds, in the inbox's
+    order after ``comment`` (then from the top), or ``None``."""
+    workable = (
+        comments_visible_to(user)
+        .filter(status__in=(Comment.Status.NEW, Comment.Status.ASSIGNED))
+        .filter(Q(assignee__isnull=True) | Q(assignee=user))
+        .exclude(pk=comment.pk)
+        .order_by("first_response_due_at", "-priority", "pk")
+    )
+    after = workable.filter(
+        Q(first_response_due_at__gt=comment.first_response_due_at)
+        | Q(first_response_due_at=comment.first_response_due_at, pk__gt=comment.pk)
+    ).first()
+    # Both read, always: the page's query count stays the same either way,
+    # and each walks the inbox's due-time index.
+    top = workable.first()
+    return after or top
+
+
+# Counts stop here: "99+" says enough and a count never reads more rows.
+VIEW_COUNT_CAP = 99
+
+VIEWS = ("mine", "unassigned", "sent_back", "escalated", "breaching", "open")
+
+
+def view_filter(view, *, user, now):
+    """Return the condition of the inbox's view ``view``."""
+    return {
+        "mine": Q(assignee=user),
+        "unassigned": Q(assignee__isnull=True, status=Comment.Status.NEW),
+        "sent_back": Q(status=Comment.Status.ASSIGNED, sent_back_at__isnull=False),
+        "escalated": Q(status=Comment.Status.ESCALATED, escalated_to=user),
+        "breaching": Q(
+            first_response_due_at__gte=now,
+            first_response_due_at__lt=now + datetime.timedelta(hours=1),
+        ),
+        "open": Q(),
+    }[view]
+
+
+def capped(count):
+    """Return a view's count as shown: "99+" past the cap."""
+    return f"{VIEW_COUNT_CAP}+" if count > VIEW_COUNT_CAP else str(count)
+
+
+def view_counts(*, user, now):
+    """Return view -> capped count of the open comments ``user`` may see, in
+    one query: each count reads at most ``VIEW_COUNT_CAP + 1`` index rows."""
+    base = comments_visible_to(user).filter(status__in=Comment.OPEN_STATUSES)
+    parts, params = [], []
+    for view in VIEWS:
+        # In the inbox's order: the planner walks its due-time indexes and
+        # stops at the cap rather than gathering every match first.
+        limited = (
+            base.filter(view_filter(view, user=user, now=now))
+            .order_by("first_response_due_at", "-priority", "pk")
+            .values("pk")[: VIEW_COUNT_CAP + 1]
+        )
+        sql, view_params = limited.query.sql_with_params()
+        # The SQL is Django's own, compiled from the queryset; values go in params.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {view}_rows)")  # noqa: S608
+        params.extend(view_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {view: capped(count) for view, count in zip(VIEWS, row, strict=True)}
+
+
+def pending_approvals_count(*, user):
+    """Return the capped count of answers waiting for ``user``'s approval,
+    theirs excepted (the navigation's "Approvals (2)")."""
+    waiting = (
+        answers_visible_to(user)
+        .filter(status=Answer.Status.PENDING_APPROVAL)
+        .exclude(author=user)
+        .order_by()
+        .values("pk")[: VIEW_COUNT_CAP + 1]
+    )
+    count = waiting.count()
+    return capped(count) if count else ""
+
+
+def received_since(ids, *, since):
+    """Return which of the comments ``ids`` were received after the inbox
+    version ``since`` ("<last event id>.<minute>"), in one query."""
+    last, _dot, _minute = since.partition(".")
+    if not ids or not last.isdigit():
+        return set()
+    return set(
+        Event.objects.filter(
+            comment_id__in=ids, action=Event.Action.INGESTED, pk__gt=int(last)
+        ).values_list("comment_id", flat=True)
+    )

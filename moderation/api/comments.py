@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +19,7 @@ from moderation.api.serializers import (
     ID_PATTERN,
     AnswerSerializer,
     CommentSerializer,
+    EventSerializer,
     ReasonSerializer,
     posted_reason,
 )
@@ -38,6 +40,7 @@ from moderation.services.triage import (
     comment_hide,
     comment_reassign,
     comment_release,
+    comment_undo,
     comment_unhide,
 )
 from policies.models import Category
@@ -67,6 +70,12 @@ class CommentFilter(django_filters.FilterSet):
         choices=Category.choices, method="by_category"
     )
     assignee = django_filters.CharFilter(field_name="assignee__username")
+    view = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in selectors.VIEWS],
+        method="by_view",
+        help_text="One of the inbox's views: mine, unassigned, sent_back, "
+        "escalated (to me), breaching (due within the hour), open.",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("first_response_due_at", "due"),
@@ -78,7 +87,12 @@ class CommentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Comment
-        fields = ["status", "channel", "category", "assignee"]
+        fields = ["status", "channel", "category", "assignee", "view"]
+
+    def by_view(self, queryset, name, value):
+        return queryset.filter(status__in=Comment.OPEN_STATUSES).filter(
+            selectors.view_filter(value, user=self.request.user, now=timezone.now())
+        )
 
     def by_category(self, queryset, name, value):
         # A JSON list of slugs: its text holds the quoted slug.
@@ -192,6 +206,31 @@ class CommentViewSet(
     def take(self, request, pk=None):
         """Take an escalated comment (the person it is escalated to, managers)."""
         return self._act(request, pk, comment_take)
+
+    @extend_schema(
+        summary="The comment's audit trail",
+        description="Every event of the comment, oldest first: who did what, "
+        "from which status to which, and why (reasons in words in "
+        "`reason_text`, in the request's language).",
+        responses={200: EventSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        comment = get_object_or_404(self.get_queryset(), pk=pk)
+        events = comment.events.select_related("actor").order_by("at", "pk")
+        return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary="Undo a hide or close",
+        description="Undo your own hide or close of the comment within "
+        "a few seconds (409 after): it returns to where it was, with an "
+        "`undone` event.",
+        request=None,
+        responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None):
+        return self._act(request, pk, comment_undo)
 
     @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
     @action(detail=True, methods=["post"], url_path="send-back")

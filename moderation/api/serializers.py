@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from moderation import masking
+from moderation import masking, reasons
 from moderation.forms import MAX_REASON
-from moderation.models import Answer, Comment, RuleMatch
+from moderation.models import Answer, Comment, Event, RuleMatch
 
 # Ids in addresses: digits, no longer than a 64-bit integer; anything else is
 # not found (404) rather than a failed lookup.
@@ -64,6 +64,15 @@ class CommentSerializer(serializers.ModelSerializer):
             "first_response_due_at",
             "escalated_to",
             "escalation_due_at",
+            # The SLA state, as the inbox and the comment page show it.
+            "warn_at",
+            "warned_at",
+            "breached_at",
+            "first_responded_at",
+            "response_minutes",
+            "sla_met",
+            "sent_back_at",
+            "parent_external_id",
             "matches",
         ]
 
@@ -80,6 +89,14 @@ class ReasonSerializer(serializers.Serializer):
 class AnswerSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
     approver = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approval_reason = serializers.SerializerMethodField(
+        help_text="Why the answer needs approval, as a sentence in the "
+        "request's language (rules named by slug); needs_approval_because "
+        "keeps the stable codes."
+    )
+
+    def get_approval_reason(self, answer) -> str:
+        return reasons.sentence(answer.needs_approval_because)
 
     class Meta:
         model = Answer
@@ -90,6 +107,8 @@ class AnswerSerializer(serializers.ModelSerializer):
             "body",
             "status",
             "needs_approval_because",
+            "approval_reason",
+            "sent_back_reason",
             "created_at",
             "approver",
             "decided_at",
@@ -102,3 +121,32 @@ def posted_reason(request):
     incoming = ReasonSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     return incoming.validated_data.get("reason", "")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    action_label = serializers.CharField(read_only=True)
+    reason_text = serializers.SerializerMethodField(
+        help_text="The reason as people read it (an approval's codes in words)."
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "action_label",
+            "before",
+            "after",
+            "reason",
+            "reason_text",
+        ]
+
+    def get_reason_text(self, event) -> str:
+        if event.action == Event.Action.ANSWER_SUBMITTED:
+            return reasons.sentence(event.reason)
+        if event.action == Event.Action.UNDONE:
+            return str(Event(action=event.reason).action_label)
+        return event.reason

@@ -45,6 +45,9 @@ class Answer(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The approver's note when the answer was sent back: shown above the
+    # answer box, pre-filled with this answer, when its author writes again.
+    sent_back_reason = models.TextField(_("what to change"), blank=True)
     # When the approval clock ran out and other approvers were told (once).
     approval_escalated_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

@@ -188,6 +188,9 @@ class Comment(models.Model):
     approval_wait_minutes = models.PositiveIntegerField(
         _("minutes waiting for approval"), null=True, blank=True
     )
+    # When an approver last sent its answer back; cleared when the next answer
+    # is sent. "Sent back" in the inbox is an assigned comment with this set.
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -283,6 +286,12 @@ class Comment(models.Model):
                 fields=["escalated_to"],
                 name="moderation_escalated_to_idx",
                 condition=Q(status="escalated"),
+            ),
+            # The inbox's "Sent back" view and its count.
+            models.Index(
+                fields=["first_response_due_at", "-priority", "id"],
+                name="moderation_sent_back_idx",
+                condition=Q(status="assigned", sent_back_at__isnull=False),
             ),
         ]
 

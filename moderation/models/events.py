@@ -56,6 +56,8 @@ class Event(models.Model):
         ANSWER_SUBMITTED = "answer_submitted", _("answer sent for approval")
         ANSWER_APPROVED = "answer_approved", _("answer approved")
         ANSWER_REJECTED = "answer_rejected", _("answer sent back")
+        ANSWER_EDITED = "answer_edited", _("answer edited by the approver")
+        UNDONE = "undone", _("undone")
         SLA_WARNED = "sla_warned", _("response due soon: people told")
         SLA_BREACHED = "sla_breached", _("response overdue: people told")
         APPROVAL_OVERDUE = "approval_overdue", _("approval overdue: approvers told")

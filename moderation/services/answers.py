@@ -16,6 +16,7 @@ from moderation.services.outbox import outbox_answer
 from moderation.services.transitions import (
     Conflict,
     S,
+    event_write,
     require_scope,
     require_worker,
     transition,
@@ -32,15 +33,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
     now = now or timezone.now()
     comment = Comment.objects.select_related("channel").get(pk=comment.pk)
     require_scope(actor, comment)
-    if limit := registry.answer_too_long(comment.channel.connector, body):
-        raise ValidationError(
-            {
-                "body": _(
-                    "On this platform an answer holds at most %(limit)d characters."
-                )
-                % {"limit": limit}
-            }
-        )
+    _check_length(comment, body)
     # The person a comment is escalated to answers it straight away: taking
     # it comes first, in the same transaction.
     taking = comment.escalated_to_user(actor)
@@ -69,6 +62,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 to=S.PENDING_APPROVAL,
                 reason=answer.needs_approval_because,
                 now=now,
+                sent_back_at=None,
             )
         else:
             answer = Answer.objects.create(
@@ -89,18 +83,39 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 to=S.ANSWERED,
                 first_responded_at=now,
                 now=now,
+                sent_back_at=None,
             )
             record_outcome(comment, now=now)
             outbox_answer(answer, now=now)
     return answer
 
 
-def answer_approve(*, answer, actor, now=None):
-    """Publish a pending answer; its author may not approve it."""
+def _check_length(comment, body):
+    if limit := registry.answer_too_long(comment.channel.connector, body):
+        raise ValidationError(
+            {
+                "body": _(
+                    "On this platform an answer holds at most %(limit)d characters."
+                )
+                % {"limit": limit}
+            }
+        )
+
+
+def answer_approve(*, answer, actor, body=None, now=None):
+    """Publish a pending answer; its author may not approve it.
+
+    With ``body``, the approver publishes their edit of the answer: the
+    history records the edit (with the words it replaced) and the approval.
+    """
     require(actor, Capability.APPROVE, _("Only approvers approve answers."))
+    if body is not None and not body.strip():
+        raise ValidationError({"body": _("Write the answer.")})
     # One read of the comment serves the scope, the outcome and the outbox.
     comment = Comment.objects.select_related(*OUTCOME_RELATED).get(pk=answer.comment_id)
     require_scope(actor, comment)
+    if body is not None:
+        _check_length(comment, body)
     if answer.author_id == actor.pk:
         raise PermissionDenied(
             _("An answer is approved by someone other than its author.")
@@ -120,6 +135,10 @@ def answer_approve(*, answer, actor, now=None):
             "decided_at": now,
             "published_at": now,
         }
+        edited = body is not None and body != answer.body
+        if edited:
+            decided["body"] = body
+        before_edit = answer.body
         won = Answer.objects.filter(
             pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
         ).update(**decided)
@@ -127,6 +146,14 @@ def answer_approve(*, answer, actor, now=None):
             raise Conflict(_("This answer is no longer waiting for approval."))
         for name, value in decided.items():
             setattr(answer, name, value)
+        if edited:
+            event_write(
+                comment,
+                actor=actor,
+                action="answer_edited",
+                reason=before_edit,
+                now=now,
+            )
         answer.comment = comment
         # The outcome goes in the transition's update; a conflict undoes the
         # whole approval, so no savepoint.
@@ -156,7 +183,12 @@ def answer_reject(*, answer, actor, reason, now=None):
     with transaction.atomic():
         won = Answer.objects.filter(
             pk=answer.pk, status=Answer.Status.PENDING_APPROVAL
-        ).update(status=Answer.Status.REJECTED, approver=actor, decided_at=now)
+        ).update(
+            status=Answer.Status.REJECTED,
+            approver=actor,
+            decided_at=now,
+            sent_back_reason=reason,
+        )
         if not won:
             raise Conflict(_("This answer is no longer waiting for approval."))
         answer.refresh_from_db()
@@ -168,5 +200,6 @@ def answer_reject(*, answer, actor, reason, now=None):
             to=S.ASSIGNED,
             reason=reason,
             now=now,
+            sent_back_at=now,
         )
     return answer

@@ -143,6 +143,7 @@ _ACTION_LABELS = {
     "released": gettext_lazy("released"),
     "reassigned": gettext_lazy("reassigned"),
     "taken": gettext_lazy("taken"),
+    "undone": gettext_lazy("undone"),
     "sent_back": gettext_lazy("sent back to the queue"),
     "escalation_reassigned": gettext_lazy("reassigned"),
     "answered": gettext_lazy("answered"),

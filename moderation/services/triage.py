@@ -313,3 +313,62 @@ def comments_bulk(*, action, comments, actor, reason="", to=None, now=None):
         else:
             done.append(comment)
     return done, failed
+
+
+# How long hiding or closing a comment can be undone by whoever did it.
+UNDO_SECONDS = 15
+UNDOABLE = ("hidden", "closed")
+
+
+def undoable_event(comment, *, actor, now):
+    """Return the hide or close ``actor`` may still undo on ``comment`` (its
+    events read in order), or ``None``: the comment's last event, theirs,
+    less than ``UNDO_SECONDS`` old, the comment still in the status it left."""
+    events = list(comment.events.all())
+    if not events:
+        return None
+    last = events[-1]
+    if (
+        last.action in UNDOABLE
+        and last.actor_id == actor.pk
+        and comment.status == last.after
+        and (now - last.at).total_seconds() < UNDO_SECONDS
+    ):
+        return last
+    return None
+
+
+def comment_undo(*, comment, actor, now=None):
+    """Undo ``actor``'s hide or close of ``comment`` within ``UNDO_SECONDS``:
+    the comment returns to where it was, with an "undone" event of its own;
+    a hide is reversed on the platform through the outbox as well."""
+    require_worker(actor, _("Only responders undo their actions."))
+    now = now or timezone.now()
+    comment = comment_reload(comment)
+    require_scope(actor, comment)
+    event = undoable_event(
+        Comment.objects.prefetch_related("events").get(pk=comment.pk),
+        actor=actor,
+        now=now,
+    )
+    if event is None:
+        raise Conflict(_("Too late to undo: it can be undone for a few seconds only."))
+    with transaction.atomic():
+        comment = transition(
+            comment,
+            actor=actor,
+            action="undone",
+            allowed_from=(event.after,),
+            to=event.before,
+            # The code of what was undone; the history says it in words.
+            reason=event.action,
+            now=now,
+        )
+        if event.action == "hidden":
+            outbox_comment_action(
+                comment,
+                kind=registry.UNHIDE_KIND,
+                ability=registry.Ability.HIDE,
+                now=now,
+            )
+    return comment

@@ -11,8 +11,9 @@ from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
 from moderation import selectors
+from moderation.forms import AnswerForm
 from moderation.services.answers import answer_approve, answer_reject
-from moderation.views.common import posted_reason
+from moderation.views.common import form_errors, posted_reason
 
 
 @login_required
@@ -36,7 +37,15 @@ def decide(request, pk, decision):
     answer_obj = get_object_or_404(selectors.answers_visible_to(request.user), pk=pk)
     try:
         if decision == "approve":
-            answer_approve(answer=answer_obj, actor=request.user)
+            form = AnswerForm(request.POST) if "body" in request.POST else None
+            if form is not None and not form.is_valid():
+                form_errors(request, form)
+                return redirect("moderation:approvals")
+            answer_approve(
+                answer=answer_obj,
+                actor=request.user,
+                body=form.cleaned_data["body"] if form else None,
+            )
             messages.success(request, _("Answer approved and published."))
         else:
             reason = posted_reason(request)

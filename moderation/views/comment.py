@@ -1,19 +1,23 @@
 """The comment page and what is done from it: claim, escalate, answer..."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
-from moderation import masking, registry, selectors
+from moderation import masking, reasons, registry, selectors
+from moderation.durations import elapsed
 from moderation.forms import AnswerForm, AuthorActionForm
-from moderation.models import Answer, Comment
+from moderation.models import Answer, Comment, Event
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act, author_actions_of
 from moderation.services.escalation import (
@@ -23,15 +27,19 @@ from moderation.services.escalation import (
 )
 from moderation.services.transitions import may_act_on
 from moderation.services.triage import (
+    UNDO_SECONDS,
     comment_claim,
     comment_close,
     comment_hide,
     comment_publish,
     comment_reassign,
+    comment_undo,
     comment_unhide,
+    undoable_event,
 )
 from moderation.views.common import form_errors, posted_reason, require_worker
 from policies.matcher import Match, segments, stored_confidence
+from policies.models import AnswerTemplate
 from policies.selectors import grammar_patterns
 
 
@@ -70,17 +78,20 @@ def comment_page(request, pk):
         for m in stored
     ]
     platform = _context_of(comment, user)
+    now = timezone.now()
+    rules = list(selectors.rules_of(comment))
+    can_answer = (
+        comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
+    ) or comment.escalated_to_user(user)
     context = {
         "comment": comment,
         "pieces": segments(view.text, matches),
         "matches": matches,
-        "rules": selectors.rules_of(comment),
+        "rules": rules,
         "others": selectors.other_comments(comment, user=request.user),
-        "now": timezone.now(),
-        "can_answer": (
-            comment.assignee_id == user.pk and comment.status == Comment.Status.ASSIGNED
-        )
-        or comment.escalated_to_user(user),
+        "now": now,
+        "can_answer": can_answer,
+        **_editor_context(request, comment, rules, can_answer=can_answer, now=now),
         "can_act": may_act_on(comment, user),
         "can_escalate": user.can(Capability.TRIAGE) and not escalated,
         "can_take": escalated and handles,
@@ -99,6 +110,64 @@ def comment_page(request, pk):
         "hide_note": platform["connector"].hide_note if platform["connector"] else "",
     }
     return render(request, "moderation/comment.html", context)
+
+
+def _editor_context(request, comment, rules, *, can_answer, now):
+    """Return what the answer editor shows: the templates filled in for this
+    comment (in its language), what sending does, the answer sent back."""
+    names = {rule.slug: rule.name for rule in rules}
+    # The history says why an answer went to approval in words, not codes.
+    for event in comment.events.all():
+        if event.action == "answer_submitted":
+            event.reason_text = reasons.sentence(event.reason, rule_names=names)
+        elif event.action == "undone":
+            event.reason_text = Event(action=event.reason).action_label
+        else:
+            event.reason_text = event.reason
+    undo = undoable_event(comment, actor=request.user, now=now)
+    context = {
+        "undo": undo,
+        "undo_seconds": UNDO_SECONDS
+        - int((now - undo.at).total_seconds() if undo else 0),
+        "outcome": _outcome(comment),
+        "next_comment": selectors.next_comment(comment, user=request.user),
+    }
+    if not can_answer:
+        return context
+    links = {
+        kind: request.build_absolute_uri(reverse("policies:notice-detail", args=[kind]))
+        for kind in ("netiquette", "privacy", "disclaimer", "terms")
+    }
+    templates = []
+    # Filled in the comment's language: the rule's name as its author reads it.
+    with translation.override(comment.language):
+        for rule in rules:
+            variables = selectors.template_variables(comment, rule=rule, links=links)
+            for template in rule.answer_templates.all():
+                if template.language == comment.language:
+                    body = selectors.fill_template(template.body, variables)
+                    templates.append((template, body))
+    publishes, preview = selectors.answer_preview(
+        comment=comment, actor=request.user, now=now, rule_names=names
+    )
+    return context | {
+        "templates": templates,
+        "publishes": publishes,
+        "preview": preview,
+        "sent_back": selectors.sent_back_answer(comment),
+    }
+
+
+def _outcome(comment):
+    """Return "Answered in 3 min, target met." once the comment is answered."""
+    if comment.first_responded_at is None or comment.response_minutes is None:
+        return ""
+    took = elapsed(datetime.timedelta(minutes=comment.response_minutes))
+    if comment.sla_met is False:
+        return _("Answered in %(time)s, target missed.") % {"time": took}
+    if comment.sla_met:
+        return _("Answered in %(time)s, target met.") % {"time": took}
+    return _("Answered in %(time)s.") % {"time": took}
 
 
 def _context_of(comment, user):
@@ -202,6 +271,12 @@ def close(request, pk):
 
 @login_required
 @require_POST
+def undo(request, pk):
+    return _act(request, pk, comment_undo, _("Undone."))
+
+
+@login_required
+@require_POST
 def take(request, pk):
     return _act(request, pk, comment_take, _("The comment is yours."))
 
@@ -236,8 +311,18 @@ def answer(request, pk):
         form_errors(request, form)
         return redirect("moderation:comment", pk=pk)
     body = form.cleaned_data["body"]
+    template = None
+    if chosen := form.cleaned_data["template"]:
+        # Only a template of a rule this comment hit is recorded with it.
+        template = AnswerTemplate.objects.filter(
+            pk=chosen,
+            rule__in=selectors.rules_of(comment),
+            language=comment.language,
+        ).first()
     try:
-        result = answer_submit(comment=comment, actor=request.user, body=body)
+        result = answer_submit(
+            comment=comment, actor=request.user, body=body, template=template
+        )
     except REFUSALS as exc:
         report_error(request, exc)
         return redirect("moderation:comment", pk=pk)
@@ -245,7 +330,9 @@ def answer(request, pk):
         messages.success(request, _("Answer published."))
     else:
         messages.success(request, _("Answer sent for approval."))
-    return redirect("moderation:comment", pk=pk)
+    # On to the next comment to answer, as the inbox orders them.
+    following = selectors.next_comment(comment, user=request.user)
+    return redirect("moderation:comment", pk=following.pk if following else pk)
 
 
 @login_required

@@ -1,5 +1,8 @@
 """The inbox: open comments, most urgent first, its live rows and bulk actions."""
 
+import datetime
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,16 +14,17 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import pagination
+from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
 from moderation import selectors
 from moderation.forms import BulkForm
 from moderation.models import Comment, Event
-from moderation.services.triage import comments_bulk
+from moderation.services.triage import UNDO_SECONDS, comment_undo, comments_bulk
 from moderation.views.common import require_worker
 from policies.models import Category
 
@@ -52,8 +56,11 @@ def inbox(request):
     category = (
         params.get("category") if params.get("category") in Category.values else None
     )
+    view = params.get("view") if params.get("view") in selectors.VIEWS else None
     comments = selectors.inbox(
         user=request.user,
+        view=view,
+        now=now,
         channel=params.get("channel") or None,
         status=status,
         category=category,
@@ -69,9 +76,27 @@ def inbox(request):
     poll.pop("since", None)
     others = poll.copy()  # what the pager keeps
     others.pop("page", None)
+    views = poll.copy()  # what a view link keeps: the other filters
+    for name in ("view", "page", "assigned"):
+        views.pop(name, None)
+    counts = selectors.view_counts(user=request.user, now=now)
+    rows = selectors.inbox_rows(page, now=now)
+    if polling:
+        # Rows received since the version the page showed are highlighted once
+        # (a class the server sets: the page's CSP allows no script styling).
+        fresh = selectors.received_since(
+            [row.comment.pk for row in rows], since=params.get("since", "")
+        )
+        rows = [replace(row, fresh=row.comment.pk in fresh) for row in rows]
     context = {
+        "views": [
+            (name, VIEW_LABELS[name], counts[name], name == (view or "open"))
+            for name in selectors.VIEWS
+        ],
+        "views_query": views.urlencode(),
+        "view": view or "",
         "page": page,
-        "rows": selectors.inbox_rows(page, now=now),
+        "rows": rows,
         "now": now,
         "version": version,
         "poll_query": poll.urlencode(),
@@ -95,10 +120,21 @@ def inbox(request):
             "bulk": BulkForm(user=request.user),
             "sizes": pagination.PAGE_SIZES,
         }
+        context["undo"] = _pending_undo(request, now)
         response = render(request, "moderation/inbox.html", context)
     # The same address answers a page or a fragment: caches must keep both.
     patch_vary_headers(response, ["HX-Target"])
     return response
+
+
+VIEW_LABELS = {
+    "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "sent_back": gettext_lazy("Sent back"),
+    "escalated": gettext_lazy("Escalated to me"),
+    "breaching": gettext_lazy("Due within the hour"),
+    "open": gettext_lazy("All open"),
+}
 
 
 BULK_DONE = {
@@ -143,6 +179,13 @@ def bulk(request):
     )
     if done:
         messages.success(request, BULK_DONE[data["action"]] % {"count": len(done)})
+    if done and data["action"] in ("close", "hide"):
+        # The inbox offers to undo it for a few seconds (a toast).
+        request.session[UNDO_KEY] = {
+            "action": data["action"],
+            "ids": [comment.pk for comment in done],
+            "at": timezone.now().isoformat(),
+        }
     for comment, why in failed:
         messages.warning(
             request,
@@ -150,3 +193,59 @@ def bulk(request):
             % {"author": comment.author, "comment": comment, "why": why},
         )
     return redirect(back)
+
+
+UNDO_KEY = "inbox-undo"
+
+
+def _pending_undo(request, now):
+    """Return the bulk hide or close that may still be undone, with its count
+    and seconds left, or ``None``."""
+    pending = request.session.get(UNDO_KEY)
+    if not pending:
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(pending["at"])
+    except (KeyError, TypeError, ValueError):
+        request.session.pop(UNDO_KEY, None)
+        return None
+    left = UNDO_SECONDS - int((now - at).total_seconds())
+    if left <= 0:
+        request.session.pop(UNDO_KEY, None)
+        return None
+    # The message above says what was done and to how many comments.
+    return {
+        "ids": pending.get("ids", []),
+        "seconds": left,
+        "words": _("You can undo it for a few seconds."),
+    }
+
+
+@login_required
+@require_POST
+def undo(request):
+    """Undo the last bulk hide or close, comment by comment, each with its
+    own "undone" event."""
+    require_worker(request.user)
+    pending = request.session.pop(UNDO_KEY, None) or {}
+    ids = [pk for pk in pending.get("ids", []) if isinstance(pk, int)]
+    comments = selectors.comments_visible_to(request.user).filter(pk__in=ids)
+    undone = 0
+    for comment in comments:
+        try:
+            comment_undo(comment=comment, actor=request.user)
+        except REFUSALS as exc:
+            report_error(request, exc)
+        else:
+            undone += 1
+    if undone:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d comment restored.", "%(count)d comments restored.", undone
+            )
+            % {"count": undone},
+        )
+    elif not ids:
+        messages.error(request, _("There is nothing to undo."))
+    return redirect("moderation:inbox")

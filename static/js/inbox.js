@@ -70,11 +70,23 @@
     var submit = document.getElementById("reason-submit");
     submit.value = button.dataset.action;
     submit.textContent = button.dataset.submit;
+    // The dialog names how many comments the action touches before it runs.
+    var count = document.getElementById("reason-count");
+    if (count) {
+      var n = checked().length;
+      count.textContent = n === 1 ? count.dataset.one
+        : count.dataset.many.replace("__count__", String(n));
+    }
     dialog.showModal();
     document.getElementById("bulk-reason").focus();
   }
 
   document.addEventListener("change", function (event) {
+    // Filters apply as soon as one changes.
+    if (event.target.matches(".inline-filter select")) {
+      event.target.form.requestSubmit();
+      return;
+    }
     if (event.target.matches(".select-row")) {
       remember(event.target);
       updateCount();
