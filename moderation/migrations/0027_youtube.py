@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0022_comment_channel_recent_idx'),
+        ('moderation', '0023_workbench'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0022_comment_channel_recent_idx'),
+        ('moderation', '0027_youtube'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

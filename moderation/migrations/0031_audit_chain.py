@@ -54,7 +54,7 @@ def chain_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0022_comment_channel_recent_idx")]
+    dependencies = [("moderation", "0028_cockpit")]
 
     operations = [
         migrations.CreateModel(
