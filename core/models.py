@@ -33,6 +33,7 @@ class OutgoingMail(models.Model):
         LEGAL_REVIEWS_OVERDUE = "legal_reviews_overdue", _("Legal reviews overdue")
         ACCREDITATION_EXPIRING = "accreditation_expiring", _("Accreditation expiring")
         COVERAGE_GAPS = "coverage_gaps", _("Coverage gaps")
+        CHANNEL_REFUSED = "channel_refused", _("Channel credentials refused")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)
