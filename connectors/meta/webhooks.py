@@ -82,9 +82,7 @@ def process(payload, *, now=None):
             logger.info("Meta delivery for object %.40r ignored", kind)
             continue
         if not channels:
-            logger.info(
-                "Meta delivery for %s %s: not watched", kind, entry_id
-            )
+            logger.info("Meta delivery for %s %s: not watched", kind, entry_id)
             continue
         for change in entry.get("changes") or []:
             if not isinstance(change, dict) or change.get("field") != field:

@@ -246,3 +246,13 @@ def test_throttling_errors_back_off(graph, facebook_channel, code):
     outcome = poll_once(facebook_channel, force=True)
     assert "slow down" in outcome.error
     assert outcome.next_poll_at >= timezone.now() + datetime.timedelta(minutes=4)
+
+
+def test_a_removed_comment_is_shown_as_removed(client, facebook_channel, personas):
+    deliver(client, feed("Merci"))
+    deliver(client, feed(verb="remove"))
+    comment = Comment.objects.get()
+    client.force_login(personas["manager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "Removed on the platform" in page
