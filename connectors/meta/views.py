@@ -16,6 +16,7 @@ callback and the choice of Pages.
 import json
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -99,12 +100,17 @@ def connect(request):
     _manager(request)
     configured = bool(settings.META_APP_ID and settings.META_APP_SECRET)
     if request.method == "GET" or not configured:
-        return render(
+        response = render(
             request,
             "connectors/meta/connect.html",
             {"configured": configured, "permissions": oauth.PERMISSIONS},
             status=200 if request.method == "GET" else 400,
         )
+        # The form's answer redirects to Facebook's dialog: the page's
+        # Content-Security-Policy (forms post here only) must let it go there.
+        dialog = urlsplit(settings.META_DIALOG_BASE_URL)
+        response._csp_update = {"form-action": [f"{dialog.scheme}://{dialog.netloc}"]}
+        return response
     state = secrets.token_urlsafe(32)
     request.session[SESSION_KEY] = {"state": state}
     return redirect(oauth.dialog_url(_redirect_uri(request), state))

@@ -247,6 +247,7 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
         )
         page = (
             "<!doctype html><title>Log in with Facebook</title>"
+            '<link rel="icon" href="data:,">'
             f"<p>Allow access to {fields.get('scope', '')}?</p>"
             f'<a id="allow" href="{back}">Allow</a>'
         )
