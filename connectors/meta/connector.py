@@ -112,7 +112,7 @@ class MetaConnector(registry.Connector):
             raise AuthFailed(f"channel {channel.slug}: no Page token")
         return token
 
-    def _call(self, channel, method, path, params=None, *, now=None):
+    def graph_call(self, channel, method, path, params=None, *, now=None):
         """Make one Graph call for ``channel``, unless its usage says wait."""
         now = now or timezone.now()
         state = ChannelState.objects.filter(pk=channel.pk).first()
@@ -177,14 +177,16 @@ class MetaConnector(registry.Connector):
     def _paged(self, channel, path, params, *, now):
         after = None
         for _page in range(MAX_PAGES):
-            data = self._call(channel, "GET", path, {**params, "after": after}, now=now)
+            data = self.graph_call(
+                channel, "GET", path, {**params, "after": after}, now=now
+            )
             yield from [row for row in data.get("data") or [] if isinstance(row, dict)]
             after = ((data.get("paging") or {}).get("cursors") or {}).get("after")
             if not after or not (data.get("paging") or {}).get("next"):
                 return
 
     def hide(self, channel, comment, *, hidden):
-        self._call(
+        self.graph_call(
             channel,
             "POST",
             comment.external_id,
@@ -192,7 +194,7 @@ class MetaConnector(registry.Connector):
         )
 
     def delete(self, channel, comment):
-        self._call(channel, "DELETE", comment.external_id)
+        self.graph_call(channel, "DELETE", comment.external_id)
 
 
 @registry.register
@@ -206,7 +208,7 @@ class Facebook(MetaConnector):
 
     def check(self, channel):
         page_id = channel.get_credentials().get("page_id", "")
-        data = self._call(channel, "GET", page_id, {"fields": "id,name,link"})
+        data = self.graph_call(channel, "GET", page_id, {"fields": "id,name,link"})
         return Account(
             handle=str(data.get("id") or page_id),
             name=text_of(data.get("name"), 200),
@@ -280,7 +282,7 @@ class Facebook(MetaConnector):
 
     def reply(self, channel, comment, body):
         """Answer with ``POST /{comment-id}/comments`` as the Page."""
-        data = self._call(
+        data = self.graph_call(
             channel, "POST", f"{comment.external_id}/comments", {"message": body}
         )
         return Delivered(external_id=str(data.get("id") or ""))
@@ -298,7 +300,7 @@ class Instagram(MetaConnector):
 
     def check(self, channel):
         ig_id = channel.get_credentials().get("ig_user_id", "")
-        data = self._call(channel, "GET", ig_id, {"fields": "id,username"})
+        data = self.graph_call(channel, "GET", ig_id, {"fields": "id,username"})
         username = text_of(data.get("username"), 200)
         return Account(
             handle=username or ig_id,
@@ -381,7 +383,7 @@ class Instagram(MetaConnector):
 
     def reply(self, channel, comment, body):
         """Answer with ``POST /{ig-comment-id}/replies``."""
-        data = self._call(
+        data = self.graph_call(
             channel, "POST", f"{comment.external_id}/replies", {"message": body}
         )
         return Delivered(external_id=str(data.get("id") or ""))

@@ -22,8 +22,10 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from connectors.meta.connector import parse_time, web_url
 from moderation import registry
 from moderation.models import Channel
+from moderation.models import Post as StoredPost
 from moderation.registry import Post
 from moderation.services.ingest import comments_ingest
 from moderation.services.platform_changes import (
@@ -122,9 +124,11 @@ def _feed_change(channel, value, *, now):
     if str(author.get("id") or "") == channel.get_credentials().get("page_id"):
         return 0  # the Page's own answer
     post_data = value.get("post") if isinstance(value.get("post"), dict) else {}
-    post = Post(
-        external_id=str(value.get("post_id") or post_data.get("id") or "")[:500],
-        url=str(post_data.get("permalink_url") or ""),
+    post = _post(
+        channel,
+        value.get("post_id") or post_data.get("id"),
+        fields="message,permalink_url,created_time",
+        now=now,
     )
     item = registry.get("facebook").item(
         comment_id=comment_id,
@@ -133,7 +137,7 @@ def _feed_change(channel, value, *, now):
         created=value.get("created_time"),
         parent=value.get("parent_id"),
         url="",
-        post=post if post.external_id else None,
+        post=post,
         now=now,
     )
     return _ingest(channel, item, now=now)
@@ -152,10 +156,45 @@ def _instagram_comment(channel, value, *, now):
         text=value.get("text"),
         created=None,
         parent=value.get("parent_id"),
-        post=Post(external_id=str(media.get("id"))[:500]) if media.get("id") else None,
+        post=_post(
+            channel, media.get("id"), fields="caption,permalink,timestamp", now=now
+        ),
         now=now,
     )
     return _ingest(channel, item, now=now)
+
+
+def _post(channel, post_id, *, fields, now):
+    """Return the post ``post_id`` answers with its text: as stored already,
+    else read from the Graph API (a delivery names the post but does not say
+    what it said). Without an answer, the post by its id only."""
+    post_id = str(post_id or "")[:500]
+    if not post_id:
+        return None
+    stored = StoredPost.objects.filter(channel=channel, external_id=post_id).first()
+    if stored is not None:
+        return Post(
+            external_id=post_id,
+            text=stored.text,
+            url=stored.url,
+            posted_at=stored.posted_at,
+        )
+    connector = registry.get(channel.connector)
+    try:
+        data = connector.graph_call(
+            channel, "GET", post_id, {"fields": fields}, now=now
+        )
+    except registry.ConnectorError as exc:
+        logger.info("Post %s of channel %s not read: %s", post_id, channel.slug, exc)
+        return Post(external_id=post_id)
+    return Post(
+        external_id=post_id,
+        text=str(data.get("message") or data.get("caption") or "")[:20000],
+        url=web_url(data.get("permalink_url") or data.get("permalink")),
+        posted_at=parse_time(
+            data.get("created_time") or data.get("timestamp"), now=now
+        ),
+    )
 
 
 def _ingest(channel, item, *, now):

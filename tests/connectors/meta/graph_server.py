@@ -75,6 +75,7 @@ class GraphServer(http.server.ThreadingHTTPServer):
         self.media = []
         self.ig_comments = {}
         self.replies = 0
+        self.objects = {}
 
     @property
     def base_url(self):
@@ -203,6 +204,8 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
                 "name": "Ville de Lévis",
                 "link": "https://www.facebook.com/1000",
             }
+        if method == "GET" and len(parts) == 1 and parts[0] in self.server.objects:
+            return 200, self.server.objects[parts[0]]
         if method == "GET" and parts == [IG_ID]:
             return 200, {"id": IG_ID, "username": "villedelevis"}
         return 404, error(100)

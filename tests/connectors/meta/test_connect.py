@@ -23,7 +23,7 @@ def test_a_manager_connects_a_page_and_its_instagram_account(
     assert started.status_code == 302
     dialog = requests.get(started["Location"], timeout=10)
     assert "instagram_manage_comments" in dialog.text
-    back = urlsplit(dialog.text.split('href="')[1].split('"')[0])
+    back = urlsplit(dialog.text.split('id="allow" href="')[1].split('"')[0])
     assert back.path == reverse("meta:callback")
     answer = client.get(f"{back.path}?{back.query}")
     assert answer.status_code == 302 and answer["Location"] == reverse("meta:pages")
@@ -46,7 +46,7 @@ def test_a_manager_connects_a_page_and_its_instagram_account(
     # Connecting again updates the same channels.
     started = client.post(reverse("meta:connect"))
     dialog = requests.get(started["Location"], timeout=10)
-    back = urlsplit(dialog.text.split('href="')[1].split('"')[0])
+    back = urlsplit(dialog.text.split('id="allow" href="')[1].split('"')[0])
     client.get(f"{back.path}?{back.query}")
     client.post(reverse("meta:pages"), {"pages": [gs.PAGE_ID], "calendar": calendar.pk})
     assert Channel.objects.filter(connector__in=["facebook", "instagram"]).count() == 2

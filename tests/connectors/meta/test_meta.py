@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from connectors.meta.webhooks import sign
 from connectors.polling import poll_once
+from core.models import OutgoingMail
 from moderation.models import Answer, Comment, Event, OutboxMessage
 from staffing.models import TrainingProgram
 from staffing.services.grants import accreditation_grant, grant_create
@@ -200,8 +201,10 @@ def test_an_expired_token_shows_on_the_channels_page_and_alerts_once(
     graph.expired.add(gs.PAGE_TOKEN)
     assert poll_once(facebook_channel, force=True).error
     assert poll_once(facebook_channel, force=True).error
-    alerts = [m for m in mail.outbox if "refused its credentials" in m.subject]
+    [refused] = OutgoingMail.objects.filter(kind="channel_refused")
+    alerts = [m for m in mail.outbox if m.subject == refused.subject]
     assert len(alerts) == 1
+    assert "facebook-ville" in refused.subject
     assert personas["manager"].email in alerts[0].to + alerts[0].bcc + alerts[0].cc
     client.force_login(personas["manager"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -256,3 +259,75 @@ def test_a_removed_comment_is_shown_as_removed(client, facebook_channel, persona
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
     assert "Removed on the platform" in page
+
+
+def test_a_delivered_comment_gets_its_post_from_the_graph_api(
+    client, graph, facebook_channel
+):
+    graph.objects[f"{gs.PAGE_ID}_2000"] = gs.payload("page_post")
+    deliver(client, feed("Merci"))
+    comment = Comment.objects.select_related("post").get()
+    assert comment.post.text == "Nos horaires changent lundi."
+    # A second comment on the same post reads it from what is stored.
+    deliver(client, feed("Merci encore", comment_id="2000_5000"))
+    assert len(graph.calls("GET", f"/{gs.VERSION}/{gs.PAGE_ID}_2000")) == 1
+
+
+def test_the_instagram_catch_up_reads_comments_not_the_accounts_own(
+    graph, instagram_channel
+):
+    now = timezone.now()
+    graph.media = [
+        {"id": "123123123", "caption": "Photo", "timestamp": now.isoformat()}
+    ]
+    graph.ig_comments["123123123"] = gs.payload(
+        "ig_media_comments", MESSAGE=INSULT, COMMENT_TIME=now.isoformat()
+    )["data"]
+    outcome = poll_once(instagram_channel, force=True)
+    assert (outcome.stored, outcome.error) == (1, "")
+    comment = Comment.objects.get()
+    assert comment.external_id == "17870913679156914"
+    assert comment.author == "test_user"
+    assert comment.post.text == "Photo"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"object": "page", "entry": "x"},
+        {
+            "object": "page",
+            "entry": [{"id": gs.PAGE_ID, "changes": [{"field": "feed", "value": "x"}]}],
+        },
+        {"object": "page", "entry": [{"id": "999", "changes": []}]},
+        {"object": "user", "entry": [1, None]},
+        {"object": "page", "entry": [{"id": gs.PAGE_ID, "changes": [None, 3]}]},
+    ],
+)
+def test_odd_deliveries_store_nothing_and_fail_nothing(client, facebook_channel, body):
+    assert deliver(client, body).status_code == 200
+    assert not Comment.objects.exists()
+
+
+def test_a_date_in_the_year_9999_and_hostile_text_are_taken_safely(
+    client, facebook_channel, personas
+):
+    body = feed("<img src=x onerror=alert(1)>")
+    body["entry"][0]["changes"][0]["value"]["created_time"] = 253402300799
+    deliver(client, body)
+    comment = Comment.objects.get()
+    assert comment.posted_at <= timezone.now()
+    client.force_login(personas["manager"])
+    page = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_pages_own_comment_is_not_moderated(client, facebook_channel):
+    body = feed("Merci de votre message")
+    body["entry"][0]["changes"][0]["value"]["from"] = {
+        "id": gs.PAGE_ID,
+        "name": "Ville",
+    }
+    deliver(client, body)
+    assert not Comment.objects.exists()
