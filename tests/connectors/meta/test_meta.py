@@ -331,3 +331,19 @@ def test_the_pages_own_comment_is_not_moderated(client, facebook_channel):
     }
     deliver(client, body)
     assert not Comment.objects.exists()
+
+
+def test_connecting_again_lets_a_later_refusal_alert_again(
+    graph, facebook_channel, personas
+):
+    from connectors.services import channel_save
+
+    graph.expired.add(gs.PAGE_TOKEN)
+    poll_once(facebook_channel, force=True)
+    channel_save(
+        channel=facebook_channel,
+        credentials=facebook_channel.get_credentials(),
+        actor=personas["manager"],
+    )
+    poll_once(facebook_channel, force=True)
+    assert OutgoingMail.objects.filter(kind="channel_refused").count() == 2
