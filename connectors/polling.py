@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 from core.enqueue import enqueue
 from moderation import registry
 from moderation.models import Channel, ChannelState
+from moderation.services.channel_state import channel_credentials_refused
 from moderation.services.ingest import comments_ingest
 
 logger = logging.getLogger(__name__)
@@ -210,4 +211,7 @@ def _failed(channel, state, exc, *, lease, now):
             "reset_at": (now + wait).isoformat(),
         }
     ChannelState.objects.filter(pk=channel.pk, lease_until=lease).update(**fields)
+    if isinstance(exc, registry.AuthFailed):
+        # Retrying will not help: a manager must connect the channel again.
+        channel_credentials_refused(channel, now=now)
     return PollOutcome(error=registry.public_text(exc), next_poll_at=now + wait)

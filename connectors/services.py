@@ -16,6 +16,7 @@ from core.permissions import require
 from core.roles import Capability
 from moderation import registry
 from moderation.models import ChannelState
+from moderation.services.channel_state import channel_credentials_renewed
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def channel_save(*, channel, credentials, actor, now=None):
         if credentials is not None:
             channel.set_credentials(credentials)
         channel.save()
+        if credentials is not None and channel.pk:
+            channel_credentials_renewed(channel.pk)
         state, created = ChannelState.objects.get_or_create(
             channel=channel, defaults={"poll_due_at": now if polls else None}
         )

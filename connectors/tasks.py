@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from connectors.meta import webhooks as meta_webhooks
 from connectors.polling import poll_once, polls_due
 from core.enqueue import enqueue_later
 from moderation.models import Channel
@@ -36,3 +37,9 @@ def poll_channel(channel_id):
 def poll_due():
     """Queue a poll of every channel due and free (every few seconds, from beat)."""
     return polls_due()
+
+
+@shared_task
+def meta_delivery(payload):
+    """Apply one of Meta's webhook deliveries, queued once it was answered."""
+    return meta_webhooks.process(payload)

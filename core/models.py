@@ -35,6 +35,7 @@ class OutgoingMail(models.Model):
         COVERAGE_GAPS = "coverage_gaps", _("Coverage gaps")
         AUDIT_ANCHOR = "audit_anchor", _("Daily hash of the audit trail")
         CRISIS = "crisis", _("Crisis on a channel")
+        CHANNEL_REFUSED = "channel_refused", _("Channel credentials refused")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)

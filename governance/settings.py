@@ -252,6 +252,19 @@ YOUTUBE_AUTH_URI = env_str(
     "YOUTUBE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth"
 )
 YOUTUBE_TOKEN_URI = env_str("YOUTUBE_TOKEN_URI", "https://oauth2.googleapis.com/token")
+# Facebook Pages and Instagram (connectors.meta): the Graph API version every
+# call names, pinned so that Meta's yearly changes are taken on purpose; the
+# base addresses of the Graph API and of the Login dialog (tests point them at
+# loopback); the deployment's Meta app, and the token its webhook subscription
+# was given (the verification handshake compares it).
+GRAPH_API_VERSION = env_str("GRAPH_API_VERSION", "v21.0")
+GRAPH_API_BASE_URL = env_str("GRAPH_API_BASE_URL", "https://graph.facebook.com")
+META_DIALOG_BASE_URL = env_str("META_DIALOG_BASE_URL", "https://www.facebook.com")
+META_APP_ID = env_str("META_APP_ID", "")
+META_APP_SECRET = env_str("META_APP_SECRET", "")
+META_VERIFY_TOKEN = env_str("META_VERIFY_TOKEN", "")
+# The catch-up poll reads the comments of the posts of the last days.
+META_CATCH_UP_DAYS = env_int("META_CATCH_UP_DAYS", 3, minimum=1)
 
 # Security: secure cookies and HSTS follow from serving over HTTPS, which
 # production declares with SECURE_SSL_REDIRECT / a proxy header.

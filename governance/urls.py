@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("connectors.urls")),
     path("channels/mastodon/", include("connectors.mastodon.urls")),
     path("channels/youtube/", include("connectors.youtube.urls")),
+    path("channels/meta/", include("connectors.meta.urls")),
     path("api/v1/", include("governance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the

@@ -67,6 +67,10 @@ PAGES = {
     "/channels/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "/channels/connect/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "/channels/{channel}/edit/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "/channels/meta/connect/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    # Without a sign-in under way, the manager is sent to start one.
+    "/channels/meta/pages/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 302),
+    "/channels/meta/callback/": (LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 302),
 }
 
 API = {

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outgoingmail',
             name='kind',
-            field=models.CharField(choices=[('critical_alert', 'Critical comment'), ('sla_warning', 'Response due soon'), ('sla_breach', 'Response overdue'), ('approval_overdue', 'Approval overdue'), ('escalated', 'Escalation'), ('escalation_overdue', 'Escalation overdue'), ('legal_reviews_overdue', 'Legal reviews overdue'), ('accreditation_expiring', 'Accreditation expiring'), ('coverage_gaps', 'Coverage gaps'), ('audit_anchor', 'Daily hash of the audit trail'), ('crisis', 'Crisis on a channel')], max_length=40, verbose_name='kind'),
+            field=models.CharField(choices=[('critical_alert', 'Critical comment'), ('sla_warning', 'Response due soon'), ('sla_breach', 'Response overdue'), ('approval_overdue', 'Approval overdue'), ('escalated', 'Escalation'), ('escalation_overdue', 'Escalation overdue'), ('legal_reviews_overdue', 'Legal reviews overdue'), ('accreditation_expiring', 'Accreditation expiring'), ('coverage_gaps', 'Coverage gaps'), ('audit_anchor', 'Daily hash of the audit trail'), ('crisis', 'Crisis on a channel'), ('channel_refused', 'Channel credentials refused')], max_length=40, verbose_name='kind'),
         ),
     ]

@@ -191,6 +191,12 @@ class ChannelState(models.Model):
     newest_item_at = models.DateTimeField(_("newest item seen"), null=True, blank=True)
     rate_limit = models.JSONField(_("rate limit"), default=dict, blank=True)
     account = models.JSONField(_("account"), default=dict, blank=True)
+    # When managers were told that the platform refused the channel's
+    # credentials; cleared when new credentials are saved, so that they are
+    # told once per refusal, not once per poll.
+    credentials_alerted_at = models.DateTimeField(
+        _("managers told of refused credentials"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("channel state")

@@ -113,6 +113,15 @@ class Comment(models.Model):
     )
     # What the connector needs to answer or hide it (moderation.registry.Item).
     platform_data = models.JSONField(default=dict, blank=True, editable=False)
+    # When the platform said the comment was removed there (by its author,
+    # the platform or another moderator): it stays here, shown as removed.
+    removed_on_platform_at = models.DateTimeField(
+        _("removed on the platform"), null=True, blank=True, editable=False
+    )
+    # When the platform last said its text was edited.
+    edited_on_platform_at = models.DateTimeField(
+        _("edited on the platform"), null=True, blank=True, editable=False
+    )
     posted_at = models.DateTimeField(_("posted at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     status = models.CharField(

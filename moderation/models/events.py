@@ -52,6 +52,8 @@ class Event(models.Model):
         AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
         AUTHOR_REPORTED = "author_reported", _("author reported to the platform")
         CLOSED = "closed", _("closed")
+        EDITED_ON_PLATFORM = "edited_on_platform", _("edited by its author")
+        REMOVED_ON_PLATFORM = "removed_on_platform", _("removed on the platform")
         ANSWERED = "answered", _("answered")
         ANSWER_SUBMITTED = "answer_submitted", _("answer sent for approval")
         ANSWER_APPROVED = "answer_approved", _("answer approved")

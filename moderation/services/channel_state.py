@@ -1,8 +1,21 @@
 """A channel's state: its polling schedule and what its health is read from."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.mail import mail_queue
+from core.roles import Capability
 from moderation.models import ChannelState
+
+# Shown on the Channels page (translated there).
+AUTH_REFUSED = gettext_noop(
+    "The platform refused the channel's credentials: connect it again."
+)
 
 
 def channel_state_update(channel_id, **fields):
@@ -18,3 +31,48 @@ def channel_state_update(channel_id, **fields):
             ChannelState.objects.create(channel_id=channel_id, **fields)
     except IntegrityError:
         ChannelState.objects.filter(pk=channel_id).update(**fields)
+
+
+def channel_credentials_refused(channel, *, now):
+    """Record that the platform refused ``channel``'s credentials (expired or
+    revoked) and e-mail the managers, once until new credentials are saved.
+
+    The claim is a conditional update, so two workers meeting the refusal at
+    once write one e-mail. Return whether this call wrote it.
+    """
+    channel_state_update(
+        channel.pk,
+        last_error=AUTH_REFUSED,
+        last_error_at=now,
+    )
+    with transaction.atomic():
+        claimed = ChannelState.objects.filter(
+            pk=channel.pk, credentials_alerted_at__isnull=True
+        ).update(credentials_alerted_at=now)
+        if not claimed:
+            return False
+        managers = get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("%(channel)s: the platform refused its credentials") % {
+                "channel": channel.slug
+            }
+            body = _(
+                "The platform refused the credentials of the channel %(channel)s "
+                "(expired or revoked): it receives and sends nothing until a "
+                "manager connects it again.\n\nChannels: %(path)s"
+            ) % {"channel": channel.slug, "path": reverse("connectors:channels")}
+        mail_queue(
+            kind="channel_refused",
+            recipients=[person.email for person in managers],
+            subject=subject,
+            body=body,
+            now=now,
+        )
+    return True
+
+
+def channel_credentials_renewed(channel_id):
+    """New credentials were saved: a later refusal alerts the managers again."""
+    ChannelState.objects.filter(pk=channel_id).update(
+        credentials_alerted_at=None, last_error=""
+    )
