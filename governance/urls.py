@@ -40,3 +40,7 @@ urlpatterns = [
         name="docs",
     ),
 ]
+
+handler403 = "governance.views.permission_denied"
+handler404 = "governance.views.page_not_found"
+handler500 = "governance.views.server_error"

@@ -1,11 +1,13 @@
 """Site-wide pages: home, dashboard and the health check."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.permissions import require
@@ -73,3 +75,35 @@ def _worker_json(status):
 def favicon(request):
     """Send browsers that ask for /favicon.ico to the site's icon."""
     return redirect(static("favicon.svg"))
+
+
+def _error_json(request, status, detail):
+    """Answer REST clients in JSON, as the API's own errors do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: in the site's layout and language, with a way back."""
+    return _error_json(
+        request, 403, _("You do not have permission to do this.")
+    ) or render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """The 404 page: in the site's layout and language, with a way back."""
+    return _error_json(request, 404, _("Not found.")) or render(
+        request, "404.html", status=404
+    )
+
+
+def server_error(request):
+    """The 500 page, rendered without the database (it may be the cause).
+
+    No request context: the menu and the signed-in user would need the
+    session and the user tables.
+    """
+    return _error_json(
+        request, 500, _("Something went wrong on our side; try again.")
+    ) or HttpResponse(render_to_string("500.html"), status=500)

@@ -2,11 +2,13 @@ from urllib.parse import urlsplit
 
 from django import template
 
-from moderation.durations import countdown, elapsed
+from moderation.durations import countdown, elapsed, hours, minutes
 
 register = template.Library()
 register.filter("countdown", countdown)
 register.filter("elapsed", elapsed)
+register.filter("minutes", minutes)
+register.filter("hours", hours)
 
 
 @register.filter
