@@ -71,7 +71,7 @@ def inbox(request):
     others.pop("page", None)
     context = {
         "page": page,
-        "rows": selectors.inbox_rows(page, now=now),
+        "rows": selectors.inbox_rows(page, now=now, user=request.user),
         "now": now,
         "version": version,
         "poll_query": poll.urlencode(),

@@ -86,7 +86,8 @@ def test_every_page_fits_and_passes_axe(
             path=str(screenshot_dir / f"{name}-{language}-{width}.png"), full_page=True
         )
         scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            "[document.documentElement.scrollWidth,"
+            " document.documentElement.clientWidth]"
         )
         if scroll > client:
             problems.append(f"{path}: {scroll} px wide in a {client} px window")
