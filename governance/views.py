@@ -1,5 +1,6 @@
 """Site-wide pages: home, dashboard and the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,12 +9,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from core.permissions import require
 from core.roles import Capability
 from governance import selectors
 from governance.navigation import nav_for
+from staffing.services.accounts import user_set_language
 
 
 def home(request):
@@ -107,3 +110,14 @@ def server_error(request):
     return _error_json(
         request, 500, _("Something went wrong on our side; try again.")
     ) or HttpResponse(render_to_string("500.html"), status=500)
+
+
+@require_POST
+def language_switch(request):
+    """Switch the language as Django's ``set_language`` does, and keep it as
+    a signed-in person's preference (their pages and e-mails follow it)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=request.user, language=language)
+    return response
