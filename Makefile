@@ -28,12 +28,9 @@ prepare: $(BIN)/.installed
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(COMPILE_MESSAGES)
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) bootstrap $(if $(DATABASE_URL),,--demo)
+	$(MANAGE) bootstrap $(if $(DATABASE_URL),,--demo) --url http://127.0.0.1:$(PORT)/
 
 run: prepare
-	@echo ""
-	@echo "  Open http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	@echo ""
 	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 ## Debian's chromium drives the browser tests; install it when it is missing.

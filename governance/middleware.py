@@ -34,6 +34,31 @@ class QueryLanguageMiddleware:
         return response
 
 
+class UserLanguageMiddleware:
+    """Speak a signed-in person's own language on their pages.
+
+    Runs after ``AuthenticationMiddleware``; ``?lang=`` still wins, as a link
+    naming its language should. Without a preference the browser decides.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = ""
+        if request.GET.get("lang", "")[:2].lower() not in SUPPORTED:
+            try:
+                user = request.user
+                language = user.language if user.is_authenticated else ""
+            except (OperationalError, InterfaceError):
+                # The view meets the same error and answers 503.
+                language = ""
+        if language in SUPPORTED:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 class NullCharacterMiddleware:
     """Refuse a query string holding a NUL character: 400 naming the parameter.
 

@@ -21,6 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before Django's own: a signed-in person's choice is also kept.
+    path("i18n/setlang/", views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("policies.urls")),
@@ -44,3 +46,7 @@ urlpatterns = [
         name="docs",
     ),
 ]
+
+handler403 = "governance.views.permission_denied"
+handler404 = "governance.views.page_not_found"
+handler500 = "governance.views.server_error"

@@ -1,18 +1,23 @@
 """Site-wide pages: home, dashboard and the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from core.permissions import require
 from core.roles import Capability
 from governance import selectors
 from governance.navigation import nav_for
 from moderation.cockpit import cockpit
+from staffing.services.accounts import user_set_language
 
 
 def home(request):
@@ -76,3 +81,46 @@ def _worker_json(status):
 def favicon(request):
     """Send browsers that ask for /favicon.ico to the site's icon."""
     return redirect(static("favicon.svg"))
+
+
+def _error_json(request, status, detail):
+    """Answer REST clients in JSON, as the API's own errors do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: in the site's layout and language, with a way back."""
+    return _error_json(
+        request, 403, _("You do not have permission to do this.")
+    ) or render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """The 404 page: in the site's layout and language, with a way back."""
+    return _error_json(request, 404, _("Not found.")) or render(
+        request, "404.html", status=404
+    )
+
+
+def server_error(request):
+    """The 500 page, rendered without the database (it may be the cause).
+
+    No request context: the menu and the signed-in user would need the
+    session and the user tables.
+    """
+    return _error_json(
+        request, 500, _("Something went wrong on our side; try again.")
+    ) or HttpResponse(render_to_string("500.html"), status=500)
+
+
+@require_POST
+def language_switch(request):
+    """Switch the language as Django's ``set_language`` does, and keep it as
+    a signed-in person's preference (their pages and e-mails follow it)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=request.user, language=language)
+    return response

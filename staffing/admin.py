@@ -39,7 +39,10 @@ class StaffingUserAdmin(UserAdmin):
     list_filter = ("groups", "is_active", "team")
     fieldsets = (
         *UserAdmin.fieldsets,
-        (_("Responder"), {"fields": ("languages", "team", "channels", "manager")}),
+        (
+            _("Responder"),
+            {"fields": ("language", "languages", "team", "channels", "manager")},
+        ),
     )
 
 

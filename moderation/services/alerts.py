@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -80,9 +79,14 @@ def _alert(comment, now):
         reason=", ".join(recipients),
         now=now,
     )
-    if recipients:
-        rules = ", ".join(sorted({m.rule for m in comment.matches.all()}))
-        with translation.override(settings.LANGUAGE_CODE):
+    rules = ", ".join(sorted({m.rule for m in comment.matches.all()}))
+    # One e-mail per language: each person reads it in their own.
+    by_language = {}
+    for person in people:
+        if person.email:
+            by_language.setdefault(person.mail_language, set()).add(person.email)
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
             subject = _("Critical comment on %(channel)s") % {
                 "channel": comment.channel
             }
@@ -96,7 +100,7 @@ def _alert(comment, now):
             }
         mail_queue(
             kind="critical_alert",
-            recipients=recipients,
+            recipients=sorted(addresses),
             subject=subject,
             body=body,
             now=now,

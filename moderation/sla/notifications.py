@@ -1,7 +1,6 @@
 """Notification sending: write the e-mail of each notification once its
 time has come."""
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -54,7 +53,8 @@ def _queue_mail(notification, now):
     # The text goes masked: an e-mail is forwarded, kept and read on phones,
     # and its recipient may not be the one who needs the personal data.
     comment = notification.comment
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's own language (their preference, else the site's).
+    with translation.override(notification.recipient.mail_language):
         subject = {
             Notification.Kind.SLA_WARNING: _("Response due soon on %(channel)s"),
             Notification.Kind.SLA_BREACH: _("Response overdue on %(channel)s"),

@@ -6,13 +6,15 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from moderation import access
-from moderation.durations import countdown, elapsed
+from moderation.durations import countdown, elapsed, hours, minutes
 from moderation.services.crisis import crises_open
 from policies.models.choices import Confidence
 
 register = template.Library()
 register.filter("countdown", countdown)
 register.filter("elapsed", elapsed)
+register.filter("minutes", minutes)
+register.filter("hours", hours)
 
 
 @register.filter

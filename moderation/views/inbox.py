@@ -80,7 +80,7 @@ def inbox(request):
     for name in ("view", "page", "assigned"):
         views.pop(name, None)
     counts = selectors.view_counts(user=request.user, now=now)
-    rows = selectors.inbox_rows(page, now=now)
+    rows = selectors.inbox_rows(page, now=now, user=request.user)
     if polling:
         # Rows received since the version the page showed are highlighted once
         # (a class the server sets: the page's CSP allows no script styling).

@@ -1,5 +1,6 @@
 """The people who sign in, and the capabilities their roles give them."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -39,6 +40,15 @@ class User(AbstractUser):
         validators=[ChoiceListValidator(Language.values)],
         help_text=_('Languages the person answers in, e.g. ["fr", "en"].'),
     )
+    language = models.CharField(
+        _("language of the pages and e-mails"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "Empty: the pages follow the browser, e-mails the site's language."
+        ),
+    )
     team = models.CharField(_("team"), max_length=100, blank=True)
     channels = models.JSONField(
         _("channels"),
@@ -57,6 +67,11 @@ class User(AbstractUser):
     )
 
     objects = GovernanceUserManager()
+
+    @property
+    def mail_language(self):
+        """Return the language this person's e-mails are written in."""
+        return self.language or settings.LANGUAGE_CODE
 
     @cached_property
     def role_names(self):

@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from core.languages import Language
 from core.roles import Role
 from staffing.models import BusinessCalendar, OpeningWindow
 
@@ -70,3 +72,11 @@ def user_set_roles(*, user, roles):
     user.groups.set(groups)
     user.__dict__.pop("role_names", None)
     user.__dict__.pop("capabilities", None)
+
+
+def user_set_language(*, user, language):
+    """Record ``language`` as the language of ``user``'s pages and e-mails."""
+    if language not in Language.values:
+        raise ValueError(f"unknown language {language!r}")
+    get_user_model().objects.filter(pk=user.pk).update(language=language)
+    user.language = language

@@ -49,12 +49,65 @@ def screenshot(page, request):
     return take
 
 
-@pytest.fixture
-def console_errors(page):
-    """Collect console errors and page errors raised while the test runs."""
-    errors = []
+# A page's own 404 or 403 is logged by the browser as a failed resource: a test
+# that opens such a page on purpose says so with ``console_errors.expect(...)``.
+class ConsoleErrors(list):
+    """Console errors, script errors and CSP refusals seen during a test."""
+
+    def __init__(self):
+        super().__init__()
+        self.expected = []
+
+    def expect(self, text):
+        """Allow errors containing ``text`` (a status the test asks for)."""
+        self.expected.append(text)
+
+    def unexpected(self):
+        return [e for e in self if not any(text in e for text in self.expected)]
+
+
+def watch(page, errors):
+    """Record in ``errors`` every console error, uncaught script error and
+    Content-Security-Policy violation of ``page`` (and of its later pages)."""
     page.on(
         "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium logs a refusal as a console error too; the event also catches
+    # reports that a page would swallow, and names the directive.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " console.error('CSP violation: ' + e.violatedDirective + ' ' +"
+        " (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber); });"
+    )
+
+
+@pytest.fixture
+def console_errors(page):
+    """Collect console errors, page errors and CSP violations during the test."""
+    errors = ConsoleErrors()
+    watch(page, errors)
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(request):
+    """Fail every browser journey that met a console error or a CSP violation.
+
+    Runs for each test of this folder that drives a page, whether or not it
+    looks at ``console_errors`` itself.
+    """
+    if "page" not in request.fixturenames:
+        yield
+        return
+    errors = request.getfixturevalue("console_errors")
+    yield
+    assert errors.unexpected() == [], errors.unexpected()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    """Where the page screenshots go; printed so a person can look at them."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nScreenshots: {ARTIFACTS}")
+    return ARTIFACTS

@@ -42,10 +42,11 @@ def test_the_dashboard_tells_the_weekend_story(
     assert page.locator("figure.chart.wide svg.bar").count() >= 8
     screenshot("sla-dashboard")
 
-    # Narrow to one channel: the round-the-clock one shows the 64 hours.
+    # Narrow to one channel: the round-the-clock one shows the 64 hours
+    # (2 days 16 hours, written as a duration).
     page.get_by_label("Canal").select_option("facebook-main")
     page.get_by_role("button", name="Afficher").click()
-    expect(page.get_by_text("64,0 h").first).to_be_visible()
+    expect(page.get_by_text("2 j 16 h").first).to_be_visible()  # 64 hours
     breach = page.locator("section", has_text="Dépassements").get_by_role("link").first
     breach.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

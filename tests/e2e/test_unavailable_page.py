@@ -28,6 +28,8 @@ def server_without_database():
 def test_the_unavailable_page_tells_people_to_try_again(
     server_without_database, page, screenshot, console_errors, language, heading, advice
 ):
+    # The page is a 503 on purpose: the browser logs it as a failed resource.
+    console_errors.expect("the server responded with a status of 503")
     stylesheets = []
     page.on(
         "response",

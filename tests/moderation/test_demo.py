@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from moderation.models import Comment
+from moderation.models import Answer, Comment
 from moderation.sla import reports
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,10 @@ def test_the_demo_fills_the_inbox_and_a_month_of_history(capsys):
     open_comments = Comment.objects.filter(status__in=Comment.OPEN_STATUSES)
     assert open_comments.count() == 10
     assert set(open_comments.values_list("language", flat=True)) == {"fr", "en"}
+    # Something to claim for the responders, something to approve for carole.
+    assert open_comments.filter(status="new", assignee=None).count() == 9
+    [waiting] = Answer.objects.filter(status="pending_approval")
+    assert waiting.author.username == "eve"
     history = Comment.objects.filter(external_id__startswith="hist-")
     assert history.count() > 150
     assert not history.exclude(status="answered").exists()

@@ -524,7 +524,7 @@ def test_the_dashboard_and_its_csv(client, wall, personas):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Fin de semaine" in html
-    assert "168,0 h" in html
+    assert "7 j 0 h" in html  # 168 hours, written as a duration
     csv_rows = client.get(
         reverse("moderation:sla-export"),
         {"from": "2026-11-23", "to": "2026-11-29", "rows": "breaches"},

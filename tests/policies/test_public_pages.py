@@ -14,7 +14,7 @@ def test_notices_in_french_by_default(client, framework):
     assert page.status_code == 200
     assert "Nétiquette" in page.text
     assert "Avis de non-responsabilité" in page.text
-    assert "Version 1, mis à jour le" in page.text
+    assert "Version 1, mise à jour le" in page.text
 
 
 def test_notices_in_english(client, framework):

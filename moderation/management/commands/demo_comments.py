@@ -2,12 +2,15 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from moderation.models import Channel
+from moderation.models import Channel, Comment
+from moderation.services.answers import answer_submit
 from moderation.services.ingest import comment_ingest
+from moderation.services.triage import comment_claim
 from staffing.models import BusinessCalendar
 
 COMMENTS = [
@@ -94,4 +97,19 @@ class Command(BaseCommand):
                 posted_at=now - datetime.timedelta(minutes=minutes),
                 url=f"https://{channels[slug].platform}.example/posts/{index}",
             )
+        self._waiting_for_approval(channels["facebook-main"], now)
         self.stdout.write(f"Demonstration comments loaded: {len(COMMENTS)}.")
+
+    def _waiting_for_approval(self, channel, now):
+        """Leave carole an answer to approve: Ève's, whose delegation lapsed."""
+        eve = get_user_model().objects.filter(username="eve").first()
+        if eve is None:
+            return
+        comment = Comment.objects.get(channel=channel, external_id="demo-1")
+        comment_claim(comment=comment, actor=eve, now=now)
+        answer_submit(
+            comment=comment,
+            actor=eve,
+            body="Bonjour, écrivez-nous en privé : nous regardons votre dossier.",
+            now=now,
+        )
