@@ -33,6 +33,8 @@ class OutgoingMail(models.Model):
         LEGAL_REVIEWS_OVERDUE = "legal_reviews_overdue", _("Legal reviews overdue")
         ACCREDITATION_EXPIRING = "accreditation_expiring", _("Accreditation expiring")
         COVERAGE_GAPS = "coverage_gaps", _("Coverage gaps")
+        NOTICE_RECEIPT = "notice_receipt", _("Report of content received")
+        NOTICE_DECISION = "notice_decision", _("Report of content decided")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)

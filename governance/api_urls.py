@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from decisions import api as decisions_api
 from moderation.api import answers, channels, comments, ingest, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
@@ -33,6 +34,11 @@ urlpatterns = [
     path("sla/report/", reports.SlaReportView.as_view(), name="sla-report"),
     path(
         "coverage/gaps/", staffing_api.CoverageGapsView.as_view(), name="coverage-gaps"
+    ),
+    path(
+        "transparency/",
+        decisions_api.TransparencyView.as_view(),
+        name="transparency",
     ),
     *router.urls,
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("staffing.urls")),
     path("", include("moderation.urls")),
+    path("", include("decisions.urls")),
     path("", include("connectors.urls")),
     path("channels/mastodon/", include("connectors.mastodon.urls")),
     path("api/v1/", include("governance.api_urls")),
