@@ -3,6 +3,7 @@ decisions (Law 25, s. 12.1): lodged by whoever holds the statement's link,
 decided by a person other than the one who decided, reversals undone on the
 platform through the outbox."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,12 +36,10 @@ def add_months(at, months):
     shorter month when the day does not exist: 31 August + 6 = 28 February)."""
     month = at.month - 1 + months
     year, month = at.year + month // 12, month % 12 + 1
-    for day in (at.day, 30, 29, 28):
-        try:
-            return at.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(at)  # pragma: no cover (28 always exists)
+    if year > datetime.MAXYEAR:
+        raise OverflowError(f"{at} plus {months} months is past the calendar")
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
 
 
 def appeal_deadline(statement):

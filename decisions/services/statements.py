@@ -13,7 +13,7 @@ from decisions.references import link_secret, new_reference
 from moderation import masking, registry
 from moderation.models import OutboxMessage
 from moderation.services.outbox import queue_send
-from policies.models import Rule
+from policies.models import Action, Rule
 
 FACTS_LENGTH = 280
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -28,10 +28,19 @@ def statement_url(statement, *, secret=True):
     return settings.PUBLIC_URL + path
 
 
-def _main_match(comment):
+def _main_match(comment, rules):
+    """Return the match the statement stands on: one of a rule whose action is
+    to hide first, words before personal data, then the most severe, then the
+    first in the text."""
     matches = sorted(
         comment.matches.all(),
-        key=lambda m: (SEVERITY_ORDER.get(m.severity, 9), m.start),
+        key=lambda m: (
+            getattr(rules.get(m.rule), "action", "") != Action.HIDE,
+            # A detector's finding of personal data is rarely why it is hidden.
+            masking.is_personal(m),
+            SEVERITY_ORDER.get(m.severity, 9),
+            m.start,
+        ),
     )
     return matches[0] if matches else None
 
@@ -47,14 +56,15 @@ def _facts(comment, match):
     return text
 
 
-def _rule_and_grounds(comment, slug):
-    rule = (
-        Rule.objects.filter(version__number=comment.policy_version, slug=slug)
-        .prefetch_related("legal_references")
-        .first()
-        if slug
-        else None
-    )
+def _rules(comment):
+    slugs = {m.rule for m in comment.matches.all()}
+    rules = Rule.objects.filter(
+        version__number=comment.policy_version, slug__in=slugs
+    ).prefetch_related("legal_references")
+    return {rule.slug: rule for rule in rules}
+
+
+def _rule_and_grounds(rule):
     if rule is None:
         return {}
     references = list(rule.legal_references.all())
@@ -75,7 +85,8 @@ def statement_for_restriction(restriction):
     """Write the statement of a restriction (a ``moderation.restrictions``
     listener, called in the restricting transaction); return it."""
     comment = restriction.comment
-    match = _main_match(comment)
+    rules = _rules(comment)
+    match = _main_match(comment, rules)
     slug = restriction.rule or (match.rule if match else "")
     fields = {
         "comment": comment,
@@ -91,7 +102,7 @@ def statement_for_restriction(restriction):
         "minutes_to_decision": max(
             0, int((restriction.at - comment.received_at).total_seconds() // 60)
         ),
-        **_rule_and_grounds(comment, slug),
+        **_rule_and_grounds(rules.get(slug)),
     }
     connector = registry.get(comment.channel.connector)
     if connector.can(registry.Ability.MESSAGE_AUTHOR):
