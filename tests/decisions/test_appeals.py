@@ -173,7 +173,10 @@ def test_a_reviewer_outside_the_channel_gets_a_404(channel, personas, client):
     approver.save()
     client.force_login(approver)
     assert client.get(reverse("decisions:appeal", args=[appeal.pk])).status_code == 404
-    assert statement.reference not in client.get(reverse("decisions:queue")).content.decode()
+    assert (
+        statement.reference
+        not in client.get(reverse("decisions:queue")).content.decode()
+    )
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC), tick=False)

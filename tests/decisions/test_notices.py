@@ -102,9 +102,7 @@ def test_the_decision_is_mailed_and_decided_once(channel, personas, client):
     assert client.get(url).status_code == 403
     client.force_login(personas["approver"])
     assert client.get(url).status_code == 200
-    assert (
-        client.post(url, {"outcome": "maybe", "reasons": "x"}).status_code == 400
-    )
+    assert client.post(url, {"outcome": "maybe", "reasons": "x"}).status_code == 400
     response = client.post(url, {"outcome": "acted", "reasons": "Hidden: defamation."})
     assert response.status_code == 302
     notice.refresh_from_db()

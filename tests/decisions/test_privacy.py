@@ -106,9 +106,7 @@ def test_a_hold_on_an_author_keeps_all_their_comments(channel, personas):
     assert Comment.objects.filter(author="troll").count() == 2
 
 
-def test_an_access_request_exports_and_anonymises_except_under_hold(
-    channel, personas
-):
+def test_an_access_request_exports_and_anonymises_except_under_hold(channel, personas):
     officer = personas["privacy_officer"]
     comment = hidden(channel, personas["responder"])
     other = ingest(channel, external_id="c-9")
