@@ -95,9 +95,9 @@ def test_hide_statement_appeal_reversal_report_and_transparency(
     page,
     personas,
     channel,
-    receiver,
+    receiver,  # noqa: F811
     language,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     w = WORDS[language]
     channel.connector = "webhook"
