@@ -23,8 +23,6 @@ class Statement(models.Model):
     """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    # SHA-256 of the secret in the link given to the author: who holds it may appeal.
-    secret_hash = models.CharField(max_length=64, editable=False)
     comment = models.ForeignKey(
         Comment,
         verbose_name=_("comment"),
