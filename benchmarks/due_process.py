@@ -70,7 +70,8 @@ def fill(total, statements):
             INSERT INTO moderation_rulematch (comment_id, policy_version, rule,
                 category, severity, pattern, start, "end", excerpt)
             SELECT id, 1,
-                (ARRAY['offensive-content','denigration','threats','employee-information'])[1 + id %% 4],
+                (ARRAY['offensive-content', 'denigration', 'threats',
+                       'employee-information'])[1 + id %% 4],
                 'offensive', 'medium', CASE WHEN id %% 4 = 3 THEN 'email' ELSE 'x' END,
                 31, 47, 'jean@example.org'
             FROM moderation_comment WHERE id %% 10 = 0
@@ -85,7 +86,8 @@ def fill(total, statements):
                 language, delivery, minutes_to_decision)
             SELECT 'D-' || id, id,
                 (ARRAY['hidden','author_muted','author_blocked'])[1 + id %% 3],
-                'facebook', received_at + interval '20 minutes', 'x', 'offensive-content',
+                'facebook', received_at + interval '20 minutes', 'x',
+                'offensive-content',
                 '', '', '', '', true, id %% 7 = 0, 'fr', 'on_request', 20 + id %% 30
             FROM moderation_comment WHERE id %% 10 = 0
             ORDER BY id LIMIT %(statements)s
@@ -147,7 +149,8 @@ def main():
         f"transparency report: best {min(timings) * 1000:.0f} ms, "
         f"worst {max(timings) * 1000:.0f} ms; {report['comments_received']:,} "
         f"comments, {report['decisions']['total']:,} decisions, "
-        f"{report['appeals']['total']:,} appeals, {report['notices']['total']:,} notices"
+        f"{report['appeals']['total']:,} appeals, "
+        f"{report['notices']['total']:,} notices"
     )
 
     officer = make_user("officer", [Role.PRIVACY_OFFICER])
