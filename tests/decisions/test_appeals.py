@@ -96,10 +96,10 @@ def test_upheld_is_recorded_and_shown(channel, personas, client):
         appeal_decide(
             appeal=appeal, actor=personas["manager"], outcome="reversed", reasons="x"
         )
-    page = client.get(reverse("decisions:statement", args=[statement.reference]))
-    assert "The netiquette forbids insults." in page.content.decode()
     with pytest.raises(AppealRefused, match="already reviewed"):
         lodge(statement)
+    page = client.get(reverse("decisions:statement", args=[statement.reference]))
+    assert "The netiquette forbids insults." in page.content.decode()
 
 
 def test_a_reversal_shows_the_comment_again_through_the_connector(

@@ -15,7 +15,20 @@ from policies.services.rulebook import (
 )
 from tests.decisions.conftest import ingest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english", "forget_the_matcher"),
+]
+
+
+@pytest.fixture
+def forget_the_matcher():
+    """Drop the matcher compiled for the version published here, which the
+    test's rollback removes, so that later tests compile version 1 again."""
+    from policies import classify
+
+    yield
+    classify._cache.clear()
 
 
 def acting_alone(manager, slug="offensive-content"):
