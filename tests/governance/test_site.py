@@ -105,6 +105,7 @@ NAV_EXPECTATIONS = {
         "Canaux",
         "Délais de réponse",
         "Tableau de bord",
+        "Appels et signalements",
         "Administration",
     },
     "approver": {
@@ -112,8 +113,10 @@ NAV_EXPECTATIONS = {
         "Approbations",
         "Délais de réponse",
         "Tableau de bord",
+        "Appels et signalements",
     },
     "responder": {"Boîte de réception"},
+    "privacy_officer": {"Vie privée"},
     "api_reader": set(),
     "outsider": set(),
 }
