@@ -1,4 +1,9 @@
-"""The signed webhook connector: published answers POSTed to the channel's URL.
+"""The signed webhook connector: what goes out POSTed to the channel's URL.
+
+Published answers (``answer.published``), hides and unhides
+(``comment.hide``, ``comment.unhide``) and statements of reasons for the
+author (``author.statement``, which the receiver passes on privately) go the
+same way; the ``kind`` field of the body says which.
 
 The outbox message goes as JSON to the channel's publishing URL, signed like
 incoming webhooks (``X-Governance-Timestamp`` and
@@ -63,7 +68,14 @@ class SignedWebhook(registry.Connector):
 
     name = "webhook"
     label = _("Signed webhook")
-    abilities = frozenset({Ability.RECEIVE_PUSH, Ability.REPLY})
+    abilities = frozenset(
+        {
+            Ability.RECEIVE_PUSH,
+            Ability.REPLY,
+            Ability.HIDE,
+            Ability.MESSAGE_AUTHOR,
+        }
+    )
     needs_publish_url = True
     # The receiver is the organisation's own server, which also wants the alerts.
     sends_sla_alerts = True

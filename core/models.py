@@ -36,6 +36,8 @@ class OutgoingMail(models.Model):
         AUDIT_ANCHOR = "audit_anchor", _("Daily hash of the audit trail")
         CRISIS = "crisis", _("Crisis on a channel")
         CHANNEL_REFUSED = "channel_refused", _("Channel credentials refused")
+        NOTICE_RECEIPT = "notice_receipt", _("Report of content received")
+        NOTICE_DECISION = "notice_decision", _("Report of content decided")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)

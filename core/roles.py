@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     API_READER = "api_reader", _("API reader")
     COUNSEL = "counsel", _("Counsel")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 class Capability(models.TextChoices):
@@ -26,6 +27,11 @@ class Capability(models.TextChoices):
     MANAGE_STAFF = "manage_staff", _("Grant delegations and accreditations")
     INGEST = "ingest", _("Send incoming comments through the API")
     HANDLE_LEGAL = "handle_legal", _("Receive and handle legal escalations")
+    DECIDE_APPEALS = "decide_appeals", _("Decide appeals and notices")
+    MANAGE_PRIVACY = (
+        "manage_privacy",
+        _("Set retention, place legal holds, answer access requests"),
+    )
 
 
 CAPABILITIES = {
@@ -35,13 +41,18 @@ CAPABILITIES = {
         Capability.APPROVE,
         Capability.VIEW_DASHBOARD,
         Capability.READ_API,
+        Capability.DECIDE_APPEALS,
     },
     # Managers may act on any escalation through their own rights; legal
     # escalations go to counsel, so managers are not picked for them.
-    Role.MANAGER: set(Capability) - {Capability.HANDLE_LEGAL},
+    # Personal data beyond the queue is the privacy officer's.
+    Role.MANAGER: set(Capability)
+    - {Capability.HANDLE_LEGAL, Capability.MANAGE_PRIVACY},
     Role.API_READER: {Capability.READ_API, Capability.INGEST},
     # Counsel works on the comments escalated to them, not on the queue.
     Role.COUNSEL: {Capability.HANDLE_LEGAL, Capability.READ_API},
+    # Retention, legal holds and access requests (Law 25), nothing of the queue.
+    Role.PRIVACY_OFFICER: {Capability.MANAGE_PRIVACY},
 }
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from decisions import api as decisions_api
 from moderation.api import answers, channels, comments, ingest, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
@@ -39,6 +40,11 @@ urlpatterns = [
         "accreditations/status/",
         training_api.AccreditationStatusView.as_view(),
         name="accreditation-status",
+    ),
+    path(
+        "transparency/",
+        decisions_api.TransparencyView.as_view(),
+        name="transparency",
     ),
     *router.urls,
 ]

@@ -37,6 +37,8 @@ NAV_ITEMS = (
     NavItem("connectors:channels", _("Channels"), Capability.PLAN_COVERAGE),
     NavItem("moderation:sla", _("Response times"), Capability.VIEW_DASHBOARD),
     NavItem("dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
+    NavItem("decisions:queue", _("Appeals and reports"), Capability.DECIDE_APPEALS),
+    NavItem("decisions:privacy", _("Privacy"), Capability.MANAGE_PRIVACY),
     NavItem("admin:index", _("Administration"), Capability.EDIT_POLICIES),
 )
 

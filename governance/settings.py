@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "staffing",
     "moderation",
     "training",
+    "decisions",
     "connectors",
 ]
 
@@ -230,6 +231,9 @@ globals().update(EMAIL)
 # retried later): a critical alert holds its comment's row while it is sent.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
+# The site's public address, for links sent to people outside it (statements
+# of reasons, notice receipts).
+PUBLIC_URL = env_str("PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Outbound HTTP (core.outbound) refuses private and loopback addresses unless
@@ -304,6 +308,8 @@ REST_FRAMEWORK = {
         # Failed token authentications per address, after which every token
         # from that address gets 429 until the window ends.
         "auth_failure": env_rate("API_RATE_AUTH_FAILURES", "20/min"),
+        # The public Report content form, per address (no captcha).
+        "report_content_address": env_rate("REPORT_CONTENT_RATE", "5/hour"),
     },
     # Proxies in front of the server whose X-Forwarded-For is trusted for the
     # client's address; 0 uses the connection's address, which no client forges.
@@ -489,6 +495,11 @@ CELERY_BEAT_SCHEDULE = {
     "moderation-purge-webhook-deliveries": {
         "task": "moderation.tasks.purge_webhook_deliveries",
         "schedule": crontab(minute=25),
+    },
+    # Early in the night (UTC), when the queue is quiet.
+    "decisions-retention": {
+        "task": "decisions.tasks.apply_retention",
+        "schedule": crontab(minute=40, hour=7),
     },
     "policies-legal-reviews-overdue": {
         "task": "policies.tasks.legal_reviews_notify_overdue",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("staffing.urls")),
     path("", include("moderation.urls")),
     path("", include("training.urls")),
+    path("", include("decisions.urls")),
     path("", include("connectors.urls")),
     path("channels/mastodon/", include("connectors.mastodon.urls")),
     path("channels/youtube/", include("connectors.youtube.urls")),

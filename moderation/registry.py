@@ -37,6 +37,7 @@ class Ability(models.TextChoices):
     HIDE = "hide", _("Hide and unhide a comment")
     DELETE = "delete", _("Delete a comment")
     ACT_ON_AUTHOR = "act_on_author", _("Mute, block or report an author")
+    MESSAGE_AUTHOR = "message_author", _("Send a private message to an author")
 
 
 class AuthorAction(models.TextChoices):
@@ -219,6 +220,8 @@ DELETE_KIND = "comment.delete"
 AUTHOR_KIND = "author.action"
 # A comment the platform held for review, published (YouTube).
 PUBLISH_KIND = "comment.publish"
+# A statement of reasons sent to the comment's author in a private message.
+STATEMENT_KIND = "author.statement"
 
 
 class Connector:
@@ -252,7 +255,9 @@ class Connector:
     - ``hide(channel, comment, *, hidden)`` (``HIDE``);
     - ``delete(channel, comment)`` (``DELETE``);
     - ``act_on_author(channel, comment, action, *, reason)``
-      (``ACT_ON_AUTHOR``).
+      (``ACT_ON_AUTHOR``);
+    - ``message_author(channel, comment, text)`` (``MESSAGE_AUTHOR``): a
+      private message to the comment's author (a statement of reasons).
 
     Each raises a ``ConnectorError`` (``AuthFailed``, ``RateLimited``,
     ``Unsupported``) when it fails. ``deliver(message, *, now)``, what the
@@ -292,6 +297,8 @@ class Connector:
                 AuthorAction(message.payload["action"]),
                 reason=message.payload.get("reason", ""),
             )
+        if message.kind == STATEMENT_KIND:
+            return self.message_author(channel, comment, message.payload["text"])
         raise Unsupported(f"{self.name} does not send {message.kind!r} messages")
 
 
@@ -309,8 +316,15 @@ _METHODS = {
     Ability.HIDE: "hide",
     Ability.DELETE: "delete",
     Ability.ACT_ON_AUTHOR: "act_on_author",
+    Ability.MESSAGE_AUTHOR: "message_author",
 }
-_SENT = {Ability.REPLY, Ability.HIDE, Ability.DELETE, Ability.ACT_ON_AUTHOR}
+_SENT = {
+    Ability.REPLY,
+    Ability.HIDE,
+    Ability.DELETE,
+    Ability.ACT_ON_AUTHOR,
+    Ability.MESSAGE_AUTHOR,
+}
 
 
 def register(connector_class):

@@ -5,6 +5,7 @@ from core.sweeps import timed
 from moderation.models import Comment
 from moderation.services.alerts import comment_alert_critical, comments_alert_waiting
 from moderation.services.audit import anchor_record
+from moderation.services.automation import comments_auto_hide
 from moderation.services.crisis import crises_detect
 from moderation.services.ingest import webhook_deliveries_purge
 from moderation.services.outbox import outbox_send, outbox_send_due
@@ -27,6 +28,13 @@ def route_comments(comment_ids):
         getattr(chosen, "pk", None)
         for chosen in comments_route(comment_ids=ordered, now=timezone.now())
     ]
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def auto_hide(comment_ids):
+    """Hide the comments a rule acting alone matched (before routing offers
+    them to a person: queued first)."""
+    return comments_auto_hide(comment_ids=comment_ids)
 
 
 @shared_task

@@ -31,6 +31,7 @@ PERSONAS = {
     "responder": [Role.RESPONDER],
     "api_reader": [Role.API_READER],
     "counsel": [Role.COUNSEL],
+    "privacy_officer": [Role.PRIVACY_OFFICER],
     "outsider": [],
 }
 

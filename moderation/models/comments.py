@@ -201,6 +201,11 @@ class Comment(models.Model):
     # is sent. "Sent back" in the inbox is an assigned comment with this set.
     sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
 
+    # When the retention task (or an access request) erased the text, and
+    # the author's handle and profile: the row stays, for the figures.
+    text_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    author_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -280,6 +285,22 @@ class Comment(models.Model):
                 name="moderation_escalated_age_idx",
                 condition=Q(status="escalated"),
             ),
+            # The retention task: comments whose text, or author, is still
+            # kept, oldest first; its cost follows the rows still to erase.
+            models.Index(
+                fields=["received_at", "id"],
+                name="moderation_text_kept_idx",
+                condition=Q(text_erased_at__isnull=True),
+            ),
+            models.Index(
+                fields=["received_at", "id"],
+                name="moderation_author_kept_idx",
+                condition=Q(author_erased_at__isnull=True),
+            ),
+            # The transparency report: comments received in a quarter.
+            models.Index(fields=["received_at"], name="moderation_received_idx"),
+            # A report of content names a comment by its address.
+            models.Index(fields=["url"], name="moderation_comment_url_idx"),
             # "Assigned to me" in the inbox.
             models.Index(fields=["assignee", "status"], name="moderation_assignee_idx"),
             # The escalation sweep: escalated comments past their escalation's

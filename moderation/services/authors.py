@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core import errors
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import registry
+from moderation import registry, restrictions
 from moderation.models import Event, OutboxMessage
 from moderation.registry import Ability, AuthorAction
 from moderation.services.outbox import queue_send
@@ -31,6 +31,13 @@ EVENTS = {
     AuthorAction.MUTE: Event.Action.AUTHOR_MUTED,
     AuthorAction.BLOCK: Event.Action.AUTHOR_BLOCKED,
     AuthorAction.REPORT: Event.Action.AUTHOR_REPORTED,
+}
+
+
+RESTRICTIONS = {
+    AuthorAction.MUTE: restrictions.Kind.AUTHOR_MUTED,
+    AuthorAction.BLOCK: restrictions.Kind.AUTHOR_BLOCKED,
+    AuthorAction.REPORT: restrictions.Kind.AUTHOR_REPORTED,
 }
 
 
@@ -97,4 +104,11 @@ def author_act(*, comment, actor, action, reason, now=None):
             },
         )
         after_commit(queue_send, message.pk)
+        restrictions.restricted(
+            comment=comment,
+            kind=RESTRICTIONS[action],
+            actor=actor,
+            reason=reason,
+            at=now,
+        )
     return message

@@ -4,9 +4,11 @@ the API, webhooks and imports."""
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.enqueue import enqueue
 from core.transactions import after_commit
 from moderation import webhooks
 from moderation.models import Comment, Event, Post, RuleMatch, WebhookDelivery
+from moderation.services.automation import acting_rule
 from moderation.services.routing import queue_routing
 from moderation.sla.clock import due_times
 from moderation.sla.outcomes import posted_period_of
@@ -119,6 +121,14 @@ def comments_ingest(*, items, actor=None, now=None, route=True):
     if not route:
         return results
     created = [comment for comment, _found in fresh]
+    versions = {}
+    automated = [
+        comment.pk
+        for comment, found in fresh
+        if acting_rule(comment, [m.rule for m in found], versions)
+    ]
+    if automated:
+        after_commit(enqueue, "moderation.tasks.auto_hide", automated)
     # Routing waits for the commit; if the broker is down the comments are
     # kept all the same, and the minute sweep routes them later.
     after_commit(

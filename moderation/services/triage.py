@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
-from moderation import access, registry
+from moderation import access, registry, restrictions
 from moderation.models import Comment, Event
 from moderation.services.escalation import (
     comment_escalate,
@@ -100,6 +100,13 @@ def comment_hide(*, comment, actor, reason="", now=None):
         )
         outbox_comment_action(
             comment, kind=registry.HIDE_KIND, ability=registry.Ability.HIDE, now=now
+        )
+        restrictions.restricted(
+            comment=comment,
+            kind=restrictions.Kind.HIDDEN,
+            actor=actor,
+            reason=reason,
+            at=now,
         )
     return comment
 

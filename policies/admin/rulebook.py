@@ -354,6 +354,7 @@ class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
                 "fields": (
                     "severity",
                     "action",
+                    "acts_alone",
                     "requires_approval",
                     "guidance_fr",
                     "guidance_en",

@@ -66,6 +66,17 @@ class Rule(VersionedContent):
         blank=True,
         related_name="rules",
     )
+    # Off by default: a rule that acts alone hides a matching comment at once,
+    # with a statement that says no person decided (Law 25, s. 12.1).
+    acts_alone = models.BooleanField(
+        _("acts on its own"),
+        default=False,
+        help_text=_(
+            "Hide a matching comment at once, without waiting for a person "
+            "(only rules whose action is Hide). Its author is told and may ask "
+            "for a review by a person."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()

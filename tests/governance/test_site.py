@@ -107,6 +107,7 @@ NAV_EXPECTATIONS = {
         "Canaux",
         "Délais de réponse",
         "Tableau de bord",
+        "Appels et signalements",
         "Administration",
     },
     "approver": {
@@ -115,8 +116,10 @@ NAV_EXPECTATIONS = {
         "Ma formation",
         "Délais de réponse",
         "Tableau de bord",
+        "Appels et signalements",
     },
     "responder": {"Boîte de réception", "Ma formation"},
+    "privacy_officer": {"Vie privée"},
     "api_reader": set(),
     "outsider": set(),
 }

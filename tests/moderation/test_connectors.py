@@ -58,7 +58,12 @@ def test_every_stored_connector_value_has_a_registered_connector():
     assert isinstance(registry.get("outbox"), OutboxOnly)
     assert isinstance(registry.get("webhook"), SignedWebhook)
     assert registry.get("outbox").abilities == frozenset()
-    assert registry.get("webhook").abilities == {Ability.RECEIVE_PUSH, Ability.REPLY}
+    assert registry.get("webhook").abilities == {
+        Ability.RECEIVE_PUSH,
+        Ability.REPLY,
+        Ability.HIDE,
+        Ability.MESSAGE_AUTHOR,
+    }
     assert registry.get("webhook").sends_sla_alerts
     assert not registry.get("outbox").sends_sla_alerts
     # The platforms' connectors register beside these two, sorted by label.

@@ -85,6 +85,7 @@ def test_a_connector_that_replies_must_say_how_it_delivers():
         (Ability.HIDE, "hide"),
         (Ability.DELETE, "delete"),
         (Ability.ACT_ON_AUTHOR, "act_on_author"),
+        (Ability.MESSAGE_AUTHOR, "message_author"),
     ],
 )
 def test_each_declared_ability_needs_its_method(ability, method):

@@ -17,7 +17,7 @@ from tests.conftest import make_user
 
 TABLE = {
     "responder": {"triage", "read_api"},
-    "approver": {"triage", "approve", "view_dashboard", "read_api"},
+    "approver": {"triage", "approve", "view_dashboard", "read_api", "decide_appeals"},
     "manager": {
         "triage",
         "approve",
@@ -27,9 +27,11 @@ TABLE = {
         "read_api",
         "manage_staff",
         "ingest",
+        "decide_appeals",
     },
     "api_reader": {"read_api", "ingest"},
     "counsel": {"handle_legal", "read_api"},
+    "privacy_officer": {"manage_privacy"},
 }
 
 EVERY_CAPABILITY = {
@@ -42,6 +44,8 @@ EVERY_CAPABILITY = {
     "manage_staff",
     "ingest",
     "handle_legal",
+    "decide_appeals",
+    "manage_privacy",
 }
 
 

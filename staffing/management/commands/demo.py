@@ -21,6 +21,7 @@ PEOPLE = [
     ("carole", "Carole", "Côté", Role.APPROVER, ["fr", "en"], "Affaires juridiques"),
     ("david", "David", "Bouchard", Role.MANAGER, ["fr", "en"], "Communications"),
     ("fatima", "Fatima", "Benali", Role.COUNSEL, ["fr", "en"], "Affaires juridiques"),
+    ("paul", "Paul", "Lavoie", Role.PRIVACY_OFFICER, ["fr", "en"], "Vie privée"),
 ]
 
 

@@ -1,0 +1,158 @@
+"""Appeals of statements (DSA art. 20) and human reviews of automated
+decisions (Law 25, s. 12.1): lodged by whoever holds the statement's link,
+decided by a person other than the one who decided, reversals undone on the
+platform through the outbox."""
+
+import calendar
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import errors
+from core.permissions import require
+from core.roles import Capability
+from decisions.models import Appeal, Statement
+from decisions.references import secret_matches
+from decisions.services.queue import queue_due
+from moderation import access, registry
+from moderation.models import Comment
+from moderation.restrictions import Kind
+from moderation.services.outbox import outbox_comment_action
+from moderation.services.transitions import Conflict, transition
+
+REASONS_LENGTH = 5000
+APPEAL_MONTHS = 6
+
+
+class AppealRefused(errors.DomainError):
+    """The appeal cannot be lodged (late, already lodged, wrong link)."""
+
+
+def add_months(at, months):
+    """Return ``at`` plus ``months`` calendar months (the last day of a
+    shorter month when the day does not exist: 31 August + 6 = 28 February)."""
+    month = at.month - 1 + months
+    year, month = at.year + month // 12, month % 12 + 1
+    if year > datetime.MAXYEAR:
+        raise OverflowError(f"{at} plus {months} months is past the calendar")
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
+
+
+def appeal_deadline(statement):
+    """Return until when the statement may be appealed (six months)."""
+    try:
+        return add_months(statement.restricted_at, APPEAL_MONTHS)
+    except OverflowError:  # year 9999: no end in the calendar
+        return datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+def appeal_lodge(*, statement, secret, reasons, kind=Appeal.Kind.APPEAL, now=None):
+    """Lodge an appeal (or a request for a human review) of ``statement``;
+    return it. Free, with reasons, within six months, one at a time."""
+    now = now or timezone.now()
+    if not secret_matches(statement.reference, secret):
+        raise PermissionDenied(_("Only the link sent to the author allows an appeal."))
+    kind = Appeal.Kind(kind)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": _("Say why the decision should change.")})
+    if len(reasons) > REASONS_LENGTH:
+        raise ValidationError(
+            {"reasons": _("At most %(n)d characters.") % {"n": REASONS_LENGTH}}
+        )
+    if kind == Appeal.Kind.HUMAN_REVIEW and not statement.decided_automatically:
+        raise AppealRefused(_("A person already took this decision."))
+    if now > appeal_deadline(statement):
+        raise AppealRefused(_("The six months to appeal this decision have passed."))
+    if statement.reversed_at is not None:
+        raise AppealRefused(_("This decision was already reversed."))
+    if statement.appeals.filter(kind=kind).exclude(status=Appeal.Status.PENDING):
+        raise AppealRefused(_("This decision was already reviewed on appeal."))
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(
+                statement=statement,
+                kind=kind,
+                reasons=reasons,
+                lodged_at=now,
+                due_at=queue_due("appeals", now),
+            )
+    except IntegrityError:
+        raise AppealRefused(
+            _("An appeal of this decision is already waiting.")
+        ) from None
+
+
+def may_decide(actor, appeal):
+    """Return whether ``actor`` may decide ``appeal``: a reviewer who serves
+    the comment's channel and did not take the decision appealed."""
+    statement = appeal.statement
+    if not actor.can(Capability.DECIDE_APPEALS):
+        return False
+    if statement.decided_by_id == actor.pk:
+        return False
+    return statement.comment is None or access.in_scope(actor, statement.comment)
+
+
+def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
+    """Uphold or reverse the decision appealed, with reasons; return the appeal.
+
+    A reversed hide shows the comment again, here and on the platform (an
+    unhide through the outbox, in the same transaction).
+    """
+    require(actor, Capability.DECIDE_APPEALS, _("Only reviewers decide appeals."))
+    now = now or timezone.now()
+    appeal = Appeal.objects.select_related("statement__comment__channel").get(
+        pk=appeal.pk
+    )
+    statement = appeal.statement
+    if statement.decided_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Someone other than the person who decided must decide the appeal.")
+        )
+    if statement.comment is not None and not access.in_scope(actor, statement.comment):
+        raise PermissionDenied(_("This comment is outside your channels."))
+    outcome = Appeal.Status(outcome) if outcome in Appeal.Status.values else None
+    if outcome not in (Appeal.Status.UPHELD, Appeal.Status.REVERSED):
+        raise ValidationError({"outcome": _("Choose upheld or reversed.")})
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": _("Say why.")})
+    with transaction.atomic():
+        won = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.PENDING).update(
+            status=outcome, decided_by=actor, decided_at=now, outcome=reasons
+        )
+        if not won:
+            raise Conflict(_("This appeal was already decided."))
+        if outcome == Appeal.Status.REVERSED:
+            Statement.objects.filter(pk=statement.pk).update(reversed_at=now)
+            _undo(statement, actor=actor, reasons=reasons, now=now)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def _undo(statement, *, actor, reasons, now):
+    """Show a hidden comment again; other restrictions (an author muted on
+    the platform) have no undo a connector offers, and stay recorded."""
+    comment = statement.comment
+    if statement.kind != Kind.HIDDEN or comment is None:
+        return
+    if comment.status != Comment.Status.HIDDEN:
+        return
+    comment = transition(
+        comment,
+        actor=actor,
+        action="unhidden",
+        allowed_from=(Comment.Status.HIDDEN,),
+        to=Comment.Status.ASSIGNED if comment.assignee_id else Comment.Status.NEW,
+        reason=_("Reversed on appeal %(reference)s: %(reasons)s")
+        % {"reference": statement.reference, "reasons": reasons},
+        now=now,
+    )
+    outbox_comment_action(
+        comment, kind=registry.UNHIDE_KIND, ability=registry.Ability.HIDE, now=now
+    )
