@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0022_comment_channel_recent_idx'),
+        ('moderation', '0023_workbench'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

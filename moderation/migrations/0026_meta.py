@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0023_workbench'),
+        ('moderation', '0025_due_process'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0002_frozen_versions'),
+        ('policies', '0003_grammar_patterns'),
     ]
 
     operations = [
