@@ -111,3 +111,15 @@ def screenshot_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     print(f"\nScreenshots: {ARTIFACTS}")
     return ARTIFACTS
+
+
+def open_menu(page):
+    """On a phone the site menu folds behind its button: open it, so that a
+    journey reaches the navigation and Sign out as a person would."""
+    button = page.locator(".menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()
+        page.wait_for_function(
+            "document.querySelector('.menu-button').getAttribute('aria-expanded')"
+            " === 'true'"
+        )

@@ -19,6 +19,7 @@ from moderation.models import Comment, OutboxMessage
 from staffing.models import Shift, TrainingProgram
 from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -99,6 +100,7 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
     page.get_by_role("button", name="Envoyer la réponse").click()
     # The phone number's rule needs approval, delegated or not.
     expect(page.get_by_text("Réponse envoyée pour approbation.")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()
 
     sign_in(page, live_server, "approver")
@@ -116,6 +118,7 @@ def test_a_bluesky_reply_answered_in_the_browser_lands_under_it(
     assert answer.post.uri == message.platform_id
     page.goto(f"{live_server.url}/inbox/{comment.pk}/")
     screenshot("answered")
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()
 
     # A manager hides the other reply: the post's threadgate lists it.

@@ -18,6 +18,7 @@ from moderation import registry
 from moderation.models import Comment
 from moderation.services.ingest import comment_ingest
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 from tests.moderation.conftest import receiver  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -126,6 +127,7 @@ def test_hide_statement_appeal_reversal_report_and_transparency(
     assert comment.status == Comment.Status.HIDDEN
     statement = comment.statements.get()
     assert statement.language == language
+    open_menu(page)
     page.get_by_role("button", name=w["sign_out"]).click()
 
     # The author opens the link they were sent in a private message.
@@ -156,6 +158,7 @@ def test_hide_statement_appeal_reversal_report_and_transparency(
     assert registry.UNHIDE_KIND in kinds
     page.goto(live_server.url + link[link.index("/decisions/") :])
     expect(page.get_by_text(w["reversed"])).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name=w["sign_out"]).click()
 
     # A member of the public reports the comment.

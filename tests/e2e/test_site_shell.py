@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 
 pytestmark = [
     pytest.mark.e2e,
@@ -45,6 +46,8 @@ def test_visitor_switches_language_and_manager_signs_in(
     nav.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_text("System status")).to_be_visible()
     screenshot("dashboard-en")
+
+    open_menu(page)
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()

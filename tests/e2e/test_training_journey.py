@@ -12,6 +12,7 @@ from moderation.services.ingest import comment_ingest
 from moderation.services.triage import comment_claim
 from staffing.models import Accreditation, DelegationGrant, TrainingProgram
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 from training.content import DEFAULT_PROGRAM
 from training.models import Attempt, Choice
 
@@ -118,6 +119,7 @@ def test_exam_result_turns_on_delegation(
     expect(page.get_by_text(words["pending"])).to_be_visible()
     assert Answer.objects.get().status == "pending_approval"
 
+    open_menu(page)
     page.get_by_role("navigation", name=words["nav"]).get_by_role(
         "link", name=words["mine"]
     ).click()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from moderation.models import Answer, Comment
 from moderation.services.ingest import comment_ingest
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +68,8 @@ def test_keyboard_triage_answer_and_approval(
     page.get_by_role("button", name="Envoyer la réponse").click()
     expect(page.get_by_text("Réponse envoyée pour approbation.")).to_be_visible()
     screenshot("answered")
+
+    open_menu(page)
 
     page.get_by_role("button", name="Se déconnecter").click()
     sign_in(page, live_server, "approver")

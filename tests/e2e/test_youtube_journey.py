@@ -16,6 +16,7 @@ from staffing.models import BusinessCalendar, TrainingProgram
 from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import PASSWORD
 from tests.connectors import conftest as on_loopback
+from tests.e2e.conftest import open_menu
 
 youtube_server = on_loopback.youtube_server
 youtube = on_loopback.youtube
@@ -105,7 +106,7 @@ def test_a_youtube_channel_from_sign_in_to_answer_and_moderation(
     outcome = poll_once(channel, force=True)
     assert (outcome.stored, outcome.error) == (3, "")
     comment = Comment.objects.get(external_id=rude)
-    assert {"idiot"} <= {m.pattern for m in comment.matches.all()}
+    assert "offensive-content" in {m.rule for m in comment.matches.all()}
 
     page.goto(live_server.url + "/channels/")
     left = 10000 - youtube.quota_used
@@ -128,6 +129,8 @@ def test_a_youtube_channel_from_sign_in_to_answer_and_moderation(
     ).to_be_visible()
     assert youtube.status_of(held) == "published"
     expect(page.locator("p.held-for-review")).to_have_count(0)
+
+    open_menu(page)
 
     page.get_by_role("button", name="Se déconnecter").click()
     sign_in(page, live_server, "responder")

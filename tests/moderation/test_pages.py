@@ -300,7 +300,8 @@ def test_backtest_shows_what_a_draft_would_flag_differently(client, personas, ch
     change_page = client.get(
         f"/admin/policies/policyversion/{draft.pk}/change/"
     ).content.decode()
-    assert reverse("moderation:backtest", args=[draft.pk]) in change_page
+    # The draft's page links to its review, which links to the backtest.
+    assert reverse("moderation:version-review", args=[draft.pk]) in change_page
     page = client.get(reverse("moderation:backtest", args=[draft.pk]) + "?days=7")
     assert page.context["checked"] == 2
     changes = {
