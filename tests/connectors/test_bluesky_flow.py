@@ -122,6 +122,9 @@ def test_a_revoked_app_password_shows_on_the_channel(channel, org, atproto):
         outcome = poll_once(channel, force=True)
     assert outcome.error == "The platform refused the channel's credentials."
     state = ChannelState.objects.get(pk=channel.pk)
-    assert state.last_error == "The platform refused the channel's credentials."
+    # The channel records it as the managers are told: connect it again.
+    assert state.last_error == (
+        "The platform refused the channel's credentials: connect it again."
+    )
     assert state.failures == 1
     assert state.poll_due_at >= timezone.now() + datetime.timedelta(hours=3)
