@@ -123,3 +123,12 @@ def open_menu(page):
             "document.querySelector('.menu-button').getAttribute('aria-expanded')"
             " === 'true'"
         )
+
+
+# The elements that reach past the screen's right edge (none on a phone page).
+OVERFLOWING = """
+[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right
+    > document.documentElement.clientWidth + 1)
+  .map(e => e.tagName + "." + e.className)
+"""

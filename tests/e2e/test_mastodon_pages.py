@@ -11,6 +11,7 @@ from moderation.models import Comment, Event
 from moderation.services.ingest import comments_ingest
 from tests.conftest import PASSWORD
 from tests.connectors import conftest as on_loopback
+from tests.e2e.conftest import OVERFLOWING
 
 # The Mastodon fixtures of the connector tests: the mock on loopback.
 mastodon_server = on_loopback.mastodon_server
@@ -27,14 +28,6 @@ def browser_context_args(browser_context_args):
         "locale": "fr-CA",
         "viewport": {"width": 390, "height": 844},
     }
-
-
-OVERFLOWING = """
-[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right
-    > document.documentElement.clientWidth + 1)
-  .map(e => e.tagName + "." + e.className)
-"""
 
 
 def overflowing(page):

@@ -18,17 +18,11 @@ from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import PASSWORD
 from tests.connectors.meta import conftest as on_loopback
 from tests.connectors.meta import graph_server as gs
+from tests.e2e.conftest import OVERFLOWING
 
 graph = on_loopback.graph
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-OVERFLOWING = """
-[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right
-    > document.documentElement.clientWidth + 1)
-  .map(e => e.tagName + "." + e.className)
-"""
 
 
 @pytest.fixture

@@ -16,19 +16,12 @@ from staffing.models import BusinessCalendar, TrainingProgram
 from staffing.services.grants import accreditation_grant, grant_create
 from tests.conftest import PASSWORD
 from tests.connectors import conftest as on_loopback
-from tests.e2e.conftest import open_menu
+from tests.e2e.conftest import OVERFLOWING, open_menu
 
 youtube_server = on_loopback.youtube_server
 youtube = on_loopback.youtube
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-OVERFLOWING = """
-[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right
-    > document.documentElement.clientWidth + 1)
-  .map(e => e.tagName + "." + e.className)
-"""
 
 
 @pytest.fixture
