@@ -5,10 +5,12 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from core.permissions import require
 from core.roles import Capability
+from moderation.durations import minutes
 from moderation.forms import ReportForm
 from moderation.models import PostedPeriod
 from moderation.sla import reports
@@ -27,6 +29,30 @@ def _bars(values):
     return [
         (label, value, round(100 * (value or 0) / top, 1)) for label, value in values
     ]
+
+
+def _trend(weeks, value, text):
+    """Return a weekly trend chart's bars: ``x`` and ``height`` on a 0-100
+    scale (each week a slot of 10 across), the value and its words."""
+    top = max((value(week) or 0 for week in weeks), default=0) or 1
+    bars = []
+    for position, week in enumerate(weeks):
+        height = round(100 * (value(week) or 0) / top, 1)
+        bars.append(
+            {
+                "x": position * 10 + 1.5,
+                "y": round(100 - height, 1),
+                "height": height,
+                "week": week["week"],
+                "text": text(week),
+            }
+        )
+    return {"bars": bars, "width": max(len(weeks), 1) * 10}
+
+
+def _rate(figures):
+    rate = figures["breach_rate"]
+    return None if rate is None else round(100 * rate, 1)
 
 
 @login_required
@@ -66,6 +92,32 @@ def sla_dashboard(request):
             "week_bars": _bars(
                 [(f"{w['channel']} · {w['week']}", w["longest_hours"]) for w in weeks]
             ),
+            "trends": [
+                (
+                    _trend(
+                        report["by_week"],
+                        _rate,
+                        lambda week: (
+                            "—" if _rate(week) is None else f"{localize(_rate(week))} %"
+                        ),
+                    ),
+                    _("Breach rate (%), week by week"),
+                    True,
+                ),
+                (
+                    _trend(
+                        report["by_week"],
+                        lambda week: week["first_response_minutes"]["p50"],
+                        lambda week: minutes(week["first_response_minutes"]["p50"]),
+                    ),
+                    _("Median time to first response (wall-clock), week by week"),
+                    False,
+                ),
+            ],
+            "groups": [
+                (_("By responder"), report["by_responder"], "responders"),
+                (_("By rule"), report["by_rule"], "rules"),
+            ],
             "breaches": reports.breaches(start=start, end=end, limit=50, **scope),
             "query": request.GET.urlencode(),
         }

@@ -3,17 +3,20 @@ outcomes, reports. Time is frozen and walked past each deadline."""
 
 import datetime
 import threading
+import types
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import moderation.sla.sweep
 from core.mail import mails_send_due
-from moderation.models import Event, Notification, SlaPolicy
+from core.roles import Role
+from moderation.models import Event, Notification, RuleMatch, SlaPolicy
 from moderation.services.answers import answer_approve, answer_submit
 from moderation.services.escalation import comment_escalate, comment_take
 from moderation.services.ingest import comment_ingest
@@ -22,6 +25,7 @@ from moderation.sla import reports
 from moderation.sla.notifications import notifications_send
 from moderation.sla.sweep import approvals_sweep, sla_sweep
 from staffing.models import BusinessCalendar, Shift
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -688,3 +692,113 @@ def test_while_escalated_the_response_clock_runs_and_tells_the_escalatee(
         ("sla_breach", "counsel"),
         ("sla_breach", "manager"),
     }
+
+
+def test_the_report_gives_the_figures_per_responder_rule_and_week(
+    wall, personas, api_client
+):
+    # The responder answers in 90 min the week before, in 30 min on a
+    # weekday and in 5 h on the weekend; an insulting comment nobody claimed
+    # stays overdue. The rule that flags "pire" twice in one comment counts
+    # that comment once.
+    responder = personas["responder"]
+    responder.first_name, responder.last_name = "Rosalie", "Lebrun"
+    responder.save()
+    answered_at(
+        wall, personas, local(2026, 11, 18, 9), local(2026, 11, 18, 10, 30), "e"
+    )
+    answered_at(
+        wall, personas, local(2026, 11, 25, 10), local(2026, 11, 25, 10, 30), "a"
+    )
+    answered_at(
+        wall, personas, local(2026, 11, 28, 10), local(2026, 11, 28, 15), "c",
+        text="Le pire service, vraiment le pire",
+    )  # fmt: skip
+    waiting = ingest(wall, local(2026, 11, 29, 10), external_id="d")
+    sweep(waiting.first_response_due_at)
+    api_client.force_authenticate(personas["manager"])
+    body = api_client.get(
+        "/api/v1/sla/report/", {"from": "2026-11-16", "to": "2026-11-29"}
+    ).json()
+
+    people = {row["responder"]: row for row in body["by_responder"]}
+    assert people["responder"]["name"] == "Rosalie Lebrun"
+    assert (people["responder"]["count"], people["responder"]["breached"]) == (3, 1)
+    assert people["responder"]["first_response_minutes"] == {"p50": 90.0, "p90": 258.0}
+    assert people[None]["count"] == people[None]["breached"] == 1
+    assert people[None]["first_response_minutes"] == {"p50": None, "p90": None}
+    assert [row["responder"] for row in body["by_responder"]] == ["responder", None]
+
+    flagging = set(
+        RuleMatch.objects.filter(comment__external_id="c").values_list(
+            "rule", flat=True
+        )
+    )
+    assert flagging
+    assert RuleMatch.objects.filter(comment__external_id="c").count() > len(flagging)
+    rules = {row["rule"]: row for row in body["by_rule"]}
+    assert set(rules) == flagging | set(
+        RuleMatch.objects.filter(comment__external_id="d").values_list(
+            "rule", flat=True
+        )
+    )
+    for slug in flagging:
+        assert rules[slug]["name"] != slug
+        assert (rules[slug]["count"], rules[slug]["breached"]) == (2, 2)
+        assert rules[slug]["first_response_minutes"]["p50"] == 300.0
+
+    assert [
+        (w["week"], w["count"], w["met"], w["breached"]) for w in body["by_week"]
+    ] == [("2026-11-16", 1, 1, 0), ("2026-11-23", 3, 1, 2)]
+    assert body["by_week"][1]["first_response_minutes"]["p50"] == 165.0
+    assert body["by_week"][1]["breach_rate"] == pytest.approx(0.6667)
+
+
+def test_the_report_gives_the_same_figures_without_postgresql(
+    wall, personas, monkeypatch
+):
+    answered_at(
+        wall, personas, local(2026, 11, 18, 9), local(2026, 11, 18, 10, 30), "e"
+    )
+    answered_at(
+        wall, personas, local(2026, 11, 28, 10), local(2026, 11, 28, 15), "c",
+        text="Le pire service, vraiment le pire",
+    )  # fmt: skip
+    ingest(wall, local(2026, 11, 29, 10), external_id="d")
+    sweep(local(2026, 11, 30, 10))
+    period = {"start": local(2026, 11, 16), "end": local(2026, 11, 30)}
+    on_postgresql = reports.sla_report(**period)
+    assert on_postgresql["by_rule"] and len(on_postgresql["by_week"]) == 2
+    # Elsewhere (SQLite) the figures are grouped in Python: the same ones.
+    monkeypatch.setattr(reports, "connection", types.SimpleNamespace(vendor="sqlite"))
+    assert reports.sla_report(**period) == on_postgresql
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(client, wall, personas):
+    query = {"from": "2026-11-16", "to": "2026-11-29"}
+    client.force_login(personas["manager"])
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("moderation:sla"), query)
+        assert page.status_code == 200
+        return page, len(queries)
+
+    answered_at(
+        wall, personas, local(2026, 11, 25, 10), local(2026, 11, 25, 10, 30), "a",
+        text="Le pire service",
+    )  # fmt: skip
+    _page, few = counted()
+    other = make_user("other", [Role.RESPONDER], first_name="Omar")
+    for day in range(16, 29):
+        answered_at(
+            wall, {**personas, "responder": other}, local(2026, 11, day, 10),
+            local(2026, 11, day, 14), f"m-{day}", text="Le pire service",
+        )  # fmt: skip
+    page, many = counted()
+    assert many == few
+    html = page.content.decode()
+    assert "Omar" in html
+    # Two weekly trend charts, drawn on the server, each with its words.
+    assert html.count('<svg class="trend') == 2
+    assert "<desc" in html and "Semaine du 2026-11-16" in html
