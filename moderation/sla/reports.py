@@ -78,19 +78,30 @@ def judged(*, start, end, channel=None, channels=None):
 
 
 def _figures(comments):
+    """Return the counts and percentiles of ``comments``, and the approval
+    wait's percentiles: one query on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        row = comments.order_by().aggregate(
+            **_AGGREGATES,
+            **{
+                f"approval_{p}": PercentileCont("approval_wait_minutes", f)
+                for p, f in _PERCENTILES.items()
+            },
+        )
+        return _from_row(row), _rounded({p: row[f"approval_{p}"] for p in _PERCENTILES})
     counts = comments.aggregate(
         count=Count("pk"),
         met=Count("pk", filter=Q(sla_met=True)),
         breached=Count("pk", filter=BREACHED),
     )
-    counts["breach_rate"] = (
-        round(counts["breached"] / counts["count"], 4) if counts["count"] else None
+    figures = _grouped_figures(
+        counts["count"],
+        counts["met"],
+        counts["breached"],
+        percentiles(comments, "response_minutes"),
+        percentiles(comments, "response_business_minutes"),
     )
-    return {
-        **counts,
-        "first_response_minutes": percentiles(comments, "response_minutes"),
-        "business_minutes": percentiles(comments, "response_business_minutes"),
-    }
+    return figures, percentiles(comments, "approval_wait_minutes")
 
 
 def sla_report(*, start, end, channel=None, channels=None, weeks=None):
@@ -102,6 +113,8 @@ def sla_report(*, start, end, channel=None, channels=None, weeks=None):
     flagged it and per week posted (the trend).
     """
     comments = judged(start=start, end=end, channel=channel, channels=channels)
+    figures, approval_wait = _figures(comments)
+    periods = _grouped(comments, period=F("posted_period"))
     if weeks is None:
         weeks = uncovered_weeks(
             start=start, end=end, channel=channel, channels=channels
@@ -110,12 +123,12 @@ def sla_report(*, start, end, channel=None, channels=None, weeks=None):
         "from": start.date().isoformat(),
         "to": (end - datetime.timedelta(days=1)).date().isoformat(),
         "channel": channel.slug if channel else None,
-        **_figures(comments),
+        **figures,
         "by_period": {
-            period: _figures(comments.filter(posted_period=period))
+            period: periods.get(period) or _no_figures()
             for period in PostedPeriod.values
         },
-        "approval_wait_minutes": percentiles(comments, "approval_wait_minutes"),
+        "approval_wait_minutes": approval_wait,
         "by_responder": by_responder(comments),
         "by_rule": by_rule(comments),
         "by_week": by_week(comments, zone=start.tzinfo),
@@ -142,6 +155,38 @@ def _grouped_figures(count, met, breached, wall, business):
     }
 
 
+def _no_figures():
+    return _grouped_figures(
+        0, 0, 0, dict.fromkeys(_PERCENTILES), dict.fromkeys(_PERCENTILES)
+    )
+
+
+# A group's figures in one row, on PostgreSQL.
+_AGGREGATES = {
+    "count": Count("pk"),
+    "met": Count("pk", filter=Q(sla_met=True)),
+    "breached": Count("pk", filter=BREACHED),
+    **{
+        f"wall_{p}": PercentileCont("response_minutes", f)
+        for p, f in _PERCENTILES.items()
+    },
+    **{
+        f"business_{p}": PercentileCont("response_business_minutes", f)
+        for p, f in _PERCENTILES.items()
+    },
+}
+
+
+def _from_row(row):
+    return _grouped_figures(
+        row["count"],
+        row["met"],
+        row["breached"],
+        _rounded({p: row[f"wall_{p}"] for p in _PERCENTILES}),
+        _rounded({p: row[f"business_{p}"] for p in _PERCENTILES}),
+    )
+
+
 def _rounded(found):
     return {k: None if v is None else round(v, 1) for k, v in found.items()}
 
@@ -153,29 +198,8 @@ def _grouped(comments, **key):
     ((name, expression),) = key.items()
     comments = comments.order_by()
     if connection.vendor == "postgresql":
-        rows = comments.values(**{name: expression}).annotate(
-            count=Count("pk"),
-            met=Count("pk", filter=Q(sla_met=True)),
-            breached=Count("pk", filter=BREACHED),
-            **{
-                f"wall_{p}": PercentileCont("response_minutes", f)
-                for p, f in _PERCENTILES.items()
-            },
-            **{
-                f"business_{p}": PercentileCont("response_business_minutes", f)
-                for p, f in _PERCENTILES.items()
-            },
-        )
-        return {
-            row[name]: _grouped_figures(
-                row["count"],
-                row["met"],
-                row["breached"],
-                _rounded({p: row[f"wall_{p}"] for p in _PERCENTILES}),
-                _rounded({p: row[f"business_{p}"] for p in _PERCENTILES}),
-            )
-            for row in rows
-        }
+        rows = comments.values(**{name: expression}).annotate(**_AGGREGATES)
+        return {row[name]: _from_row(row) for row in rows}
     rows = comments.annotate(**{name: expression}).values_list(name, *_OUTCOME)
     return _group_in_python(rows)
 
