@@ -4,8 +4,9 @@ Every app's e-mails go through ``mail_queue``; ``core.tasks`` sends them with th
 retry policy of ``core.retry``.
 """
 
+from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import delivery
@@ -32,8 +33,11 @@ def mail_queue(*, kind, recipients, subject, body, now=None):
     if not recipients:
         return None
     now = now or timezone.now()
-    # A line break in a subject is refused by the mail library: flatten it.
-    subject = " ".join(str(subject).split())[:SUBJECT_LENGTH]
+    # A line break in a subject is refused by the mail library: flatten it,
+    # keeping the non-breaking spaces French puts before a colon.
+    subject = " ".join(
+        part.strip(" \t") for part in str(subject).splitlines() if part.strip()
+    )[:SUBJECT_LENGTH]
     mail = OutgoingMail.objects.create(
         kind=kind,
         recipients=recipients,
@@ -45,6 +49,37 @@ def mail_queue(*, kind, recipients, subject, body, now=None):
     )
     after_commit(_queue_send, mail.pk)
     return mail
+
+
+def mail_language(person):
+    """Return the language ``person``'s e-mails are written in: theirs if
+    they chose one, else the site's."""
+    return getattr(person, "mail_language", None) or settings.LANGUAGE_CODE
+
+
+def mail_queue_each(*, kind, people, compose, now=None):
+    """Write one e-mail per language spoken by ``people``, each written in it.
+
+    ``compose(language)`` runs with that language active and returns
+    ``(subject, body)``; people sharing a language share one e-mail. Return
+    the mails written, by language (people without an address are skipped).
+    """
+    by_language = {}
+    for person in people:
+        if person.email:
+            by_language.setdefault(mail_language(person), set()).add(person.email)
+    mails = []
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            subject, body = compose(language)
+            # Rendered here, while the language is active: lazy strings too.
+            subject, body = str(subject), str(body)
+        mails.append(
+            mail_queue(
+                kind=kind, recipients=addresses, subject=subject, body=body, now=now
+            )
+        )
+    return mails
 
 
 def _queue_send(mail_id):

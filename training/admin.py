@@ -43,8 +43,8 @@ class ExamAdmin(admin.ModelAdmin):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["user", "program", "started_at", "score_percent", "passed"]
-    list_filter = ["program", "passed", "timed_out"]
+    list_display = ["user", "program", "kind", "started_at", "score_percent", "passed"]
+    list_filter = ["program", "kind", "passed", "timed_out"]
     list_select_related = ["user", "program"]
     readonly_fields = [f.name for f in Attempt._meta.fields]
     date_hierarchy = "started_at"

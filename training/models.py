@@ -188,6 +188,11 @@ class Choice(models.Model):
 class Attempt(models.Model):
     """One sitting of an exam: the draw, the answers, the result. Never deleted."""
 
+    class Kind(models.TextChoices):
+        EXAM = "exam", _("Exam")
+        # Sat while accredited: a pass renews the accreditation from its expiry.
+        REFRESHER = "refresher", _("Refresher")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responder"),
@@ -199,6 +204,9 @@ class Attempt(models.Model):
         verbose_name=_("program"),
         on_delete=models.PROTECT,
         related_name="attempts",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.EXAM
     )
     started_at = models.DateTimeField(_("started at"))
     deadline = models.DateTimeField(_("deadline"))

@@ -4,15 +4,20 @@ rulebook, lessons read, exam attempts, calibration decisions."""
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.mail import mail_queue_each
 from core.permissions import require
 from core.roles import Capability
 from policies import selectors as policy_selectors
-from policies.models import Notice, Pattern
+from policies.models import Notice, Pattern, localized
 from staffing.models import Accreditation, TrainingProgram
 from staffing.services.grants import _add_months
 from training import content
@@ -143,7 +148,70 @@ def program_sync(*, now=None):
                 lesson.save()
                 changed.append(lesson)
         _bank_seed(program, content.bank(rules))
+        if changed:
+            lessons_changed_notify(
+                program=program, lessons=changed, version=version.number, now=now
+            )
     return changed
+
+
+def lessons_changed_notify(*, program, lessons, version, now=None):
+    """Ask the responders accredited in ``program`` to read ``lessons`` again,
+    each in their language, with a link to each lesson; return the mails.
+
+    Call it in the transaction that changed the lessons: the e-mails leave
+    after it commits, and not at all if it rolls back.
+    """
+    now = now or timezone.now()
+    people = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            accreditations__program=program,
+            accreditations__granted_at__lte=now,
+            accreditations__expires_at__gt=now,
+        )
+        .filter(
+            Q(accreditations__revoked_at__isnull=True)
+            | Q(accreditations__revoked_at__gt=now)
+        )
+        .exclude(email="")
+        .distinct()
+    )
+    lessons = sorted(lessons, key=lambda lesson: (lesson.position, lesson.slug))
+
+    def compose(language):
+        subject = ngettext(
+            "Rulebook version %(version)d: %(count)d lesson to read again",
+            "Rulebook version %(version)d: %(count)d lessons to read again",
+            len(lessons),
+        ) % {"version": version, "count": len(lessons)}
+        lines = [
+            _("- %(lesson)s: %(path)s")
+            % {
+                "lesson": localized(lesson, "title", language),
+                "path": reverse("training:lesson", args=[lesson.pk]),
+            }
+            for lesson in lessons
+        ]
+        body = (
+            _(
+                "Version %(version)d of the rulebook changed what these lessons of "
+                "%(program)s teach. You are accredited in it: read them again "
+                "before you next answer."
+            )
+            % {"version": version, "program": localized(program, "name", language)}
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + _("They are marked to read in My training: %(path)s")
+            % {"path": reverse("training:mine")}
+        )
+        return subject, body
+
+    return mail_queue_each(
+        kind="lessons_changed", people=people, compose=compose, now=now
+    )
 
 
 def _bank_seed(program, questions):
@@ -169,6 +237,18 @@ def lesson_read(*, user, lesson, now=None):
     )
 
 
+def _valid_accreditation(*, user, program, now):
+    """Return ``user``'s valid accreditation in ``program`` that lasts longest."""
+    return (
+        Accreditation.objects.filter(
+            responder=user, program=program, granted_at__lte=now, expires_at__gt=now
+        )
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 def retry_at(*, user, program, exam):
     """Return when ``user`` may sit the exam again, or ``None`` for now."""
     failed = (
@@ -185,6 +265,7 @@ def retry_at(*, user, program, exam):
 def attempt_start(*, user, program, now=None, rng=None):
     """Start an exam for ``user`` (or return the one already open).
 
+    Sat while accredited, it is a refresher: its pass renews the accreditation.
     Questions are drawn at random among the active ones and each question's
     options shuffled; the draw is stored, so the page shows the same exam on
     reload and the check uses what was shown.
@@ -228,9 +309,11 @@ def attempt_start(*, user, program, now=None, rng=None):
             draw.append({"question": question.pk, "choices": choices})
         try:
             with transaction.atomic():
+                held = _valid_accreditation(user=user, program=program, now=now)
                 return Attempt.objects.create(
                     user=user,
                     program=program,
+                    kind=Attempt.Kind.REFRESHER if held else Attempt.Kind.EXAM,
                     started_at=now,
                     deadline=now + datetime.timedelta(minutes=exam.time_limit_minutes),
                     draw=draw,
@@ -286,14 +369,25 @@ def _grade(attempt, *, answers, now, timed_out):
         elif score >= exam.advanced_percent:
             level = Accreditation.Level.ADVANCED
         program = attempt.program
+        renewed_from = now
+        if attempt.kind == Attempt.Kind.REFRESHER:
+            # Renewing early loses nothing: the new validity runs from the
+            # end of the accreditation held, if it still runs.
+            held = _valid_accreditation(user=attempt.user, program=program, now=now)
+            if held is not None:
+                renewed_from = max(now, held.expires_at)
         accreditation = Accreditation(
             responder=attempt.user,
             program=program,
             level=level,
             granted_at=now,
-            expires_at=_add_months(now, program.validity_months),
+            expires_at=_add_months(renewed_from, program.validity_months),
         )
-        accreditation._change_reason = "exam passed"
+        accreditation._change_reason = (
+            "refresher passed"
+            if attempt.kind == Attempt.Kind.REFRESHER
+            else "exam passed"
+        )
         accreditation.save()
         attempt.accreditation = accreditation
     attempt.save()

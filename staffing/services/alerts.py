@@ -2,15 +2,15 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.mail import mail_queue
+from core.mail import mail_queue_each
 from core.roles import Capability
 from staffing import selectors
 from staffing.models import Accreditation, BusinessCalendar, CoverageGapAlert
@@ -21,12 +21,25 @@ def accreditations_warn_expiring(*, now=None):
     now = now or timezone.now()
     sent = []
     for days, field in ((30, "warned_30_at"), (7, "warned_7_at")):
-        due = Accreditation.objects.filter(
+        # A responder who renewed (a refresher passed) holds a later one:
+        # the one it replaces expires without a warning.
+        renewed = Accreditation.objects.filter(
+            responder=OuterRef("responder"),
+            program=OuterRef("program"),
             revoked_at__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + datetime.timedelta(days=days),
-            **{f"{field}__isnull": True},
-        ).select_related("responder__manager", "program")
+            granted_at__lte=now,
+            expires_at__gt=OuterRef("expires_at"),
+        )
+        due = (
+            Accreditation.objects.filter(
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + datetime.timedelta(days=days),
+                **{f"{field}__isnull": True},
+            )
+            .exclude(Exists(renewed))
+            .select_related("responder__manager", "program")
+        )
         for accreditation in due:
             # The mark and the e-mail in one transaction: a warning is written
             # once, and sent after commit.
@@ -40,53 +53,50 @@ def accreditations_warn_expiring(*, now=None):
     return sent
 
 
-def _refresher_invitation():
-    """Return the sentence that sends the responder to the refresher exam, when
-    the training pages are installed (named by URL, not imported)."""
+def _refresher_invitation(program):
+    """Return the sentence that sends the responder to the refresher exam of
+    ``program``, when the training pages are installed (named by URL, not
+    imported)."""
     try:
         path = reverse("training:mine")
     except NoReverseMatch:
         return ""
-    return " " + _("Take the refresher exam in My training: %(path)s") % {"path": path}
+    return " " + _("Take the refresher exam in My training: %(path)s") % {
+        "path": f"{path}#program-{program.slug}"
+    }
 
 
 def _queue_expiry_warning(accreditation, days, now):
     responder = accreditation.responder
-    recipients = [responder.email] if responder.email else []
+    people = [responder]
     if responder.manager and responder.manager.email:
-        recipients.append(responder.manager.email)
+        people.append(responder.manager)
     else:
-        recipients += list(
-            get_user_model()
-            .objects.with_capability(Capability.MANAGE_STAFF)
-            .exclude(email="")
-            .values_list("email", flat=True)
+        people += list(
+            get_user_model().objects.with_capability(Capability.MANAGE_STAFF)
         )
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
+    name = responder.get_full_name() or responder.get_username()
+
+    def compose(language):
         subject = _("Accreditation expiring in %(days)d days: %(responder)s") % {
             "days": days,
-            "responder": responder.get_full_name() or responder.get_username(),
+            "responder": name,
         }
         body = _(
             "The accreditation of %(responder)s in %(program)s expires on %(date)s. "
             "Without it, their delegation to answer without approval stops at that "
             "moment."
         ) % {
-            "responder": responder.get_full_name() or responder.get_username(),
+            "responder": name,
             "program": accreditation.program,
             "date": timezone.localtime(accreditation.expires_at).strftime(
                 "%Y-%m-%d %H:%M"
             ),
         }
-        body += _refresher_invitation()
-    mail_queue(
-        kind="accreditation_expiring",
-        recipients=recipients,
-        subject=subject,
-        body=body,
-        now=now,
+        return subject, body + _refresher_invitation(accreditation.program)
+
+    mail_queue_each(
+        kind="accreditation_expiring", people=people, compose=compose, now=now
     )
 
 
@@ -116,15 +126,9 @@ def coverage_gaps_alert(*, now=None, days=14):
 
 
 def _queue_gap_alert(gaps, now):
-    recipients = list(
-        get_user_model()
-        .objects.with_capability(Capability.PLAN_COVERAGE)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
+    managers = get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
+
+    def compose(language):
         lines = [
             _("- %(calendar)s: from %(start)s to %(end)s (%(hours).1f h)")
             % {
@@ -143,10 +147,6 @@ def _queue_gap_alert(gaps, now):
         body = (
             _("Nobody who may answer is on shift during:") + "\n\n" + "\n".join(lines)
         )
-    mail_queue(
-        kind="coverage_gaps",
-        recipients=recipients,
-        subject=subject,
-        body=body,
-        now=now,
-    )
+        return subject, body
+
+    mail_queue_each(kind="coverage_gaps", people=managers, compose=compose, now=now)

@@ -249,3 +249,40 @@ def test_an_unknown_kind_of_mail_is_refused(db):
             kind="newsletter", recipients=["a@example.org"], subject="x", body="y"
         )
     assert not OutgoingMail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_subject_keeps_the_non_breaking_space_french_puts_before_a_colon():
+    message = outgoing.mail_queue(
+        kind="coverage_gaps",
+        recipients=["a@example.org"],
+        subject="Écarts\u00a0: 2\r\n  ce week-end",
+        body="Corps",
+    )
+    assert message.subject == "Écarts\u00a0: 2 ce week-end"
+
+
+@pytest.mark.django_db
+def test_each_recipient_reads_the_mail_in_their_own_language(personas):
+    from django.utils.translation import get_language
+
+    english, french, default = (
+        personas["responder"], personas["manager"], personas["approver"]
+    )  # fmt: skip
+    english.language, french.language = "en", "fr"
+    personas["outsider"].email = ""
+
+    def compose(language):
+        assert get_language() == language
+        return f"Subject {language}", f"Body {language}"
+
+    mails = outgoing.mail_queue_each(
+        kind="coverage_gaps",
+        people=[english, french, default, personas["outsider"]],
+        compose=compose,
+    )
+    # The site's language (fr) for whoever chose none; one mail per language.
+    assert [(m.subject, m.recipients) for m in mails] == [
+        ("Subject en", [english.email]),
+        ("Subject fr", sorted([french.email, default.email])),
+    ]

@@ -3,6 +3,7 @@ a pass mark; passing accredits at once, failing grants nothing and waits."""
 
 import datetime
 import random
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -198,4 +199,110 @@ def test_the_expiry_warning_sends_the_responder_to_the_refresher_exam(
     assert [days for days, _a in sent] == [7]
     bodies = list(OutgoingMail.objects.values_list("body", flat=True))
     assert len(bodies) == 2
-    assert all(reverse("training:mine") in body for body in bodies)
+    anchor = f"{reverse('training:mine')}#program-{program.slug}"
+    assert all(anchor in body for body in bodies)
+
+
+def test_a_refresher_passed_renews_from_the_expiry_and_stops_the_warnings(
+    program, responder, client
+):
+    from staffing.services.alerts import accreditations_warn_expiring
+
+    first = attempt_start(user=responder, program=program, now=NOW)
+    assert first.kind == Attempt.Kind.EXAM
+    held = attempt_submit(
+        attempt=first, user=responder, answers=right_answers(first), now=NOW
+    ).accreditation
+    assert held.expires_at == NOW.replace(year=2027)
+    early = held.expires_at - datetime.timedelta(days=20)
+    with time_machine.travel(early, tick=False):
+        client.force_login(responder)
+        page = client.get(reverse("training:mine"), HTTP_ACCEPT_LANGUAGE="en")
+        assert "Take the refresher exam" in page.content.decode()
+        client.post(reverse("training:exam-start", args=[program.slug]))
+    refresher = Attempt.objects.get(user=responder, submitted_at__isnull=True)
+    assert refresher.kind == Attempt.Kind.REFRESHER
+    renewed = attempt_submit(
+        attempt=refresher,
+        user=responder,
+        answers=right_answers(refresher),
+        now=early,
+    ).accreditation
+    # Twenty days early: the new year starts when the old one ends.
+    assert renewed.granted_at == early
+    assert renewed.expires_at == NOW.replace(year=2028)
+    assert renewed.history.first().history_change_reason == "refresher passed"
+    # The replaced accreditation expires without warning; the renewed one
+    # is warned in its own time.
+    assert accreditations_warn_expiring(now=held.expires_at - timedelta(6)) == []
+    sent = accreditations_warn_expiring(now=renewed.expires_at - timedelta(29))
+    assert [(days, a.pk) for days, a in sent] == [(30, renewed.pk)]
+
+
+def test_a_failed_refresher_keeps_the_accreditation_held(program, responder):
+    first = attempt_start(user=responder, program=program, now=NOW)
+    held = attempt_submit(
+        attempt=first, user=responder, answers=right_answers(first), now=NOW
+    ).accreditation
+    later = held.expires_at - timedelta(10)
+    refresher = attempt_start(user=responder, program=program, now=later)
+    failed = attempt_submit(
+        attempt=refresher,
+        user=responder,
+        answers=wrong_answers(refresher),
+        now=later,
+    )
+    assert failed.kind == Attempt.Kind.REFRESHER and failed.passed is False
+    assert failed.accreditation is None
+    assert list(Accreditation.objects.filter(responder=responder)) == [held]
+
+
+def test_the_warning_task_run_again_or_retried_sends_one_mail_per_threshold(
+    program, responder, manager, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.core import mail
+
+    from staffing import tasks
+    from staffing.services.alerts import accreditations_warn_expiring
+
+    responder.language = "en"
+    responder.save()
+    first = attempt_start(user=responder, program=program, now=NOW)
+    held = attempt_submit(
+        attempt=first, user=responder, answers=right_answers(first), now=NOW
+    ).accreditation
+
+    def run(days_before):
+        with (
+            time_machine.travel(held.expires_at - timedelta(days_before), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return tasks.accreditations_warn.apply()
+
+    # A broker or mail outage mid-run (the task then retries): nothing is
+    # marked, nothing queued.
+    with (
+        mock.patch(
+            "staffing.services.alerts.mail_queue_each", side_effect=OSError("down")
+        ),
+        pytest.raises(OSError),
+    ):
+        accreditations_warn_expiring(now=held.expires_at - timedelta(29))
+    held.refresh_from_db()
+    assert held.warned_30_at is None and mail.outbox == []
+    assert run(29).get() == [(30, held.pk)]
+    assert run(29).get() == []
+    assert run(28).get() == []
+    assert run(6).get() == [(7, held.pk)]
+    assert run(6).get() == []
+    # One e-mail per threshold and language: the responder's in English,
+    # the managers' in the site's French.
+    subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert subjects == [
+        (manager.email, "Accréditation expirant dans 30 jours\u00a0: responder"),
+        (manager.email, "Accréditation expirant dans 7 jours\u00a0: responder"),
+        (responder.email, "Accreditation expiring in 30 days: responder"),
+        (responder.email, "Accreditation expiring in 7 days: responder"),
+    ]

@@ -97,3 +97,58 @@ def test_a_new_version_marks_the_lessons_it_changed(
     assert list(changed.values_list("slug", flat=True)) == ["rule-threats"]
     assert "call 911" in changed.get().body_en
     assert Accreditation.objects.filter(responder=responder).exists()
+
+
+def test_accredited_responders_are_asked_to_read_the_changed_lessons(
+    program, personas, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    from core.roles import Role
+    from staffing.services.grants import accreditation_grant, accreditation_revoke
+    from tests.conftest import make_user
+
+    manager = personas["manager"]
+    english, french = personas["responder"], make_user("second", [Role.RESPONDER])
+    english.language = "en"
+    english.save()
+    former = make_user("former", [Role.RESPONDER])
+    for person in (english, french, former):
+        accreditation_grant(actor=manager, responder=person, program=program)
+    revoked = Accreditation.objects.get(responder=former)
+    accreditation_revoke(actor=manager, accreditation=revoked)
+    draft = policy_version_create_draft(actor=manager, note="clearer rules")
+    for slug, text in (("threats", "Call 911 when life is at risk."),
+                       ("sexual-content", "Hide it at once.")):  # fmt: skip
+        rule = Rule.objects.get(version=draft, slug=slug)
+        rule.guidance_en = rule.guidance_fr = text
+        rule.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_publish(version=draft, actor=manager)
+    changed = Lesson.objects.filter(program=program, changed_in_version=draft.number)
+    assert changed.count() == 2
+    # One e-mail per language; neither the revoked nor the unaccredited get one.
+    by_recipient = {tuple(m.to): m for m in mail.outbox}
+    assert set(by_recipient) == {(english.email,), (french.email,)}
+    in_english = by_recipient[(english.email,)]
+    in_french = by_recipient[(french.email,)]
+    assert f"version {draft.number}: 2 lessons to read again" in in_english.subject
+    assert f"Version {draft.number} du règlement\u00a0: 2 leçons à" in in_french.subject
+    for lesson in changed:
+        path = reverse("training:lesson", args=[lesson.pk])
+        assert f"{lesson.title_en}: {path}" in in_english.body
+        assert f"{lesson.title_fr}\u00a0: {path}" in in_french.body
+    assert reverse("training:mine") in in_english.body
+    # My training marks them to read, until they are read again.
+    client.force_login(english)
+    page = client.get(reverse("training:mine"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.content.decode().count(f"to read (version {draft.number})") == 2
+    client.get(reverse("training:lesson", args=[changed.first().pk]))
+    page = client.get(reverse("training:mine"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.content.decode().count(f"to read (version {draft.number})") == 1
+    # A publication that changes no lesson writes no e-mail.
+    mail.outbox.clear()
+    assert program_sync() == []
+    assert mail.outbox == []
