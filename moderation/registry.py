@@ -218,6 +218,8 @@ HIDE_KIND = "comment.hide"
 UNHIDE_KIND = "comment.unhide"
 DELETE_KIND = "comment.delete"
 AUTHOR_KIND = "author.action"
+# A mute or block lifted (a reversal on appeal); the payload's action says which.
+AUTHOR_UNDO_KIND = "author.undo"
 # A comment the platform held for review, published (YouTube).
 PUBLISH_KIND = "comment.publish"
 # A statement of reasons sent to the comment's author in a private message.
@@ -235,7 +237,8 @@ class Connector:
     ``credentials_form``: a ``django.forms.Form`` whose cleaned data are the
     channel's credentials (the *Connect a channel* page and the API show its
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
-    offers. ``hide_note``: what people are told where it cannot hide.
+    offers; ``author_undo``: those of them it can lift again (unmute,
+    unblock). ``hide_note``: what people are told where it cannot hide.
     ``sign_in_url_name``: the name of a URL taking the channel's pk where a
     manager signs the channel in on the platform (OAuth), offered once the
     channel is saved; "" when the credentials form is enough.
@@ -256,6 +259,8 @@ class Connector:
     - ``delete(channel, comment)`` (``DELETE``);
     - ``act_on_author(channel, comment, action, *, reason)``
       (``ACT_ON_AUTHOR``);
+    - ``undo_author_action(channel, comment, action)`` (an action of
+      ``author_undo``): unmute or unblock the comment's author;
     - ``message_author(channel, comment, text)`` (``MESSAGE_AUTHOR``): a
       private message to the comment's author (a statement of reasons).
 
@@ -272,6 +277,7 @@ class Connector:
     sends_sla_alerts = False
     credentials_form = None
     author_actions = frozenset()
+    author_undo = frozenset()
     hide_note = ""
     sign_in_url_name = ""
     max_answer_length = None
@@ -279,6 +285,12 @@ class Connector:
     def can(self, ability):
         """Return whether the connector declares ``ability``."""
         return Ability(ability) in self.abilities
+
+    def can_undo(self, action):
+        """Return whether the connector can lift ``action`` on an author."""
+        return self.can(Ability.ACT_ON_AUTHOR) and AuthorAction(action) in (
+            self.author_undo
+        )
 
     def deliver(self, message, *, now):
         """Send outbox ``message`` through the method its kind names; return
@@ -296,6 +308,10 @@ class Connector:
                 comment,
                 AuthorAction(message.payload["action"]),
                 reason=message.payload.get("reason", ""),
+            )
+        if message.kind == AUTHOR_UNDO_KIND:
+            return self.undo_author_action(
+                channel, comment, AuthorAction(message.payload["action"])
             )
         if message.kind == STATEMENT_KIND:
             return self.message_author(channel, comment, message.payload["text"])
@@ -348,6 +364,9 @@ def register(connector_class):
             continue
         if not callable(getattr(connector_class, method, None)):
             raise ValueError(f"{name!r} can {ability} but defines no {method}()")
+    undo = getattr(connector_class, "undo_author_action", None)
+    if connector_class.author_undo and not own_deliver and not callable(undo):
+        raise ValueError(f"{name!r} lifts author actions but defines no undo")
     _connectors[name] = connector_class
     return connector_class
 

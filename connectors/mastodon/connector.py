@@ -37,6 +37,7 @@ from moderation.registry import (
     DeliveryFailed,
     Item,
     Post,
+    Unsupported,
 )
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Mastodon(registry.Connector):
     author_actions = frozenset(
         {AuthorAction.MUTE, AuthorAction.BLOCK, AuthorAction.REPORT}
     )
+    author_undo = frozenset({AuthorAction.MUTE, AuthorAction.BLOCK})
     credentials_form = CredentialsForm
     # Mastodon's default; an instance may allow more, and reply() checks the
     # instance's own limit, counting links and mentions as Mastodon does.
@@ -338,6 +340,33 @@ class Mastodon(registry.Connector):
 
     # -- act on the author --------------------------------------------------
 
+    def _account_of(self, client, comment):
+        account_id = (comment.platform_data or {}).get("account_id")
+        if not account_id:
+            with api.calling(client, "status"):
+                status = client.status(comment.external_id)
+            account_id = _id((status.get("account") or {}).get("id"))
+        return account_id
+
+    def undo_author_action(self, channel, comment, action):
+        """Unmute or unblock the comment's author."""
+        action = AuthorAction(action)
+        client = api.channel_client(channel)
+        account_id = self._account_of(client, comment)
+        with api.calling(client, f"un{action.value} {account_id}"):
+            if action == AuthorAction.MUTE:
+                client.account_unmute(account_id)
+            elif action == AuthorAction.BLOCK:
+                client.account_unblock(account_id)
+            else:
+                raise Unsupported(f"a Mastodon {action.value} cannot be lifted")
+        logger.info(
+            "Mastodon un%s of account %s for channel %s",
+            action.value,
+            account_id,
+            channel.slug,
+        )
+
     def act_on_author(self, channel, comment, action, *, reason=""):
         """Mute, block or report the comment's author.
 
@@ -347,13 +376,8 @@ class Mastodon(registry.Connector):
         """
         action = AuthorAction(action)
         client = api.channel_client(channel)
-        data = comment.platform_data or {}
-        account_id = data.get("account_id")
-        acct = data.get("acct") or comment.author
-        if not account_id:
-            with api.calling(client, "status"):
-                status = client.status(comment.external_id)
-            account_id = _id((status.get("account") or {}).get("id"))
+        acct = (comment.platform_data or {}).get("acct") or comment.author
+        account_id = self._account_of(client, comment)
         with api.calling(client, f"{action.value} {account_id}"):
             if action == AuthorAction.MUTE:
                 # Their statuses leave the account's timelines, but their

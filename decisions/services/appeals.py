@@ -19,7 +19,9 @@ from decisions.references import secret_matches
 from decisions.services.queue import queue_due
 from moderation import access, registry
 from moderation.models import Comment
+from moderation.registry import AuthorAction
 from moderation.restrictions import Kind
+from moderation.services.authors import author_undo
 from moderation.services.outbox import outbox_comment_action
 from moderation.services.transitions import Conflict, transition
 
@@ -102,7 +104,8 @@ def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
     """Uphold or reverse the decision appealed, with reasons; return the appeal.
 
     A reversed hide shows the comment again, here and on the platform (an
-    unhide through the outbox, in the same transaction).
+    unhide through the outbox, in the same transaction); a reversed mute or
+    block is lifted the same way (unmute, unblock) where the platform can.
     """
     require(actor, Capability.DECIDE_APPEALS, _("Only reviewers decide appeals."))
     now = now or timezone.now()
@@ -135,13 +138,30 @@ def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
     return appeal
 
 
+# The author actions a reversal lifts on the platform; a report handed to
+# the platform's moderators cannot be withdrawn there, and stays recorded.
+LIFTED = {Kind.AUTHOR_MUTED: AuthorAction.MUTE, Kind.AUTHOR_BLOCKED: AuthorAction.BLOCK}
+
+
 def _undo(statement, *, actor, reasons, now):
-    """Show a hidden comment again; other restrictions (an author muted on
-    the platform) have no undo a connector offers, and stay recorded."""
+    """Show a hidden comment again, or lift a mute or a block of its author."""
     comment = statement.comment
-    if statement.kind != Kind.HIDDEN or comment is None:
+    if comment is None:
         return
-    if comment.status != Comment.Status.HIDDEN:
+    reason = _("Reversed on appeal %(reference)s: %(reasons)s") % {
+        "reference": statement.reference,
+        "reasons": reasons,
+    }
+    if statement.kind in LIFTED:
+        author_undo(
+            comment=comment,
+            actor=actor,
+            action=LIFTED[statement.kind],
+            reason=reason,
+            now=now,
+        )
+        return
+    if statement.kind != Kind.HIDDEN or comment.status != Comment.Status.HIDDEN:
         return
     comment = transition(
         comment,
@@ -149,8 +169,7 @@ def _undo(statement, *, actor, reasons, now):
         action="unhidden",
         allowed_from=(Comment.Status.HIDDEN,),
         to=Comment.Status.ASSIGNED if comment.assignee_id else Comment.Status.NEW,
-        reason=_("Reversed on appeal %(reference)s: %(reasons)s")
-        % {"reference": statement.reference, "reasons": reasons},
+        reason=reason,
         now=now,
     )
     outbox_comment_action(

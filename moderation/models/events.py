@@ -51,6 +51,8 @@ class Event(models.Model):
         AUTHOR_MUTED = "author_muted", _("author muted on the platform")
         AUTHOR_BLOCKED = "author_blocked", _("author blocked on the platform")
         AUTHOR_REPORTED = "author_reported", _("author reported to the platform")
+        AUTHOR_UNMUTED = "author_unmuted", _("author unmuted on the platform")
+        AUTHOR_UNBLOCKED = "author_unblocked", _("author unblocked on the platform")
         CLOSED = "closed", _("closed")
         EDITED_ON_PLATFORM = "edited_on_platform", _("edited by its author")
         REMOVED_ON_PLATFORM = "removed_on_platform", _("removed on the platform")

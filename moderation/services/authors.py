@@ -1,4 +1,5 @@
-"""Act on a comment's author on the platform: mute, block or report them.
+"""Act on a comment's author on the platform: mute, block or report them,
+and lift a mute or a block again.
 
 Some platforms cannot hide a reply (Mastodon); what they offer instead is an
 action on its author, taken on the organisation's account. Each one is an
@@ -111,4 +112,44 @@ def author_act(*, comment, actor, action, reason, now=None):
             reason=reason,
             at=now,
         )
+    return message
+
+
+UNDO_EVENTS = {
+    AuthorAction.MUTE: Event.Action.AUTHOR_UNMUTED,
+    AuthorAction.BLOCK: Event.Action.AUTHOR_UNBLOCKED,
+}
+
+
+def author_undo(*, comment, actor, action, reason, now):
+    """Lift a mute or a block of the comment's author; return the outbox
+    message, or ``None`` when the platform offers no way to lift it.
+
+    The event is written either way, in the caller's transaction (a reversal
+    on appeal, whose reviewer the caller checked): the trail says the
+    restriction is lifted here, and the outbox lifts it there when it can.
+    """
+    action = AuthorAction(action)
+    if action not in UNDO_EVENTS:
+        raise ValueError(f"{action.value} cannot be lifted")
+    event_write(
+        comment, actor=actor, action=UNDO_EVENTS[action], reason=reason, now=now
+    )
+    if not registry.get(comment.channel.connector).can_undo(action):
+        return None
+    message = OutboxMessage.objects.create(
+        channel=comment.channel,
+        comment=comment,
+        kind=registry.AUTHOR_UNDO_KIND,
+        created_at=now,
+        next_attempt_at=now,
+        payload={
+            "channel": comment.channel.slug,
+            "comment": comment.external_id,
+            "author": comment.author,
+            "action": action.value,
+            "reason": reason,
+        },
+    )
+    after_commit(queue_send, message.pk)
     return message

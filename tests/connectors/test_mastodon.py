@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from core import outbound
 from moderation import registry
 from moderation.models import Channel, Comment, Event, OutboxMessage
 from moderation.registry import AuthFailed, ConnectorError, DeliveryFailed, RateLimited
-from moderation.services.authors import NotOffered, author_act
+from moderation.services.authors import NotOffered, author_act, author_undo
 from moderation.services.ingest import comments_ingest
 from moderation.services.outbox import outbox_send
 from tests.connectors.conftest import add_fault, payload
@@ -607,6 +608,32 @@ def test_mute_and_block_reach_the_platform_with_their_event(
         mastodon.client("bob").status_post("@alice still here")
         [item] = connector().poll(mastodon_channel, cursor).items
         assert item.author == "bob"
+
+
+@pytest.mark.parametrize(
+    ("action", "event", "flag"),
+    [("mute", "author_unmuted", "muting"), ("block", "author_unblocked", "blocking")],
+)
+def test_a_mute_or_block_is_lifted_on_the_platform(
+    mastodon_channel, mastodon, responder, manager, action, event, flag
+):
+    comment = held_comment(mastodon_channel, mastodon, responder)
+    send(author_act(comment=comment, actor=responder, action=action, reason="x"))
+    with transaction.atomic():
+        message = author_undo(
+            comment=comment,
+            actor=manager,
+            action=action,
+            reason="Reversed on appeal",
+            now=timezone.now(),
+        )
+    assert message.kind == registry.AUTHOR_UNDO_KIND
+    assert Event.objects.filter(comment=comment, action=event).exists()
+    assert send(message) == OutboxMessage.Status.SENT
+    [relationship] = mastodon.client("alice").account_relationships(
+        comment.platform_data["account_id"]
+    )
+    assert not relationship[flag]
 
 
 def test_a_report_goes_with_the_status_and_the_reason(

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from connectors.signed_webhook import post_signed
 from decisions.models import Appeal
 from decisions.references import link_secret
 from decisions.services.appeals import (
@@ -18,10 +19,11 @@ from decisions.services.appeals import (
     appeal_lodge,
 )
 from moderation import registry
-from moderation.models import Comment, OutboxMessage
+from moderation.models import Comment, Event, OutboxMessage
+from moderation.services.authors import author_act
 from moderation.services.outbox import outbox_send
 from moderation.services.transitions import Conflict
-from tests.decisions.conftest import hidden
+from tests.decisions.conftest import hidden, ingest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -122,6 +124,101 @@ def test_a_reversal_shows_the_comment_again_through_the_connector(
     assert outbox_send(message_id=unhide.pk) == OutboxMessage.Status.SENT
     kinds = [json.loads(body)["kind"] for _headers, body in receiver.received]
     assert registry.UNHIDE_KIND in kinds
+
+
+class AuthorsOnLoopback(registry.Connector):
+    """Acts on authors by POSTing, signed, to the channel's URL (the loopback
+    receiver), as the signed webhook sends everything else."""
+
+    name = "authors-loopback"
+    abilities = frozenset({registry.Ability.ACT_ON_AUTHOR})
+    author_actions = frozenset(registry.AuthorAction)
+    author_undo = frozenset({registry.AuthorAction.MUTE, registry.AuthorAction.BLOCK})
+
+    def deliver(self, message, *, now):
+        return post_signed(message, now=now)
+
+
+class AuthorsForever(AuthorsOnLoopback):
+    """Acts on authors, and cannot lift anything it did."""
+
+    name = "authors-forever"
+    author_undo = frozenset()
+
+
+@pytest.fixture
+def authors_channel(webhook_channel):
+    registry.register(AuthorsOnLoopback)
+    registry.register(AuthorsForever)
+    webhook_channel.connector = AuthorsOnLoopback.name
+    webhook_channel.save()
+    yield webhook_channel
+    registry.unregister(AuthorsOnLoopback.name)
+    registry.unregister(AuthorsForever.name)
+
+
+def restricted_author(channel, manager, action):
+    comment = ingest(channel)
+    message = author_act(comment=comment, actor=manager, action=action, reason="Spam")
+    assert outbox_send(message_id=message.pk) == OutboxMessage.Status.SENT
+    return comment, comment.statements.get()
+
+
+def reverse_appeal(statement, approver):
+    return appeal_decide(
+        appeal=lodge(statement),
+        actor=approver,
+        outcome="reversed",
+        reasons="Not spam.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "event"), [("mute", "author_unmuted"), ("block", "author_unblocked")]
+)
+def test_a_reversed_mute_or_block_is_lifted_through_the_connector(
+    authors_channel, personas, receiver, action, event
+):
+    comment, statement = restricted_author(authors_channel, personas["manager"], action)
+    reverse_appeal(statement, personas["approver"])
+    lifted = Event.objects.get(comment=comment, action=event)
+    assert lifted.actor == personas["approver"]
+    assert statement.reference in lifted.reason
+    undo = OutboxMessage.objects.get(kind=registry.AUTHOR_UNDO_KIND)
+    assert undo.payload["action"] == action
+    assert undo.payload["author"] == "jean.tremblay"
+    assert outbox_send(message_id=undo.pk) == OutboxMessage.Status.SENT
+    bodies = [json.loads(body) for _headers, body in receiver.received]
+    assert [(b["kind"], b["action"]) for b in bodies] == [
+        (registry.AUTHOR_KIND, action),
+        (registry.AUTHOR_UNDO_KIND, action),
+    ]
+    statement.refresh_from_db()
+    assert statement.reversed_at is not None
+
+
+def test_a_reversed_report_stays_recorded_and_nothing_is_sent(
+    authors_channel, personas
+):
+    comment, statement = restricted_author(
+        authors_channel, personas["manager"], "report"
+    )
+    reverse_appeal(statement, personas["approver"])
+    statement.refresh_from_db()
+    assert statement.reversed_at is not None
+    assert not OutboxMessage.objects.filter(kind=registry.AUTHOR_UNDO_KIND).exists()
+    assert not comment.events.filter(action__startswith="author_un").exists()
+
+
+def test_a_platform_that_cannot_lift_a_mute_records_it_here_only(
+    authors_channel, personas
+):
+    authors_channel.connector = AuthorsForever.name
+    authors_channel.save()
+    comment, statement = restricted_author(authors_channel, personas["manager"], "mute")
+    reverse_appeal(statement, personas["approver"])
+    assert comment.events.filter(action="author_unmuted").count() == 1
+    assert not OutboxMessage.objects.filter(kind=registry.AUTHOR_UNDO_KIND).exists()
 
 
 def test_the_appeal_form_on_the_page(channel, personas, client):
