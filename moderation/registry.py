@@ -236,6 +236,7 @@ class Connector:
     channel's credentials (the *Connect a channel* page and the API show its
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
     offers. ``hide_note``: what people are told where it cannot hide.
+    ``delete_note``: what deleting does there, when it is not plain removal.
     ``sign_in_url_name``: the name of a URL taking the channel's pk where a
     manager signs the channel in on the platform (OAuth), offered once the
     channel is saved; "" when the credentials form is enough.
@@ -273,6 +274,7 @@ class Connector:
     credentials_form = None
     author_actions = frozenset()
     hide_note = ""
+    delete_note = ""
     sign_in_url_name = ""
     max_answer_length = None
 
