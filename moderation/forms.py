@@ -38,6 +38,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=MAX_REASON)
 
 
+class DeleteForm(forms.Form):
+    """A manager's confirmation that a comment is deleted on its platform."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON)
+
+
 class AuthorActionForm(forms.Form):
     """Mute, block or report a comment's author on the platform, with a reason."""
 

@@ -239,6 +239,7 @@ class Connector:
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
     offers; ``author_undo``: those of them it can lift again (unmute,
     unblock). ``hide_note``: what people are told where it cannot hide.
+    ``delete_note``: what deleting does there, when it is not plain removal.
     ``sign_in_url_name``: the name of a URL taking the channel's pk where a
     manager signs the channel in on the platform (OAuth), offered once the
     channel is saved; "" when the credentials form is enough.
@@ -279,6 +280,7 @@ class Connector:
     author_actions = frozenset()
     author_undo = frozenset()
     hide_note = ""
+    delete_note = ""
     sign_in_url_name = ""
     max_answer_length = None
 

@@ -223,7 +223,11 @@ def comment_detail(pk, *, user):
             Prefetch(
                 "deliveries",
                 queryset=OutboxMessage.objects.filter(
-                    kind__in=[registry.HIDE_KIND, registry.UNHIDE_KIND]
+                    kind__in=[
+                        registry.HIDE_KIND,
+                        registry.UNHIDE_KIND,
+                        registry.DELETE_KIND,
+                    ]
                 ).order_by("pk"),
                 to_attr="platform_actions",
             ),

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from moderation.views import approvals, backtest, comment, inbox, outbox, reports
+from moderation.views import (
+    approvals,
+    backtest,
+    comment,
+    deletion,
+    inbox,
+    outbox,
+    reports,
+)
 
 app_name = "moderation"
 
@@ -14,6 +22,7 @@ urlpatterns = [
     path("inbox/<int:pk>/unhide/", comment.unhide, name="comment-unhide"),
     path("inbox/<int:pk>/publish/", comment.publish, name="comment-publish"),
     path("inbox/<int:pk>/close/", comment.close, name="comment-close"),
+    path("inbox/<int:pk>/delete/", deletion.delete, name="comment-delete"),
     path("inbox/<int:pk>/answer/", comment.answer, name="comment-answer"),
     path("inbox/<int:pk>/author/", comment.author_action, name="comment-author"),
     path("inbox/<int:pk>/take/", comment.take, name="comment-take"),

@@ -177,3 +177,26 @@ def fake_platform():
     yield FakePlatform
     registry.unregister(FakePlatform.name)
     registry.unregister(FakeWebhookPlatform.name)
+
+
+@pytest.fixture
+def deleting_rule(personas):
+    """Publish a new version of the rulebook in which ``offensive-content``
+    says to delete; return the rule's slug. The matcher compiled for that
+    version is forgotten afterwards, as the version is."""
+    from django.test import TestCase
+
+    from policies import classify
+    from policies.models import Action
+    from policies.services.rulebook import (
+        policy_version_create_draft,
+        policy_version_publish,
+    )
+
+    draft = policy_version_create_draft(actor=personas["manager"])
+    draft.rules.filter(slug="offensive-content").update(action=Action.DELETE)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        policy_version_publish(version=draft, actor=personas["manager"])
+    classify._cache.clear()
+    yield "offensive-content"
+    classify._cache.clear()

@@ -19,6 +19,10 @@ DEFAULT_PROGRAM = {
 ACTIONS = {
     "answer": ("Répondre publiquement", "Answer in public"),
     "hide": ("Masquer le commentaire", "Hide the comment"),
+    "delete": (
+        "Supprimer le commentaire, sur confirmation d'un gestionnaire",
+        "Delete the comment, once a manager confirms",
+    ),
     "escalate_legal": (
         "Escalader au conseiller juridique",
         "Escalate to legal counsel",

@@ -8,8 +8,9 @@ HMAC-SHA256 of the raw body with the app secret) before anything is parsed.
 - ``feed`` with ``item=comment``: ``add`` is a new comment (ingest, which
   stores a duplicated delivery once), ``edited`` re-matches the new text and
   writes an event, ``remove`` marks the comment removed on the platform;
-  ``hide`` and ``unhide`` (done on Facebook by the Page) are left to the
-  comment's own history here;
+  ``hide`` and ``unhide`` (by a moderator of the Page on Facebook, or the
+  echo of a hide sent from here) record the comment's state there, with an
+  event when it is not the echo;
 - ``comments`` (Instagram) is a new comment; Instagram sends no edits.
 
 Deliveries for a Page or account no channel watches are dropped (logged).
@@ -30,6 +31,7 @@ from moderation.registry import Post
 from moderation.services.ingest import comments_ingest
 from moderation.services.platform_changes import (
     comment_edited_on_platform,
+    comment_hidden_on_platform,
     comment_removed_on_platform,
 )
 
@@ -117,6 +119,11 @@ def _feed_change(channel, value, *, now):
         return 0
     if verb == "remove":
         comment_removed_on_platform(channel=channel, external_id=comment_id, now=now)
+        return 0
+    if verb in ("hide", "unhide"):
+        comment_hidden_on_platform(
+            channel=channel, external_id=comment_id, hidden=verb == "hide", now=now
+        )
         return 0
     if verb != "add":
         return 0

@@ -129,13 +129,23 @@ class YouTube(registry.Connector):
     name = "youtube"
     label = _("YouTube")
     abilities = frozenset(
-        {Ability.RECEIVE_POLL, Ability.REPLY, Ability.HIDE, Ability.ACT_ON_AUTHOR}
+        {
+            Ability.RECEIVE_POLL,
+            Ability.REPLY,
+            Ability.HIDE,
+            Ability.DELETE,
+            Ability.ACT_ON_AUTHOR,
+        }
     )
     # banAuthor: the comment is rejected and the author's later comments on
     # the channel are rejected too.
     author_actions = frozenset({AuthorAction.BLOCK})
     max_answer_length = MAX_CHARACTERS
     sign_in_url_name = "youtube:sign-in"
+    delete_note = _(
+        "YouTube lets a channel delete only its own comments: another's comment "
+        "is rejected, which removes it from public view for good."
+    )
 
     # -- check --------------------------------------------------------------
 
@@ -347,6 +357,19 @@ class YouTube(registry.Connector):
         """Reject the comment (hidden), or publish it: a held comment
         approved, a rejected one shown again."""
         self._moderate(channel, comment, "rejected" if hidden else "published")
+
+    def delete(self, channel, comment):
+        """Delete the comment: ``comments.delete`` where the channel wrote it
+        (the only comments it may delete); another's comment is rejected
+        (``setModerationStatus``), which removes it from public view for
+        good, as *Remove* does in YouTube Studio."""
+        client = Client(channel)
+        author = (comment.platform_data or {}).get("author_channel_id", "")
+        if author and author == client.stored.get("channel_id"):
+            request = client.service.comments().delete(id=comment.external_id)
+            client.execute("comments.delete", request)
+            return
+        self._moderate(channel, comment, "rejected")
 
     def act_on_author(self, channel, comment, action, *, reason=""):
         """Block: reject the comment and ban its author from the channel."""

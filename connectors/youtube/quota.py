@@ -4,8 +4,9 @@ Google gives a project 10,000 units a day by default (``YOUTUBE_DAILY_QUOTA``
 when it granted more) and resets them at midnight Pacific time. Each call is
 counted here before it is sent, at its documented cost ("Quota usage" in the
 Data API's *Quota calculator*): a list 1, ``comments.insert`` 50,
-``comments.setModerationStatus`` 50. A spent quota refuses the call here
-rather than at Google; Google's own ``quotaExceeded`` marks the day spent.
+``comments.setModerationStatus`` 50, ``comments.delete`` 50. A spent quota
+refuses the call here rather than at Google; Google's own ``quotaExceeded``
+marks the day spent.
 
 The pace (``poll_wait``) is pure: it spreads what is left of the day over the
 polls until the reset, keeping a reserve for answers and moderation, so that
@@ -28,6 +29,7 @@ COSTS = {
     "channels.list": 1,
     "comments.insert": 50,
     "comments.setModerationStatus": 50,
+    "comments.delete": 50,
 }
 # Kept for answers and moderation: twenty of either.
 RESERVE_UNITS = 1000

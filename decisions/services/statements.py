@@ -35,7 +35,8 @@ def _main_match(comment, rules):
     matches = sorted(
         comment.matches.all(),
         key=lambda m: (
-            getattr(rules.get(m.rule), "action", "") != Action.HIDE,
+            getattr(rules.get(m.rule), "action", "")
+            not in (Action.HIDE, Action.DELETE),
             # A detector's finding of personal data is rarely why it is hidden.
             masking.is_personal(m),
             SEVERITY_ORDER.get(m.severity, 9),

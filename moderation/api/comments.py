@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -27,6 +27,7 @@ from moderation.forms import MAX_ANSWER, MAX_REASON
 from moderation.models import Answer, Comment
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act
+from moderation.services.deletion import comment_delete
 from moderation.services.escalation import (
     comment_escalate,
     comment_send_back,
@@ -198,6 +199,35 @@ class CommentViewSet(
     def close(self, request, pk=None):
         """Close the comment: no action needed."""
         return self._act(request, pk, comment_close, reason=posted_reason(request))
+
+    @extend_schema(
+        summary="Delete the comment on its platform",
+        description="Managers only (403 for others), with a reason. Allowed "
+        "where a rule the comment matched has the action `delete` (409 "
+        "otherwise) and the channel's platform lets the organisation delete "
+        "(400 otherwise: Bluesky and Mastodon do not). The comment stays "
+        "here with the status `deleted`; the platform is asked through the "
+        "outbox, and a statement of reasons of kind `deleted` is written.",
+        request=ReasonSerializer,
+        responses={
+            200: CommentSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
+        examples=[
+            OpenApiExample(
+                "A reason",
+                value={"reason": "Threat against an employee, named in full."},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    def delete_on_platform(self, request, pk=None):
+        if not request.user.can(Capability.PLAN_COVERAGE):
+            raise PermissionDenied
+        return self._act(request, pk, comment_delete, reason=posted_reason(request))
 
     @extend_schema(
         request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}

@@ -80,6 +80,7 @@ class Comment(models.Model):
         ANSWERED = "answered", _("Answered")
         ESCALATED = "escalated", _("Escalated")
         HIDDEN = "hidden", _("Hidden")
+        DELETED = "deleted", _("Deleted")
         CLOSED = "closed", _("Closed, no action needed")
 
     OPEN_STATUSES = (
@@ -117,6 +118,12 @@ class Comment(models.Model):
     # the platform or another moderator): it stays here, shown as removed.
     removed_on_platform_at = models.DateTimeField(
         _("removed on the platform"), null=True, blank=True, editable=False
+    )
+    # Whether the comment is hidden on the platform, as the platform last
+    # said (a Page's moderator hid it there) or as a delivered hide or unhide
+    # left it; ``None`` until either happened.
+    hidden_on_platform = models.BooleanField(
+        _("hidden on the platform"), null=True, blank=True, editable=False
     )
     # When the platform last said its text was edited.
     edited_on_platform_at = models.DateTimeField(

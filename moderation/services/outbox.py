@@ -9,7 +9,7 @@ from core.permissions import require
 from core.roles import Capability
 from core.transactions import after_commit
 from moderation import registry
-from moderation.models import OutboxMessage
+from moderation.models import Comment, OutboxMessage
 from moderation.services.channel_state import channel_state_update
 from moderation.services.transitions import require_scope
 
@@ -127,11 +127,20 @@ def _record_delivered(message, result):
 
 def _record_health(message_id, status, *, now):
     """The channel's health: its last delivery, or the error of this attempt."""
-    channel_id, last_error = OutboxMessage.objects.values_list(
-        "channel_id", "last_error"
+    channel_id, last_error, kind, comment_id = OutboxMessage.objects.values_list(
+        "channel_id", "last_error", "kind", "comment_id"
     ).get(pk=message_id)
     if status == OutboxMessage.Status.SENT:
         channel_state_update(channel_id, last_delivery_at=now)
+        if kind in (registry.HIDE_KIND, registry.UNHIDE_KIND, registry.PUBLISH_KIND):
+            Comment.objects.filter(pk=comment_id).update(
+                hidden_on_platform=kind == registry.HIDE_KIND
+            )
+        elif kind == registry.DELETE_KIND:
+            # The platform said it is gone: the page shows it removed there.
+            Comment.objects.filter(
+                pk=comment_id, removed_on_platform_at__isnull=True
+            ).update(removed_on_platform_at=now)
     else:
         channel_state_update(channel_id, last_error=last_error, last_error_at=now)
 

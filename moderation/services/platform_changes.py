@@ -1,15 +1,16 @@
 """What a platform says happened to a comment after it came in: its author
-edited it, or it was removed there.
+edited it, it was removed there, or hidden or shown again there.
 
-A connector that hears of such changes (Meta's webhooks send ``edited`` and
-``remove``) calls these; each is idempotent, so that a duplicated delivery
+A connector that hears of such changes (Meta's webhooks send ``edited``,
+``remove``, ``hide`` and ``unhide``; a catch-up poll finds edits and
+removals) calls these; each is idempotent, so that a duplicated delivery
 writes one event.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from moderation.models import Comment, RuleMatch
+from moderation.models import Comment, Event, RuleMatch
 from moderation.services.ingest import priority_for
 from moderation.services.transitions import event_write
 from policies.classify import classify_text
@@ -107,6 +108,41 @@ def comment_removed_on_platform(*, channel, external_id, now=None):
             comment,
             actor=None,
             action="removed_on_platform",
+            after=comment.status,
+            now=now,
+        )
+    return comment
+
+
+def comment_hidden_on_platform(*, channel, external_id, hidden, now=None):
+    """Record that the comment was hidden (or shown again) on its platform by
+    someone there, with an event; return the comment, or ``None`` when it is
+    not stored here or nothing changed.
+
+    The platform also tells of the hides and unhides sent from here: one that
+    agrees with the comment's status here, the platform's state never known
+    before, is that echo, recorded without an event.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update()
+            .filter(channel=channel, external_id=external_id)
+            .first()
+        )
+        if comment is None or comment.hidden_on_platform == hidden:
+            return None
+        known = comment.hidden_on_platform
+        comment.hidden_on_platform = hidden
+        comment.save(update_fields=["hidden_on_platform"])
+        if known is None and hidden == (comment.status == Comment.Status.HIDDEN):
+            return comment
+        event_write(
+            comment,
+            actor=None,
+            action=Event.Action.HIDDEN_ON_PLATFORM
+            if hidden
+            else Event.Action.SHOWN_ON_PLATFORM,
             after=comment.status,
             now=now,
         )

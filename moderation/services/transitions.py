@@ -139,6 +139,7 @@ _ACTION_LABELS = {
     "escalated": gettext_lazy("escalated"),
     "hidden": gettext_lazy("hidden"),
     "unhidden": gettext_lazy("shown again"),
+    "deleted": gettext_lazy("deleted"),
     "closed": gettext_lazy("closed"),
     "released": gettext_lazy("released"),
     "reassigned": gettext_lazy("reassigned"),

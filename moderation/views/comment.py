@@ -20,6 +20,7 @@ from moderation.forms import AnswerForm, AuthorActionForm
 from moderation.models import Answer, Comment, Event
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act, author_actions_of
+from moderation.services.deletion import deletion_offered
 from moderation.services.escalation import (
     comment_escalate,
     comment_send_back,
@@ -108,6 +109,7 @@ def comment_page(request, pk):
         if user.can(Capability.PLAN_COVERAGE) or holds
         else [],
         "hide_note": platform["connector"].hide_note if platform["connector"] else "",
+        "can_delete": deletion_offered(comment, user),
     }
     return render(request, "moderation/comment.html", context)
 

@@ -58,6 +58,8 @@ SEVERITY_RANK = {
 class Action(models.TextChoices):
     ANSWER = "answer", _("Answer")
     HIDE = "hide", _("Hide")
+    # Removed from the platform for good, once a manager confirms it.
+    DELETE = "delete", _("Delete, once a manager confirms")
     ESCALATE_LEGAL = "escalate_legal", _("Escalate to legal counsel")
     ESCALATE_MANAGER = "escalate_manager", _("Escalate to a manager")
     NO_ACTION = "no_action", _("No action")

@@ -253,6 +253,51 @@ def test_blocking_the_author_rejects_and_bans(youtube_channel, youtube):
         )
 
 
+def test_deleting_rejects_anothers_comment_and_deletes_the_channels_own(
+    youtube_channel, youtube
+):
+    first_poll(youtube_channel)
+    top = youtube.add_comment("vid1", "Insultes", author_channel="UCtroll")
+    poll(youtube_channel)
+    connector = registry.get("youtube")
+    comment = Comment.objects.get(external_id=top)
+    spent = quota.used(now=timezone.now())
+    # comments.delete is for the comment's author only: another's is rejected.
+    connector.delete(youtube_channel, comment)
+    assert youtube.status_of(top) == "rejected"
+    assert not youtube.calls("DELETE", "/youtube/v3/comments")
+    [call] = youtube.calls("POST", "/youtube/v3/comments/setModerationStatus")
+    assert call[2]["moderationStatus"] == "rejected"
+    assert "banAuthor" not in call[2]
+
+    own = connector.reply(youtube_channel, comment, "Nous retirons ce commentaire.")
+    mine = Comment(
+        channel=youtube_channel,
+        external_id=own.external_id,
+        platform_data={"author_channel_id": "UCorg"},
+    )
+    connector.delete(youtube_channel, mine)
+    [delete] = youtube.calls("DELETE", "/youtube/v3/comments")
+    assert delete[2]["id"] == own.external_id
+    assert delete[4]["authorization"].startswith("Bearer ")
+    assert own.external_id not in youtube.comments
+    # Counted at the documented costs: 50 each.
+    assert quota.used(now=timezone.now()) - spent == 150
+
+
+def test_the_data_api_refuses_to_delete_anothers_comment(youtube_channel, youtube):
+    first_poll(youtube_channel)
+    top = youtube.add_comment("vid1", "Pas à vous", author_channel="UCviewer")
+    forged = Comment(
+        channel=youtube_channel,
+        external_id=top,
+        platform_data={"author_channel_id": "UCorg"},
+    )
+    with pytest.raises(registry.ConnectorError):
+        registry.get("youtube").delete(youtube_channel, forged)
+    assert top in youtube.comments
+
+
 def test_moderating_a_video_of_another_channel_is_forbidden_and_said(
     youtube_channel, youtube
 ):

@@ -4,7 +4,8 @@
 calls as the Data API v3 reference says: the bearer token is checked (401
 ``authError``), as are the scope, the required parameters (``part``, a
 filter), ownership (``moderationStatus`` and ``setModerationStatus`` only for
-the channel's owner: 403 ``forbidden``), comments turned off (403
+the channel's owner, ``comments.delete`` only for the comment's author: 403
+``forbidden``), comments turned off (403
 ``commentsDisabled``) and the daily quota, counted at the documented costs
 (403 ``quotaExceeded`` once spent). Its resources are built from the
 payloads under ``payloads/youtube/``, each naming the section it is copied
@@ -36,6 +37,7 @@ COSTS = {
     ("GET", "channels"): 1,
     ("POST", "comments"): 50,
     ("POST", "comments/setModerationStatus"): 50,
+    ("DELETE", "comments"): 50,
 }
 API = "/youtube/v3/"
 
@@ -192,6 +194,8 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
     def api(self, method, resource, query, body, headers):
         owner = self.authorised(headers)
         self.spend(method, resource)
+        if (method, resource) == ("DELETE", "comments"):
+            return self.comments_delete(owner, query)
         if resource != "comments/setModerationStatus" and "part" not in query:
             raise ApiError("required")
         if (method, resource) == ("GET", "channels"):
@@ -331,6 +335,17 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
             parent=parent["id"],
         )
         return self.comments[reply_id]
+
+    def comments_delete(self, owner, query):
+        """comments.delete: "the request must be authorized by the comment's
+        author"; a comment another channel wrote is 403 ``forbidden``."""
+        comment = self.comments.get(query.get("id") or "")
+        if comment is None:
+            raise ApiError("commentNotFound")
+        if comment["snippet"]["authorChannelId"]["value"] != owner:
+            raise ApiError("forbidden")
+        del self.comments[comment["id"]]
+        return None  # 204 No Content
 
     def set_moderation_status(self, owner, query):
         status = query.get("moderationStatus")
@@ -496,7 +511,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self._send(204, "", None)
             return self._json(200, answer)
 
-    do_GET = do_POST = _handle  # noqa: N815 (the standard library's names)
+    do_GET = do_POST = do_DELETE = _handle  # noqa: N815 (the standard library's names)
 
     def log_message(self, *args):
         pass

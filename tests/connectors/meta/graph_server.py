@@ -75,6 +75,7 @@ class GraphServer(http.server.ThreadingHTTPServer):
         self.media = []
         self.ig_comments = {}
         self.replies = 0
+        self.deleted = set()
         self.objects = {}
 
     @property
@@ -197,6 +198,19 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
                 return 400, error(100)
             return 200, {"success": True}
         if method == "DELETE" and len(parts) == 1:
+            # Comment > Deleting (Page comments, pages_manage_engagement) and
+            # IG Comment > Deleting (instagram_manage_comments); Instagram's
+            # ids are bare numbers, a Page comment's are "{post}_{comment}".
+            needs = (
+                "pages_manage_engagement"
+                if "_" in parts[0]
+                else "instagram_manage_comments"
+            )
+            if not self._need(granted, needs):
+                return 403, error(200)
+            if parts[0] in server.deleted:
+                return 400, error(100)
+            server.deleted.add(parts[0])
             return 200, {"success": True}
         if method == "GET" and parts == [PAGE_ID]:
             return 200, {

@@ -349,3 +349,108 @@ def test_connecting_again_lets_a_later_refusal_alert_again(
     )
     poll_once(facebook_channel, force=True)
     assert OutgoingMail.objects.filter(kind="channel_refused").count() == 2
+
+
+def test_a_facebook_comment_is_deleted_with_the_page_token_once_confirmed(
+    client, graph, facebook_channel, personas, deleting_rule
+):
+    deliver(client, feed(INSULT))
+    comment = Comment.objects.get()
+    client.force_login(personas["manager"])
+    url = reverse("moderation:comment-delete", args=[comment.pk])
+    assert client.post(url, {"reason": "Insultes"}).status_code == 302
+    message = OutboxMessage.objects.get(comment=comment, kind="comment.delete")
+    assert message.status == OutboxMessage.Status.SENT, message.last_error
+    # Comment > Deleting: DELETE /{comment-id} with the Page token.
+    [call] = graph.calls("DELETE", f"/{gs.VERSION}/2000_3000")
+    assert call[2]["access_token"] == gs.PAGE_TOKEN
+    assert call[2]["appsecret_proof"]
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.DELETED
+    assert comment.removed_on_platform_at is not None
+    # Facebook's own "remove" for it afterwards writes nothing more.
+    deliver(client, feed(verb="remove"))
+    assert not Event.objects.filter(comment=comment, action="removed_on_platform")
+    assert [e.action for e in Event.objects.filter(comment=comment)][-1] == "deleted"
+
+
+def test_an_instagram_comment_is_deleted_with_its_call(
+    client, graph, instagram_channel, personas, deleting_rule
+):
+    deliver(client, gs.payload("instagram_comment", MESSAGE=INSULT))
+    comment = Comment.objects.get(channel=instagram_channel)
+    client.force_login(personas["manager"])
+    url = reverse("moderation:comment-delete", args=[comment.pk])
+    client.post(url, {"reason": "Insultes"})
+    message = OutboxMessage.objects.get(comment=comment, kind="comment.delete")
+    assert message.status == OutboxMessage.Status.SENT, message.last_error
+    # IG Comment > Deleting: DELETE /{ig-comment-id}.
+    [call] = graph.calls("DELETE", f"/{gs.VERSION}/{comment.external_id}")
+    assert call[2]["access_token"] == gs.PAGE_TOKEN
+
+
+def test_a_delete_without_the_permission_fails_visibly(
+    client, graph, facebook_channel, personas, deleting_rule
+):
+    graph.tokens[gs.PAGE_TOKEN].discard("pages_manage_engagement")
+    deliver(client, feed(INSULT))
+    comment = Comment.objects.get()
+    client.force_login(personas["manager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(
+        reverse("moderation:comment-delete", args=[comment.pk]), {"reason": "x"}
+    )
+    message = OutboxMessage.objects.get(comment=comment, kind="comment.delete")
+    assert message.status != OutboxMessage.Status.SENT
+    assert message.last_error
+    assert graph.calls("DELETE", f"/{gs.VERSION}/2000_3000")
+    comment.refresh_from_db()
+    assert comment.removed_on_platform_at is None
+    page = client.get(reverse("moderation:comment", args=[comment.pk])).content
+    assert b"Deleted here; " in page
+
+
+def test_a_hide_and_unhide_on_facebook_are_recorded_with_events_once(
+    client, facebook_channel, personas
+):
+    deliver(client, feed("Merci"))
+    comment = Comment.objects.get()
+    # Webhooks > Page > feed: "verb": "hide" / "unhide" for item "comment".
+    deliver(client, feed(verb="hide"))
+    deliver(client, feed(verb="hide"))
+    comment.refresh_from_db()
+    assert comment.hidden_on_platform is True
+    assert comment.status == Comment.Status.NEW  # hidden there, not here
+    [hidden] = Event.objects.filter(comment=comment, action="hidden_on_platform")
+    assert hidden.actor is None
+    client.force_login(personas["manager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("moderation:comment", args=[comment.pk])).content
+    assert b"Hidden on the platform by one of its moderators" in page
+    deliver(client, feed(verb="unhide"))
+    comment.refresh_from_db()
+    assert comment.hidden_on_platform is False
+    shown = Event.objects.filter(comment=comment, action="shown_on_platform")
+    assert shown.count() == 1
+    # A delivery for a comment not stored here changes nothing.
+    deliver(client, feed(verb="hide", comment_id="2000_9999"))
+    assert Comment.objects.count() == 1
+
+
+def test_the_echo_of_a_hide_sent_from_here_writes_no_event(
+    client, graph, facebook_channel, personas
+):
+    deliver(client, feed(INSULT))
+    comment = Comment.objects.get()
+    client.force_login(personas["manager"])
+    client.post(reverse("moderation:comment-hide", args=[comment.pk]), {"reason": "x"})
+    deliver(client, feed(verb="hide"))
+    client.post(
+        reverse("moderation:comment-unhide", args=[comment.pk]), {"reason": "erreur"}
+    )
+    deliver(client, feed(verb="unhide"))
+    comment.refresh_from_db()
+    assert comment.hidden_on_platform is False
+    assert not Event.objects.filter(
+        comment=comment, action__in=["hidden_on_platform", "shown_on_platform"]
+    )
