@@ -8,4 +8,9 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers, and register the tasks that enqueue names.
+        from django.db.backends.signals import connection_created
+
         from moderation import signals, tasks  # noqa: F401
+        from moderation.search import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function)

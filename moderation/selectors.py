@@ -81,6 +81,7 @@ def inbox(
     unassigned=False,
     escalated_to_me=False,
     view=None,
+    author=None,
     now=None,
 ):
     """Return open comments, most urgent first (the partial due-time index);
@@ -108,6 +109,9 @@ def inbox(
             # SQLite has no JSON containment; the category inside the list,
             # quoted, is as exact.
             comments = comments.filter(categories__icontains=f'"{category}"')
+    if author:
+        # The author's handle as stored (moderation_author_recent_idx).
+        comments = comments.filter(author=author)
     if mine:
         comments = comments.filter(assignee=user)
     if unassigned:

@@ -28,6 +28,12 @@ urlpatterns = [
     path("inbox/<int:pk>/take/", comment.take, name="comment-take"),
     path("inbox/<int:pk>/undo/", comment.undo, name="comment-undo"),
     path("inbox/undo/", inbox.undo, name="inbox-undo"),
+    path("inbox/filters/", inbox.saved_filter_create, name="saved-filter-create"),
+    path(
+        "inbox/filters/<int:pk>/delete/",
+        inbox.saved_filter_delete,
+        name="saved-filter-delete",
+    ),
     path("inbox/<int:pk>/send-back/", comment.send_back, name="comment-send-back"),
     path("inbox/<int:pk>/reassign/", comment.reassign, name="comment-reassign"),
     path("approvals/", approvals.approvals, name="approvals"),

@@ -20,6 +20,7 @@ from moderation.models.events import (
     EventQuerySet,
     chain_extend,
 )
+from moderation.models.filters import SavedFilter
 from moderation.models.notifications import Notification
 from moderation.models.outbox import OutboxMessage
 from moderation.models.sla import SlaPolicy
@@ -39,6 +40,7 @@ __all__ = [
     "Post",
     "PostedPeriod",
     "RuleMatch",
+    "SavedFilter",
     "SlaPolicy",
     "WebhookDelivery",
     "chain_extend",

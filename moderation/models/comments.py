@@ -324,6 +324,15 @@ class Comment(models.Model):
                 name="moderation_escalated_to_idx",
                 condition=Q(status="escalated"),
             ),
+            # The author panel (an author's latest comments on a channel) and
+            # the inbox filtered on one author.
+            models.Index(
+                fields=["author", "channel", "-posted_at"],
+                name="moderation_author_recent_idx",
+            ),
+            # Search (PostgreSQL) also uses moderation_open_search_idx, a GIN
+            # index on the generated ``search`` column that the model does not
+            # declare (migration 0037; ``moderation.search``).
             # The inbox's "Sent back" view and its count.
             models.Index(
                 fields=["first_response_due_at", "-priority", "id"],

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,15 @@ from core import pagination
 from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
-from moderation import selectors
+from moderation import search, selectors
 from moderation.forms import BulkForm
 from moderation.models import Comment, Event
+from moderation.services.filters import (
+    saved_filter_create as saved_filter_create_service,
+)
+from moderation.services.filters import (
+    saved_filter_delete as saved_filter_delete_service,
+)
 from moderation.services.triage import UNDO_SECONDS, comment_undo, comments_bulk
 from moderation.views.common import require_worker
 from policies.models import Category
@@ -57,6 +63,7 @@ def inbox(request):
         params.get("category") if params.get("category") in Category.values else None
     )
     view = params.get("view") if params.get("view") in selectors.VIEWS else None
+    query, author, search_errors = _search_terms(params)
     comments = selectors.inbox(
         user=request.user,
         view=view,
@@ -67,11 +74,14 @@ def inbox(request):
         mine=params.get("assigned") == "me",
         unassigned=params.get("assigned") == "none",
         escalated_to_me=params.get("assigned") == "escalated",
+        author=author or None,
     )
     size = pagination.parse_size(params.get("size"))
-    page = pagination.window(
-        comments, number=pagination.parse_number(params.get("page")), size=size
-    )
+    number = pagination.parse_number(params.get("page"))
+    if query:
+        page = search.window(comments, query, number=number, size=size)
+    else:
+        page = pagination.window(comments, number=number, size=size)
     poll = params.copy()
     poll.pop("since", None)
     others = poll.copy()  # what the pager keeps
@@ -101,8 +111,12 @@ def inbox(request):
         "version": version,
         "poll_query": poll.urlencode(),
         "query": others.urlencode(),
+        "saved_query": search.filter_query(params),
         "refresh_seconds": settings.INBOX_REFRESH_SECONDS,
+        "search_errors": search_errors,
         "filters": {
+            "q": query,
+            "author": author,
             "channel": params.get("channel", ""),
             "status": status or "",
             "category": category or "",
@@ -119,12 +133,35 @@ def inbox(request):
             "categories": Category.choices,
             "bulk": BulkForm(user=request.user),
             "sizes": pagination.PAGE_SIZES,
+            "saved_filters": list(request.user.saved_filters.all()),
         }
         context["undo"] = _pending_undo(request, now)
         response = render(request, "moderation/inbox.html", context)
     # The same address answers a page or a fragment: caches must keep both.
     patch_vary_headers(response, ["HX-Target"])
     return response
+
+
+def _search_terms(params):
+    """Return the words searched, the author filtered on and the messages
+    saying why either was refused (too long)."""
+    query = params.get("q", "").strip()
+    author = params.get("author", "").strip()
+    errors = []
+    if len(query) > search.MAX_QUERY:
+        errors.append(
+            _("Search for at most %(count)d characters.") % {"count": search.MAX_QUERY}
+        )
+        query = ""
+    if len(author) > AUTHOR_LENGTH:
+        errors.append(_("An author's handle has at most 200 characters."))
+        author = ""
+    if not search.words_of(query):
+        query = ""
+    return query, author, errors
+
+
+AUTHOR_LENGTH = Comment._meta.get_field("author").max_length
 
 
 VIEW_LABELS = {
@@ -193,6 +230,37 @@ def bulk(request):
             % {"author": comment.author, "comment": comment, "why": why},
         )
     return redirect(back)
+
+
+@login_required
+@require_POST
+def saved_filter_create(request):
+    """Save the inbox's current filters under a name, for the person only."""
+    require_worker(request.user)
+    try:
+        saved = saved_filter_create_service(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        )
+    except REFUSALS as exc:
+        report_error(request, exc)
+        return redirect(
+            reverse("moderation:inbox") + "?" + request.POST.get("query", "")[:1000]
+        )
+    messages.success(request, _("Filters saved as “%(name)s”.") % {"name": saved.name})
+    return redirect(reverse("moderation:inbox") + "?" + saved.query)
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request, pk):
+    """Delete one of the person's saved filters (another's is not found)."""
+    require_worker(request.user)
+    if not saved_filter_delete_service(user=request.user, pk=pk):
+        raise Http404
+    messages.success(request, _("Saved filter deleted."))
+    return redirect("moderation:inbox")
 
 
 UNDO_KEY = "inbox-undo"
