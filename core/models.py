@@ -38,6 +38,7 @@ class OutgoingMail(models.Model):
         CHANNEL_REFUSED = "channel_refused", _("Channel credentials refused")
         NOTICE_RECEIPT = "notice_receipt", _("Report of content received")
         NOTICE_DECISION = "notice_decision", _("Report of content decided")
+        MENTION = "mention", _("Mentioned in a note")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)
