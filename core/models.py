@@ -39,6 +39,7 @@ class OutgoingMail(models.Model):
         NOTICE_RECEIPT = "notice_receipt", _("Report of content received")
         NOTICE_DECISION = "notice_decision", _("Report of content decided")
         LESSONS_CHANGED = "lessons_changed", _("Lessons to read again")
+        MENTION = "mention", _("Mentioned in a note")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipients = models.JSONField(_("recipients"), default=list)

@@ -534,7 +534,7 @@ INBOX_REFRESH_SECONDS = env_int("INBOX_REFRESH_SECONDS", 10, minimum=1)
 
 # Commands that `manage.py bootstrap` runs at every start, in order; each one is
 # idempotent and loads default data only where it is missing.
-BOOTSTRAP_COMMANDS = ["seed_framework"]
+BOOTSTRAP_COMMANDS = ["seed_framework", "seed_macros"]
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from moderation.models import (
     Channel,
     Comment,
     Event,
+    Macro,
     Notification,
     OutboxMessage,
     RuleMatch,
@@ -369,3 +370,30 @@ class AuditAnchorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    """Macros: an answer in both languages and what sending it does."""
+
+    list_display = ("name_fr", "name_en", "then", "rule", "active", "position")
+    list_editable = ("active", "position")
+    list_filter = ("then", "active")
+    search_fields = ("name_fr", "name_en", "rule")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("name_fr", "name_en", "then", "rule", "active", "position")},
+        ),
+        (
+            _("Text"),
+            {
+                "fields": ("body_fr", "body_en"),
+                "description": _(
+                    "Variables: {author}, {channel}, {rule}, {netiquette}, "
+                    "{privacy}, {disclaimer}, {terms}. A macro named as an answer "
+                    "template takes its place in the answer editor."
+                ),
+            },
+        ),
+    )

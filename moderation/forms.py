@@ -29,6 +29,8 @@ class AnswerForm(forms.Form):
     )
     # The template the answer started from, if any (recorded with it).
     template = forms.IntegerField(required=False, min_value=1)
+    # The macro applied, if any: what sending does besides answering.
+    macro = forms.IntegerField(required=False, min_value=1)
 
 
 class ReasonForm(forms.Form):

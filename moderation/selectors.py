@@ -420,11 +420,11 @@ def fill_template(body, variables):
 
 
 def template_variables(comment, *, rule, links):
-    """Return what a template about ``rule`` may say of ``comment``."""
+    """Return what a template about ``rule`` (or none) may say of ``comment``."""
     return {
         "author": comment.author_name or comment.author,
         "channel": str(comment.channel),
-        "rule": rule.name,
+        "rule": rule.name if rule is not None else "",
         **links,
     }
 

@@ -11,6 +11,7 @@ from moderation.models.channels import (
     WebhookDelivery,
     new_webhook_secret,
 )
+from moderation.models.collab import Macro, Mention, Note
 from moderation.models.comments import Comment, Post, PostedPeriod, RuleMatch
 from moderation.models.crisis import CrisisEpisode
 from moderation.models.events import (
@@ -35,6 +36,9 @@ __all__ = [
     "CrisisEpisode",
     "Event",
     "EventQuerySet",
+    "Macro",
+    "Mention",
+    "Note",
     "Notification",
     "OutboxMessage",
     "Post",

@@ -51,6 +51,8 @@ class Answer(models.Model):
     # When the approval clock ran out and other approvers were told (once).
     approval_escalated_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # What the macro it was sent with does once it is published ("hide").
+    then = models.CharField(_("then"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("answer")

@@ -1,15 +1,16 @@
 """Answers: submit, approve or reject an answer to a comment."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.permissions import require
 from core.roles import Capability
 from moderation import registry
-from moderation.models import Answer, Comment
+from moderation.models import Answer, Comment, Macro
 from moderation.selectors import approval_reasons
 from moderation.services.escalation import comment_take
 from moderation.services.outbox import outbox_answer
@@ -21,12 +22,18 @@ from moderation.services.transitions import (
     require_worker,
     transition,
 )
+from moderation.services.triage import comment_hide
 from moderation.sla.outcomes import OUTCOME_RELATED, outcome_fields, record_outcome
 
 
-def answer_submit(*, comment, actor, body, template=None, now=None):
+def answer_submit(*, comment, actor, body, template=None, macro=None, now=None):
     """Answer a claimed comment: published at once when the responder is
-    delegated and no rule hit requires approval, otherwise sent for approval."""
+    delegated and no rule hit requires approval, otherwise sent for approval.
+
+    Sent with a ``macro`` that hides, the comment is hidden once the answer
+    is published (now, or when it is approved), by the same service as the
+    Hide button, in the same transaction as the publication.
+    """
     require_worker(actor, _("Only responders answer comments."))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
@@ -40,6 +47,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
     if comment.assignee_id != actor.pk and not taking:
         raise Conflict(_("Claim the comment before answering it."))
     reasons = approval_reasons(comment=comment, actor=actor, now=now)
+    then = macro.then if macro is not None and macro.then == Macro.Then.HIDE else ""
     with transaction.atomic():
         if taking:
             comment_take(comment=comment, actor=actor, now=now)
@@ -49,6 +57,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 author=actor,
                 body=body,
                 template=template,
+                then=then,
                 status=Answer.Status.PENDING_APPROVAL,
                 created_at=now,
                 needs_approval_because="; ".join(reasons)[:200],
@@ -70,6 +79,7 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
                 author=actor,
                 body=body,
                 template=template,
+                then=then,
                 status=Answer.Status.PUBLISHED,
                 created_at=now,
                 published_at=now,
@@ -87,7 +97,18 @@ def answer_submit(*, comment, actor, body, template=None, now=None):
             )
             record_outcome(comment, now=now)
             outbox_answer(answer, now=now)
+            _then(answer, now=now)
     return answer
+
+
+def _then(answer, *, now):
+    """Do what the macro the published ``answer`` was sent with says: hide
+    the comment, as its author (who chose the macro) would with Hide."""
+    if answer.then != Macro.Then.HIDE:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Hidden by the macro the answer was sent with.")
+    comment_hide(comment=answer.comment, actor=answer.author, reason=reason, now=now)
 
 
 def _check_length(comment, body):
@@ -170,6 +191,7 @@ def answer_approve(*, answer, actor, body=None, now=None):
             **outcome,
         )
         outbox_answer(answer, now=now)
+        _then(answer, now=now)
     return answer
 
 

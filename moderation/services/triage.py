@@ -69,6 +69,9 @@ def comment_claim(*, comment, actor, now=None):
 
 # What may be closed or hidden.
 SETTLEABLE = (S.NEW, S.ASSIGNED, S.ESCALATED)
+# An answered comment may still be hidden: "your comment was hidden" is an
+# answer, sent with the macro that hides it.
+HIDEABLE = (*SETTLEABLE, S.ANSWERED)
 
 
 def comment_hide(*, comment, actor, reason="", now=None):
@@ -84,7 +87,7 @@ def comment_hide(*, comment, actor, reason="", now=None):
     now = now or timezone.now()
     comment = comment_reload(comment)
     require_scope(actor, comment)
-    if comment.status in SETTLEABLE:  # else a conflict, below
+    if comment.status in HIDEABLE:  # else a conflict, below
         check_may_act(comment, actor, _("hide"))
     require_reason(reason, _("Say why the comment is hidden."))
     with transaction.atomic():
@@ -92,7 +95,7 @@ def comment_hide(*, comment, actor, reason="", now=None):
             comment,
             actor=actor,
             action="hidden",
-            allowed_from=SETTLEABLE,
+            allowed_from=HIDEABLE,
             to=S.HIDDEN,
             reason=reason,
             now=now,

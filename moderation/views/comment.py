@@ -17,7 +17,7 @@ from core.roles import Capability
 from moderation import masking, reasons, registry, selectors
 from moderation.durations import elapsed
 from moderation.forms import AnswerForm, AuthorActionForm
-from moderation.models import Answer, Comment, Event
+from moderation.models import Answer, Comment, Event, Macro
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act, author_actions_of
 from moderation.services.deletion import deletion_offered
@@ -140,24 +140,62 @@ def _editor_context(request, comment, rules, *, can_answer, now):
         kind: request.build_absolute_uri(reverse("policies:notice-detail", args=[kind]))
         for kind in ("netiquette", "privacy", "disclaimer", "terms")
     }
+    publishes, preview = selectors.answer_preview(
+        comment=comment, actor=request.user, now=now, rule_names=names
+    )
+    macros = _macros_for(comment, rules, links=links, preview=preview)
+    # A macro named as a template takes its place: sending it does what the
+    # template's words say ("your comment was hidden").
+    replaced = {(macro.rule, name) for macro, _body, name, _said in macros}
     templates = []
     # Filled in the comment's language: the rule's name as its author reads it.
     with translation.override(comment.language):
         for rule in rules:
             variables = selectors.template_variables(comment, rule=rule, links=links)
             for template in rule.answer_templates.all():
-                if template.language == comment.language:
-                    body = selectors.fill_template(template.body, variables)
-                    templates.append((template, body))
-    publishes, preview = selectors.answer_preview(
-        comment=comment, actor=request.user, now=now, rule_names=names
-    )
+                if template.language != comment.language:
+                    continue
+                if {(rule.slug, template.title), ("", template.title)} & replaced:
+                    continue
+                body = selectors.fill_template(template.body, variables)
+                templates.append((template, body))
     return context | {
         "templates": templates,
+        "macros": macros,
         "publishes": publishes,
         "preview": preview,
         "sent_back": selectors.sent_back_answer(comment),
     }
+
+
+def _macros_for(comment, rules, *, links, preview):
+    """Return ``(macro, text, name, what sending it does)`` for the macros
+    offered on ``comment``: those of no rule, or of a rule it hit."""
+    by_slug = {rule.slug: rule for rule in rules}
+    offered = []
+    for macro in Macro.objects.filter(active=True):
+        if macro.rule and macro.rule not in by_slug:
+            continue
+        rule = by_slug.get(macro.rule) or (rules[0] if rules else None)
+        with translation.override(comment.language):
+            variables = selectors.template_variables(comment, rule=rule, links=links)
+        text = selectors.fill_template(macro.body_in(comment.language), variables)
+        if macro.then == Macro.Then.CLOSE:
+            said = _(
+                "Sending closes the comment without an answer; the text is kept "
+                "as the reason."
+            )
+        elif macro.then == Macro.Then.HIDE:
+            said = " ".join(
+                [
+                    str(preview),
+                    _("Once the answer is published, the comment is hidden."),
+                ]
+            )
+        else:
+            said = preview
+        offered.append((macro, text, macro.name_in(comment.language), said))
+    return offered
 
 
 def _outcome(comment):
@@ -313,6 +351,12 @@ def answer(request, pk):
         form_errors(request, form)
         return redirect("moderation:comment", pk=pk)
     body = form.cleaned_data["body"]
+    macro = None
+    if chosen := form.cleaned_data["macro"]:
+        macro = Macro.objects.filter(pk=chosen, active=True).first()
+    if macro is not None and macro.then == Macro.Then.CLOSE:
+        # A closing macro's text is the reason: nothing is published.
+        return _act(request, pk, comment_close, _("Closed."), reason=body)
     template = None
     if chosen := form.cleaned_data["template"]:
         # Only a template of a rule this comment hit is recorded with it.
@@ -323,12 +367,18 @@ def answer(request, pk):
         ).first()
     try:
         result = answer_submit(
-            comment=comment, actor=request.user, body=body, template=template
+            comment=comment,
+            actor=request.user,
+            body=body,
+            template=template,
+            macro=macro,
         )
     except REFUSALS as exc:
         report_error(request, exc)
         return redirect("moderation:comment", pk=pk)
-    if result.status == Answer.Status.PUBLISHED:
+    if result.status == Answer.Status.PUBLISHED and result.then:
+        messages.success(request, _("Answer published; the comment is hidden."))
+    elif result.status == Answer.Status.PUBLISHED:
         messages.success(request, _("Answer published."))
     else:
         messages.success(request, _("Answer sent for approval."))

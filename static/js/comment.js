@@ -1,6 +1,8 @@
 // The answer editor on a comment's page.
 //   A template button inserts its text (filled in for this comment) at the
 //   cursor, to be edited before sending.
+//   A macro button inserts its text the same way and says, under the answer,
+//   what sending it does (publish then hide, or close).
 //   Ctrl+Enter (or Cmd+Enter) in the answer sends it.
 //   n (outside a text field) opens the next comment.
 // No inline script or style: the page's Content-Security-Policy forbids them.
@@ -25,7 +27,15 @@
     if (!textarea) return;
     insert(textarea, button.dataset.body);
     var chosen = document.getElementById("answer-template");
-    if (chosen) chosen.value = button.dataset.template;
+    if (chosen) chosen.value = button.dataset.template || "";
+    // A macro also says what sending it does; a template puts that back.
+    var macro = document.getElementById("answer-macro");
+    if (macro) macro.value = button.dataset.macro || "";
+    var preview = document.getElementById("answer-preview");
+    if (preview) {
+      preview.textContent = button.dataset.macro ?
+        button.dataset.preview : preview.dataset.preview;
+    }
   });
 
   document.addEventListener("keydown", function (event) {
