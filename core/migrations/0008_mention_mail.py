@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_outgoing_mail_kinds'),
+        ("core", "0005_outgoing_mail_kinds"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0032_event_actions'),
+        ("moderation", "0032_event_actions"),
     ]
 
     operations = [

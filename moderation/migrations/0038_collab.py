@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0032_event_actions'),
+        ("moderation", "0037_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0005_rule_acts_alone'),
+        ("policies", "0005_rule_acts_alone"),
     ]
 
     operations = [
