@@ -259,11 +259,27 @@ class Comment(models.Model):
                     breached_at__isnull=True,
                 ),
             ),
-            # Reports: answered comments by the time they were posted.
+            # The SLA report: comments answered or overdue by the time they
+            # were posted, with every column it groups and ranks by, so
+            # that a quarter is read off the index alone (an index-only
+            # scan, not the rows and their text). Key columns rather than
+            # INCLUDE, which the embedded SQLite default does not know.
             models.Index(
-                fields=["posted_at"],
-                name="moderation_answered_idx",
-                condition=Q(first_responded_at__isnull=False),
+                fields=[
+                    "posted_at",
+                    "channel",
+                    "assignee",
+                    "posted_period",
+                    "sla_met",
+                    "breached_at",
+                    "response_minutes",
+                    "response_business_minutes",
+                    "approval_wait_minutes",
+                    "id",
+                ],
+                name="moderation_sla_report_idx",
+                condition=Q(first_responded_at__isnull=False)
+                | Q(breached_at__isnull=False),
             ),
             # Critical comments whose alert is still to be sent (the minute
             # sweep catches up after a broker or mail outage).
