@@ -7,6 +7,7 @@ so that no Markdown or HTML in them takes effect.
 """
 
 import random
+import re
 
 DEFAULT_PROGRAM = {
     "slug": "social-media-response",
@@ -36,6 +37,30 @@ SEVERITIES = {
     "high": ("élevée", "high"),
     "critical": ("critique", "critical"),
 }
+
+
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_SPACE_BEFORE = re.compile(r" (?=[:;?!»])")
+_SPACE_AFTER = re.compile(r"(?<=«) ")
+
+
+def french(text):
+    """Return ``text`` set as French is printed: the typographic apostrophe,
+    and a non-breaking space before ``: ; ? ! »`` and after ``«``.
+
+    Code spans (quoted comments, what a rule catches) stay as written.
+    """
+    parts = _CODE_SPAN.split(text)
+    for index in range(0, len(parts), 2):
+        part = _APOSTROPHE.sub("\u2019", parts[index])
+        part = _SPACE_BEFORE.sub("\u00a0", part)
+        parts[index] = _SPACE_AFTER.sub("\u00a0", part)
+    return "".join(parts)
+
+
+def _french_fields(data, fields=("title_fr", "body_fr")):
+    return {**data, **{f: french(data[f]) for f in fields if f in data}}
 
 
 def _quote(text):
@@ -112,9 +137,9 @@ def rule_lesson(rule):
         "slug": f"rule-{rule['slug']}",
         "kind": "rule",
         "rule_slug": rule["slug"],
-        "title_fr": rule["name_fr"],
+        "title_fr": french(rule["name_fr"]),
         "title_en": rule["name_en"],
-        "body_fr": bodies["fr"],
+        "body_fr": french(bodies["fr"]),
         "body_en": bodies["en"],
     }
 
@@ -184,6 +209,9 @@ PROCEDURES = [
     },
 ]
 
+# Written with plain apostrophes and spaces; set as French prints them.
+PROCEDURES = [_french_fields(procedure) for procedure in PROCEDURES]
+
 
 def notice_lesson(kind, notices):
     """Return the lesson of one kind of notice, ``notices`` keyed by language."""
@@ -193,9 +221,9 @@ def notice_lesson(kind, notices):
         "slug": f"notice-{kind}",
         "kind": "notice",
         "rule_slug": "",
-        "title_fr": fr["title"],
+        "title_fr": french(fr["title"]),
         "title_en": en["title"],
-        "body_fr": fr["body"],
+        "body_fr": french(fr["body"]),
         "body_en": en["body"],
     }
 
@@ -498,4 +526,14 @@ def bank(rules):
     for rule in rules:
         others = [r for r in rules if r["slug"] != rule["slug"]]
         questions += rule_questions(rule, others)
-    return questions + GENERAL_QUESTIONS
+    return [
+        {
+            **question,
+            "prompt_fr": french(question["prompt_fr"]),
+            "explanation_fr": french(question["explanation_fr"]),
+            "choices": [
+                (french(fr), en, correct) for fr, en, correct in question["choices"]
+            ],
+        }
+        for question in questions + GENERAL_QUESTIONS
+    ]

@@ -39,6 +39,16 @@ DECIDED = {
 }
 
 
+# A round's comments, picked among the latest decided ones.
+PICKABLE = 50
+PICKED_EXCERPT = 160
+
+
+def _ids(values):
+    """Return the values that are whole numbers, as ints (the rest dropped)."""
+    return [int(value) for value in values if value.isdigit() and len(value) < 19]
+
+
 def _learner(request):
     require(request.user, Capability.TRIAGE)
     return request.user
@@ -274,29 +284,35 @@ def calibration_list(request):
     errors = {}
     User = get_user_model()
     responders = User.objects.with_capability(Capability.TRIAGE).order_by("username")
+    decided = Comment.objects.filter(status__in=list(DECIDED)).order_by("-received_at")
     if request.method == "POST":
         require(user, Capability.MANAGE_STAFF)
-        chosen = responders.filter(pk__in=request.POST.getlist("responders"))
-        try:
-            count = int(request.POST.get("count", "10"))
-        except ValueError:
-            count = 0
-        comments = list(
-            Comment.objects.filter(status__in=list(DECIDED)).order_by("-received_at")[
-                : max(0, min(count, 50))
-            ]
-        )
-        try:
-            round_ = services.calibration_start(
-                actor=user,
-                name=request.POST.get("name", ""),
-                comments=comments,
-                responders=list(chosen),
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
+        chosen = responders.filter(pk__in=_ids(request.POST.getlist("responders")))
+        picked = request.POST.getlist("comments")
+        if picked:
+            # Hand-picked: only decided comments, every one of them.
+            ids = _ids(picked)
+            comments = list(decided.filter(pk__in=ids))
+            if len(comments) != len(set(picked)) or len(ids) != len(picked):
+                errors["comments"] = [_("Choose comments among the decided ones.")]
         else:
-            return redirect("training:calibration", pk=round_.pk)
+            try:
+                count = int(request.POST.get("count", "10"))
+            except ValueError:
+                count = 0
+            comments = list(decided[: max(0, min(count, PICKABLE))])
+        if not errors:
+            try:
+                round_ = services.calibration_start(
+                    actor=user,
+                    name=request.POST.get("name", ""),
+                    comments=comments,
+                    responders=list(chosen),
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                return redirect("training:calibration", pk=round_.pk)
     rounds = (
         CalibrationRound.objects.all()
         if manager
@@ -309,6 +325,15 @@ def calibration_list(request):
             "rounds": rounds,
             "manager": manager,
             "responders": responders,
+            # Personal data masked: the round's raters see the same.
+            "pickable": [
+                (c, masked_text(c)[:PICKED_EXCERPT])
+                for c in decided.select_related("channel").prefetch_related("matches")[
+                    :PICKABLE
+                ]
+            ]
+            if manager
+            else [],
             "errors": errors,
         },
         status=400 if errors else 200,

@@ -8,13 +8,12 @@ managers, who keep it outside the database (moderation.audit says why).
 import dataclasses
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.mail import mail_queue
+from core.mail import mail_queue_each
 from core.roles import Capability
 from moderation import audit
 from moderation.models import AuditAnchor, AuditHead, Event
@@ -208,13 +207,9 @@ def anchor_record(*, now=None):
 
 
 def _mail_anchor(anchor, now):
-    recipients = (
-        get_user_model()
-        .objects.with_capability(Capability.MANAGE_STAFF)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    with translation.override(settings.LANGUAGE_CODE):
+    managers = get_user_model().objects.with_capability(Capability.MANAGE_STAFF)
+
+    def compose(language):
         subject = _("Audit trail of %(day)s: number %(seq)d") % {
             "day": anchor.day.isoformat(),
             "seq": anchor.seq,
@@ -225,10 +220,6 @@ def _mail_anchor(anchor, now):
             "the history up to that day has not been rewritten since, run:\n\n"
             "    python manage.py verify_audit --expect %(seq)d:%(hash)s\n"
         ) % {"day": anchor.day.isoformat(), "seq": anchor.seq, "hash": anchor.hash}
-    mail_queue(
-        kind="audit_anchor",
-        recipients=list(recipients),
-        subject=subject,
-        body=body,
-        now=now,
-    )
+        return subject, body
+
+    mail_queue_each(kind="audit_anchor", people=managers, compose=compose, now=now)

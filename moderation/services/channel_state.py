@@ -1,14 +1,12 @@
 """A channel's state: its polling schedule and what its health is read from."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.mail import mail_queue
+from core.mail import mail_queue_each
 from core.roles import Capability
 from moderation.models import ChannelState
 
@@ -52,7 +50,8 @@ def channel_credentials_refused(channel, *, now):
         if not claimed:
             return False
         managers = get_user_model().objects.with_capability(Capability.PLAN_COVERAGE)
-        with translation.override(settings.LANGUAGE_CODE):
+
+        def compose(language):
             subject = _("%(channel)s: the platform refused its credentials") % {
                 "channel": channel.slug
             }
@@ -61,12 +60,10 @@ def channel_credentials_refused(channel, *, now):
                 "(expired or revoked): it receives and sends nothing until a "
                 "manager connects it again.\n\nChannels: %(path)s"
             ) % {"channel": channel.slug, "path": reverse("connectors:channels")}
-        mail_queue(
-            kind="channel_refused",
-            recipients=[person.email for person in managers],
-            subject=subject,
-            body=body,
-            now=now,
+            return subject, body
+
+        mail_queue_each(
+            kind="channel_refused", people=managers, compose=compose, now=now
         )
     return True
 

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.mail import mail_queue
+from core.mail import mail_queue_each
 from moderation.models import Channel, Comment, CrisisEpisode
 from staffing import selectors
 
@@ -131,7 +131,8 @@ def _alert(episode, now):
     if not recipients:
         return []
     channel = Channel.objects.get(pk=episode.channel_id)
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def compose(language):
         subject = _("Surge of comments on %(channel)s") % {"channel": channel}
         body = _(
             "%(volume)d comments in the last hour on %(channel)s, against "
@@ -144,9 +145,9 @@ def _alert(episode, now):
             "share": round(episode.flagged_share * 100),
             "path": reverse("dashboard"),
         }
-    mail_queue(
-        kind="crisis", recipients=recipients, subject=subject, body=body, now=now
-    )
+        return subject, body
+
+    mail_queue_each(kind="crisis", people=managers, compose=compose, now=now)
     return recipients
 
 

@@ -2,15 +2,14 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.mail import mail_queue
+from core.mail import mail_queue_each
 from core.roles import Capability
 from policies.models import LegalReference
 
@@ -46,16 +45,16 @@ def legal_references_notify_overdue(*, today=None):
 
 
 def _queue_overdue_mail(references, today):
-    recipients = list(
+    people = list(
         get_user_model()
         .objects.with_capability(Capability.EDIT_POLICIES)
         .exclude(email="")
-        .values_list("email", flat=True)
     )
-    if not recipients:
+    if not people:
         logger.warning("Overdue legal reviews but no manager has an e-mail address.")
         return
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def compose(language):
         lines = [
             _("- %(title)s (%(jurisdiction)s): review due %(due)s")
             % {
@@ -73,9 +72,6 @@ def _queue_overdue_mail(references, today):
         body = _(
             "These legal references are due for review by counsel (as of %(today)s):"
         ) % {"today": today.isoformat()}
-    mail_queue(
-        kind="legal_reviews_overdue",
-        recipients=recipients,
-        subject=subject,
-        body=body + "\n\n" + "\n".join(lines),
-    )
+        return subject, body + "\n\n" + "\n".join(lines)
+
+    mail_queue_each(kind="legal_reviews_overdue", people=people, compose=compose)

@@ -10,7 +10,15 @@ from core.roles import Role
 from staffing.models import BusinessCalendar, OpeningWindow
 
 # Apps whose models managers edit in the admin.
-MANAGED_APPS = ("core", "governance", "policies", "staffing", "moderation", "axes")
+MANAGED_APPS = (
+    "core",
+    "governance",
+    "policies",
+    "staffing",
+    "moderation",
+    "training",
+    "axes",
+)
 
 
 def roles_sync(*, using="default"):

@@ -102,3 +102,55 @@ def test_a_notification_speaks_its_recipients_language(
         assert notifications_send(now=NOW) == 1
     [message] = mail.outbox
     assert message.subject == subject
+
+
+@pytest.fixture
+def managers_in_two_languages(personas):
+    """The manager persona reads French (the site's language); another, English."""
+    return personas["manager"], make_user("anglo", ["manager"], language="en")
+
+
+def _by_recipient():
+    return {tuple(m.to): m for m in mail.outbox}
+
+
+def test_managers_mails_go_out_in_each_managers_language(
+    managers_in_two_languages, channel, django_capture_on_commit_callbacks
+):
+    from moderation.services.channel_state import channel_credentials_refused
+    from policies.models import LegalReference
+    from policies.services.legal import legal_references_notify_overdue
+    from staffing.models import BusinessCalendar
+    from staffing.services.alerts import coverage_gaps_alert
+
+    french, english = managers_in_two_languages
+    LegalReference.objects.create(
+        slug="overdue-law", kind="law", title_fr="Loi sur la protection",
+        title_en="Protection Act", jurisdiction="CA-QC",
+        next_review_due=NOW.date() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    BusinessCalendar.objects.create(
+        slug="always", name_fr="Toujours", name_en="Always", always_open=True
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        legal_references_notify_overdue(today=NOW.date())
+    sent = _by_recipient()
+    assert "legal reference is due for review" in sent[(english.email,)].subject
+    assert "Protection Act" in sent[(english.email,)].body
+    assert "à réviser" in sent[(french.email,)].subject
+    assert "Loi sur la protection" in sent[(french.email,)].body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert coverage_gaps_alert(now=NOW)
+    sent = _by_recipient()
+    assert "without anyone on duty" in sent[(english.email,)].subject
+    assert "sans personne" in sent[(french.email,)].subject
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert channel_credentials_refused(channel, now=NOW)
+    sent = _by_recipient()
+    assert "the platform refused its credentials" in sent[(english.email,)].subject
+    assert "la plateforme a refusé" in sent[(french.email,)].subject

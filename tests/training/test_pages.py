@@ -189,3 +189,40 @@ def test_accreditation_status_api(api_client, program, personas, manager):
     api_client.force_authenticate(manager)
     assert api_client.get(url, {"responder": "responder"}).json()[0]["level"] == 2
     assert api_client.get(url, {"responder": "nobody"}).status_code == 404
+
+
+def test_a_manager_hand_picks_the_comments_of_a_round(client, channel, manager):
+    people = [make_user(f"picker{i}", ["responder"]) for i in range(2)]
+    first, second, third = _decided(
+        channel, ["Écrivez à jean.tremblay@example.org", "deux", "trois"]
+    )
+    comment_ingest(
+        channel=channel, external_id="open-1", author="someone",
+        text="still open", posted_at=timezone.now(),
+    )  # fmt: skip
+    still_open = Comment.objects.get(external_id="open-1")
+    client.force_login(manager)
+    page = client.get(reverse("training:calibration-list")).content.decode()
+    # The pick list masks personal data, and offers decided comments only.
+    assert "jean.tremblay@example.org" not in page
+    assert f'name="comments" value="{first.pk}"' in page
+    assert f'name="comments" value="{still_open.pk}"' not in page
+    start = {"name": "Picked", "responders": [p.pk for p in people], "count": 1}
+    for hostile in ([still_open.pk], ["1 OR 1=1"], [first.pk, "x"], [10**30]):
+        response = client.post(
+            reverse("training:calibration-list"), {**start, "comments": hostile}
+        )
+        assert response.status_code == 400
+        assert "parmi ceux déjà traités" in response.content.decode()
+    assert not CalibrationRound.objects.exists()
+    response = client.post(
+        reverse("training:calibration-list"),
+        {**start, "comments": [first.pk, third.pk]},
+    )
+    round_ = CalibrationRound.objects.get()
+    assert response.url == reverse("training:calibration", args=[round_.pk])
+    assert set(round_.comments.all()) == {first, third}
+    client.force_login(people[0])
+    page = client.get(reverse("training:calibration", args=[round_.pk]))
+    assert "jean.tremblay@example.org" not in page.content.decode()
+    assert "trois" in page.content.decode() and "deux" not in page.content.decode()

@@ -1,6 +1,8 @@
 """The default program follows the published rulebook: a lesson per rule, the
 procedures and notices, a bilingual bank of at least 40 questions."""
 
+import re
+
 import pytest
 
 from policies.models import PolicyVersion, Rule
@@ -9,7 +11,8 @@ from policies.services.rulebook import (
     policy_version_publish,
 )
 from staffing.models import Accreditation
-from training.models import Lesson, Question
+from training.content import french
+from training.models import Choice, Lesson, Question
 from training.services import program_sync
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +36,14 @@ def test_a_lesson_per_rule_plus_procedures_and_notices(program):
     }
     denigration = lessons.get(rule_slug="denigration")
     rule = rules.get(slug="denigration")
-    assert rule.description_fr in denigration.body_fr
+    assert french(rule.description_fr) in denigration.body_fr
     assert rule.guidance_en in denigration.body_en
     # What it catches, and the look-alikes it does not (its exceptions).
     assert "Look-alikes it does not catch" in denigration.body_en
     assert "`au pire`" in denigration.body_fr
     defamation = lessons.get(rule_slug="defamation")
     for reference in rules.get(slug="defamation").legal_references.all():
-        assert reference.title_fr in defamation.body_fr
+        assert french(reference.title_fr) in defamation.body_fr
 
 
 def test_the_default_bank_covers_every_rule_and_topic(program):
@@ -64,6 +67,35 @@ def test_the_default_bank_covers_every_rule_and_topic(program):
         ]:
             assert text.strip()
         assert question.explanation_fr and question.explanation_en
+
+
+def _french_faults(text):
+    """Return the places where ``text`` is not set as French prints it."""
+    prose = re.sub(r"`[^`]*`|https?://\S+|\]\([^)]*\)", "", text)
+    return re.findall(r".{0,20}(?:\w'\w|[^\s\u00a0][:;?!]\B| [:;?!»]|« ).{0,5}", prose)
+
+
+def test_french_texts_use_the_apostrophe_and_spaces_french_prints(program):
+    texts = [
+        text
+        for lesson in Lesson.objects.filter(program=program)
+        for text in (lesson.title_fr, lesson.body_fr)
+    ]
+    texts += [
+        text
+        for question in Question.objects.filter(program=program)
+        for text in (question.prompt_fr, question.explanation_fr)
+    ]
+    texts += list(
+        Choice.objects.filter(question__program=program).values_list(
+            "text_fr", flat=True
+        )
+    )
+    faults = [fault for text in texts for fault in _french_faults(text)]
+    assert faults == []
+    assert sum("\u2019" in text for text in texts) > 50
+    # Quoted comments stay as the public wrote them.
+    assert french("l'avis `c'est nul` : oui") == "l\u2019avis `c'est nul`\u00a0: oui"
 
 
 def test_sync_is_idempotent_and_keeps_edits_to_the_bank(program):
