@@ -88,6 +88,28 @@ def hold_place(*, actor, reason, comment=None, channel=None, author="", now=None
     return hold
 
 
+def holds_copy_later(*, now=None):
+    """Copy the comments an author wrote after a hold on them was placed
+    (which the hold covers too); return how many were copied.
+
+    Run before each retention run, so that nothing a hold keeps is erased
+    without its evidence copy.
+    """
+    now = now or timezone.now()
+    copied = 0
+    holds = LegalHold.objects.filter(released_at__isnull=True, comment__isnull=True)
+    for hold in holds:
+        later = (
+            Comment.objects.filter(channel_id=hold.channel_id, author=hold.author)
+            .exclude(evidence__hold=hold)
+            .select_related("channel")
+        )
+        with transaction.atomic():
+            for comment in later:
+                copied += _copy(hold, comment, now) is not None
+    return copied
+
+
 def hold_release(*, actor, hold, now=None):
     """Lift a hold: the retention schedule applies again (the copies stay)."""
     require(actor, Capability.MANAGE_PRIVACY, DENIED)

@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -104,6 +105,31 @@ def test_a_hold_on_an_author_keeps_all_their_comments(channel, personas):
     with pytest.raises(Held):
         author_anonymise(actor=officer, author="troll")
     assert Comment.objects.filter(author="troll").count() == 2
+
+
+def test_a_hold_on_an_author_covers_their_later_comments(channel, personas):
+    from decisions.tasks import apply_retention
+
+    officer = personas["privacy_officer"]
+    ingest(channel, external_id="a", author="troll")
+    hold = hold_place(actor=officer, channel=channel, author="troll", reason="Threats")
+    later = ingest(channel, external_id="b", author="troll", text="Je sais où tu vis")
+    other = ingest(channel, external_id="c", author="someone")
+    retention_set(actor=officer, days_by_category={"comment_text": 30, "author": 30})
+    with time_machine.travel(received(later) + 31 * DAY):
+        apply_retention()
+    later.refresh_from_db()
+    assert later.text == "Je sais où tu vis"
+    assert later.author == "troll"
+    copy = Evidence.objects.get(hold=hold, comment=later)
+    assert copy.text == "Je sais où tu vis"
+    assert copy.sha256 == hashlib.sha256("Je sais où tu vis".encode()).hexdigest()
+    other.refresh_from_db()
+    assert other.text_erased_at is not None
+    # A second run copies nothing twice.
+    with time_machine.travel(received(later) + 32 * DAY):
+        apply_retention()
+    assert Evidence.objects.filter(hold=hold).count() == 2
 
 
 def test_an_access_request_exports_and_anonymises_except_under_hold(channel, personas):
