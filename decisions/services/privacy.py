@@ -124,7 +124,7 @@ def author_export(*, actor, author):
     comments = (
         Comment.objects.filter(author=author)
         .select_related("channel")
-        .prefetch_related("statements", "matches", "events")
+        .prefetch_related("statements", "matches", "events", "notices")
         .order_by("pk")
     )
     data = {
@@ -154,6 +154,19 @@ def author_export(*, actor, author):
                         "reversed_at": s.reversed_at,
                     }
                     for s in comment.statements.all()
+                ],
+                # Reports of the comment by the public; the notifier's name
+                # and e-mail are theirs, not the author's, and stay out.
+                "notices": [
+                    {
+                        "reference": n.reference,
+                        "received_at": n.received_at,
+                        "reasons": n.reasons,
+                        "status": n.status,
+                        "decided_at": n.decided_at,
+                        "outcome": n.outcome,
+                    }
+                    for n in comment.notices.all()
                 ],
             }
             for comment in comments

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from decisions.models import Evidence, RetentionRun, Statement
+from decisions.services.notices import notice_submit
 from decisions.services.privacy import (
     Held,
     author_anonymise,
@@ -142,6 +143,22 @@ def test_an_access_request_exports_and_anonymises_except_under_hold(channel, per
     exported = next(c for c in data["comments"] if c["external_id"] == "c-1")
     assert exported["text"] == FRENCH
     assert exported["statements"][0]["reference"] == comment.statements.get().reference
+    assert exported["notices"] == []
+    notice = notice_submit(
+        url=comment.url,
+        reasons="Insults",
+        name="Marie Notifier",
+        email="marie@example.org",
+        language="fr",
+    )
+    exported = json.loads(author_export(actor=officer, author="jean.tremblay"))
+    [reported] = next(c for c in exported["comments"] if c["external_id"] == "c-1")[
+        "notices"
+    ]
+    assert reported["reference"] == notice.reference
+    assert reported["reasons"] == "Insults"
+    assert "Marie" not in json.dumps(exported)
+    assert "marie@example.org" not in json.dumps(exported)
     done, kept = author_anonymise(actor=officer, author="jean.tremblay")
     assert (done, kept) == (1, 1)
     comment.refresh_from_db()
