@@ -43,6 +43,9 @@ class Statement(models.Model):
     detected_automatically = models.BooleanField(_("detected by automated means"))
     decided_automatically = models.BooleanField(_("decided by automated means"))
     language = models.CharField(_("language"), max_length=2)
+    # When the rule that decided alone may act ({} for always): days, from,
+    # until and the time zone they are in (policies.acting.window_of).
+    acting_window = models.JSONField(default=dict, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from decisions.services.privacy import holds_copy_later
 from decisions.services.retention import retention_run
 
 
@@ -13,6 +14,8 @@ from decisions.services.retention import retention_run
     max_retries=5,
 )
 def apply_retention():
-    """Apply the retention schedule; a killed run goes on from its last batch."""
+    """Copy what holds cover since they were placed, then apply the retention
+    schedule; a killed run goes on from its last batch."""
+    holds_copy_later()
     run = retention_run()
     return run.done

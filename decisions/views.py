@@ -42,6 +42,7 @@ from decisions.services.privacy import (
     hold_release,
 )
 from decisions.services.retention import retention_set
+from decisions.services.statements import window_text
 from moderation import access
 from moderation.models import Channel, Comment
 from moderation.restrictions import Kind
@@ -56,6 +57,7 @@ def _statement_context(statement, key):
         "grounds": localized(statement, "grounds", statement.language).splitlines(),
         "appeals": list(statement.appeals.order_by("lodged_at")),
         "deadline": appeal_deadline(statement),
+        "window": window_text(statement),
         "holder": holder,
         "key": key if holder else "",
         "open": holder

@@ -8,21 +8,23 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import errors
 from core.permissions import require
 from core.roles import Capability
+from core.transactions import after_commit
 from decisions.models import Appeal, Statement
 from decisions.references import secret_matches
 from decisions.services.queue import queue_due
+from decisions.services.statements import statement_url
 from moderation import access, registry
-from moderation.models import Comment
+from moderation.models import Comment, OutboxMessage
 from moderation.registry import AuthorAction
 from moderation.restrictions import Kind
 from moderation.services.authors import author_undo
-from moderation.services.outbox import outbox_comment_action
+from moderation.services.outbox import outbox_comment_action, queue_send
 from moderation.services.transitions import Conflict, transition
 
 REASONS_LENGTH = 5000
@@ -134,8 +136,58 @@ def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
         if outcome == Appeal.Status.REVERSED:
             Statement.objects.filter(pk=statement.pk).update(reversed_at=now)
             _undo(statement, actor=actor, reasons=reasons, now=now)
-    appeal.refresh_from_db()
+        appeal.refresh_from_db()
+        _tell_author(appeal, now=now)
     return appeal
+
+
+def outcome_text(appeal):
+    """Return the private message telling the author the outcome, in the
+    statement's language."""
+    statement = appeal.statement
+    with translation.override(statement.language):
+        if appeal.status == Appeal.Status.REVERSED:
+            text = _(
+                "Your appeal of decision %(reference)s was accepted: the decision "
+                "is reversed. Reasons: %(reasons)s. Details: %(url)s"
+            )
+        else:
+            text = _(
+                "Your appeal of decision %(reference)s was rejected: the "
+                "decision stands. Reasons: %(reasons)s. Details: %(url)s"
+            )
+        return text % {
+            "reference": statement.reference,
+            "reasons": appeal.outcome,
+            "url": statement_url(statement, secret=False),
+        }
+
+
+def _tell_author(appeal, *, now):
+    """Send the outcome to the author in a private message where the
+    platform allows it; elsewhere it is on the decision's page."""
+    comment = appeal.statement.comment
+    if comment is None or not comment.author:
+        return
+    if not registry.get(comment.channel.connector).can(registry.Ability.MESSAGE_AUTHOR):
+        return
+    message = OutboxMessage.objects.create(
+        channel=comment.channel,
+        comment=comment,
+        kind=registry.STATEMENT_KIND,
+        created_at=now,
+        next_attempt_at=now,
+        payload={
+            "channel": comment.channel.slug,
+            "comment": comment.external_id,
+            "author": comment.author,
+            "reference": appeal.statement.reference,
+            "language": appeal.statement.language,
+            "outcome": appeal.status,
+            "text": outcome_text(appeal),
+        },
+    )
+    after_commit(queue_send, message.pk)
 
 
 # The author actions a reversal lifts on the platform; a report handed to

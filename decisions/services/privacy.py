@@ -88,6 +88,28 @@ def hold_place(*, actor, reason, comment=None, channel=None, author="", now=None
     return hold
 
 
+def holds_copy_later(*, now=None):
+    """Copy the comments an author wrote after a hold on them was placed
+    (which the hold covers too); return how many were copied.
+
+    Run before each retention run, so that nothing a hold keeps is erased
+    without its evidence copy.
+    """
+    now = now or timezone.now()
+    copied = 0
+    holds = LegalHold.objects.filter(released_at__isnull=True, comment__isnull=True)
+    for hold in holds:
+        later = (
+            Comment.objects.filter(channel_id=hold.channel_id, author=hold.author)
+            .exclude(evidence__hold=hold)
+            .select_related("channel")
+        )
+        with transaction.atomic():
+            for comment in later:
+                copied += _copy(hold, comment, now) is not None
+    return copied
+
+
 def hold_release(*, actor, hold, now=None):
     """Lift a hold: the retention schedule applies again (the copies stay)."""
     require(actor, Capability.MANAGE_PRIVACY, DENIED)
@@ -102,7 +124,7 @@ def author_export(*, actor, author):
     comments = (
         Comment.objects.filter(author=author)
         .select_related("channel")
-        .prefetch_related("statements", "matches", "events")
+        .prefetch_related("statements", "matches", "events", "notices")
         .order_by("pk")
     )
     data = {
@@ -132,6 +154,19 @@ def author_export(*, actor, author):
                         "reversed_at": s.reversed_at,
                     }
                     for s in comment.statements.all()
+                ],
+                # Reports of the comment by the public; the notifier's name
+                # and e-mail are theirs, not the author's, and stay out.
+                "notices": [
+                    {
+                        "reference": n.reference,
+                        "received_at": n.received_at,
+                        "reasons": n.reasons,
+                        "status": n.status,
+                        "decided_at": n.decided_at,
+                        "outcome": n.outcome,
+                    }
+                    for n in comment.notices.all()
                 ],
             }
             for comment in comments

@@ -1,10 +1,14 @@
 """Statements of reasons (DSA art. 17): one for every restriction, written in
 the transaction that restricts, and sent to the author where the platform can."""
 
+import datetime
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.transactions import after_commit
@@ -13,6 +17,7 @@ from decisions.references import link_secret, new_reference
 from moderation import masking, registry
 from moderation.models import OutboxMessage
 from moderation.services.outbox import queue_send
+from policies.acting import window_of
 from policies.models import Action, Rule
 
 FACTS_LENGTH = 280
@@ -105,6 +110,9 @@ def statement_for_restriction(restriction):
         ),
         **_rule_and_grounds(rules.get(slug)),
     }
+    if restriction.automated and rules.get(slug) is not None:
+        window = window_of(rules[slug])
+        fields["acting_window"] = window and {**window, "zone": settings.TIME_ZONE}
     connector = registry.get(comment.channel.connector)
     if connector.can(registry.Ability.MESSAGE_AUTHOR):
         fields["delivery"] = Delivery.PRIVATE_MESSAGE
@@ -122,6 +130,39 @@ def statement_for_restriction(restriction):
     if statement.delivery == Delivery.PRIVATE_MESSAGE:
         _send_to_author(statement, comment, at=restriction.at)
     return statement
+
+
+def window_text(statement):
+    """Return the sentence saying when the rule that decided acts on its own
+    ("" when at any time), in the active language."""
+    window = statement.acting_window or {}
+    if not window:
+        return ""
+    names = [str(WEEKDAYS[int(day) - 1]) for day in window.get("days", "")]
+    if translation.get_language() != "en":
+        # French writes the days of the week in lower case (Django's are capitalised).
+        names = [name.lower() for name in names]
+    days = ", ".join(names)
+    hours = {}
+    if window.get("from"):
+        hours = {
+            "start": time_format(datetime.time.fromisoformat(window["from"])),
+            "end": time_format(datetime.time.fromisoformat(window["until"])),
+        }
+    zone = window.get("zone", settings.TIME_ZONE)
+    if days and hours:
+        return _(
+            "The rule acts on its own only on %(days)s, from %(start)s to "
+            "%(end)s (%(zone)s time)."
+        ) % {"days": days, "zone": zone, **hours}
+    if days:
+        return _("The rule acts on its own only on %(days)s (%(zone)s time).") % {
+            "days": days,
+            "zone": zone,
+        }
+    return _(
+        "The rule acts on its own only from %(start)s to %(end)s (%(zone)s time)."
+    ) % {"zone": zone, **hours}
 
 
 def notice_text(statement):

@@ -1,6 +1,7 @@
 """Automated actions: a rule that acts alone hides a matching comment at once.
 
-Off by default (``policies.Rule.acts_alone``). The hide is an ordinary
+Off by default (``policies.Rule.acts_alone``), and limited, when the rule
+says so, to days and hours of the organisation's time zone. The hide is an ordinary
 transition with no actor, announced as automated, so that its statement of
 reasons says no person decided and its author may ask for a human review.
 """
@@ -12,20 +13,22 @@ from moderation import registry, restrictions
 from moderation.models import Comment
 from moderation.services.outbox import outbox_comment_action
 from moderation.services.transitions import Conflict, S, transition
+from policies.acting import acts_at
 from policies.models import Action, Rule
 
 
 def rules_acting_alone(policy_version):
-    """Return the slugs of the rules of a version that hide on their own."""
-    return frozenset(
-        Rule.objects.filter(
-            version__number=policy_version, acts_alone=True, action=Action.HIDE
-        ).values_list("slug", flat=True)
-    )
+    """Return the rules of a version that hide on their own, by slug, with
+    their windows (days, from, until)."""
+    rules = Rule.objects.filter(
+        version__number=policy_version, acts_alone=True, action=Action.HIDE
+    ).values_list("slug", "acts_alone_days", "acts_alone_from", "acts_alone_until")
+    return {slug: (days, start, end) for slug, days, start, end in rules}
 
 
-def acting_rule(comment, rule_slugs, cache=None):
-    """Return the first matched rule of ``comment`` that acts alone, or "".
+def acting_rule(comment, rule_slugs, cache=None, *, now=None):
+    """Return the first matched rule of ``comment`` that acts alone at
+    ``now`` (within its window, in the organisation's time zone), or "".
 
     ``cache`` (a dict) keeps each version's rules across a batch."""
     if not rule_slugs:
@@ -34,7 +37,13 @@ def acting_rule(comment, rule_slugs, cache=None):
     if comment.policy_version not in cache:
         cache[comment.policy_version] = rules_acting_alone(comment.policy_version)
     acting = cache[comment.policy_version]
-    return next((slug for slug in rule_slugs if slug in acting), "")
+    local = timezone.localtime(now or timezone.now())
+    for slug in rule_slugs:
+        if slug in acting:
+            days, start, end = acting[slug]
+            if acts_at(local, days=days, start=start, end=end):
+                return slug
+    return ""
 
 
 def comments_auto_hide(*, comment_ids, now=None):
@@ -47,7 +56,8 @@ def comments_auto_hide(*, comment_ids, now=None):
     )
     cache = {}
     for comment in comments.prefetch_related("matches"):
-        slug = acting_rule(comment, [m.rule for m in comment.matches.all()], cache)
+        slugs = [m.rule for m in comment.matches.all()]
+        slug = acting_rule(comment, slugs, cache, now=now)
         if not slug:
             continue
         try:

@@ -125,7 +125,7 @@ def comments_ingest(*, items, actor=None, now=None, route=True):
     automated = [
         comment.pk
         for comment, found in fresh
-        if acting_rule(comment, [m.rule for m in found], versions)
+        if acting_rule(comment, [m.rule for m in found], versions, now=now)
     ]
     if automated:
         after_commit(enqueue, "moderation.tasks.auto_hide", automated)

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.messages import report_error
 from policies.classify import build_matcher
-from policies.forms import TryItForm
+from policies.forms import RuleAdminForm, TryItForm
 from policies.matcher import segments
 from policies.models import (
     AnswerTemplate,
@@ -317,6 +317,7 @@ class RuleVersionFilter(admin.SimpleListFilter):
 
 @admin.register(Rule)
 class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
+    form = RuleAdminForm
     list_display = (
         "slug",
         "name",
@@ -355,6 +356,8 @@ class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
                     "severity",
                     "action",
                     "acts_alone",
+                    "acts_alone_days",
+                    ("acts_alone_from", "acts_alone_until"),
                     "requires_approval",
                     "guidance_fr",
                     "guidance_en",

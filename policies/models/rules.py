@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.languages import Language
 from policies import grammar, saferegex
+from policies.acting import window_errors
 from policies.models.bilingual import localized
 from policies.models.choices import Action, Category, PatternLanguage, Severity
 from policies.models.legal import LegalReference
@@ -77,6 +78,27 @@ class Rule(VersionedContent):
             "for a review by a person."
         ),
     )
+    # Empty: whenever the rule matches. Otherwise only within the window, in
+    # the organisation's time zone (policies.acting).
+    acts_alone_days = models.CharField(
+        _("acts on its own on"),
+        max_length=7,
+        blank=True,
+        default="",
+        help_text=_("Days of the week; none for every day."),
+    )
+    acts_alone_from = models.TimeField(
+        _("acts on its own from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave both hours empty for the whole day."),
+    )
+    acts_alone_until = models.TimeField(
+        _("acts on its own until"),
+        null=True,
+        blank=True,
+        help_text=_("Before the start hour: until that hour the next morning."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
@@ -93,6 +115,17 @@ class Rule(VersionedContent):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = window_errors(
+            acts_alone=self.acts_alone,
+            days=self.acts_alone_days,
+            start=self.acts_alone_from,
+            end=self.acts_alone_until,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     def policy_version(self):
         return self.version if self.version_id else None

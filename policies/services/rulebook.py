@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from core.history import with_history_user
 from core.permissions import require
 from core.roles import Capability
+from policies.acting import window_errors
 from policies.models import AnswerTemplate, Pattern, PolicyVersion, Rule
 
 # Sent after the transaction that published a version commits; the matcher
@@ -141,6 +142,22 @@ def _check_publishable(draft):
     if not rules:
         raise PolicyError(
             _("A version without rules cannot be published."), code="empty"
+        )
+    windows = [
+        f"{rule.slug}: {message}"
+        for rule in rules
+        for message in window_errors(
+            acts_alone=rule.acts_alone,
+            days=rule.acts_alone_days,
+            start=rule.acts_alone_from,
+            end=rule.acts_alone_until,
+        ).values()
+    ]
+    if windows:
+        raise PolicyError(
+            _("Fix when these rules act on their own: %(errors)s")
+            % {"errors": "; ".join(windows)},
+            code="invalid_windows",
         )
     errors = []
     for rule in rules:

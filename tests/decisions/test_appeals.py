@@ -221,6 +221,44 @@ def test_a_platform_that_cannot_lift_a_mute_records_it_here_only(
     assert not OutboxMessage.objects.filter(kind=registry.AUTHOR_UNDO_KIND).exists()
 
 
+def test_the_outcome_is_sent_to_the_author_in_their_language(
+    webhook_channel, personas, receiver
+):
+    comment = hidden(webhook_channel, personas["responder"])  # in French
+    statement = comment.statements.get()
+    appeal_decide(
+        appeal=lodge(statement),
+        actor=personas["approver"],
+        outcome="upheld",
+        reasons="Une insulte",
+    )
+    told = OutboxMessage.objects.filter(
+        kind=registry.STATEMENT_KIND, payload__outcome="upheld"
+    ).get()
+    assert outbox_send(message_id=told.pk) == OutboxMessage.Status.SENT
+    [body] = [
+        json.loads(body)
+        for _headers, body in receiver.received
+        if json.loads(body).get("outcome") == "upheld"
+    ]
+    assert body["author"] == "jean.tremblay"
+    assert body["reference"] == statement.reference
+    assert "Votre appel de la décision" in body["text"]
+    assert "Une insulte" in body["text"]
+    assert "key=" not in body["text"]
+
+
+def test_no_outcome_message_where_the_platform_cannot_message(channel, personas):
+    statement = hidden(channel, personas["responder"]).statements.get()
+    appeal_decide(
+        appeal=lodge(statement),
+        actor=personas["approver"],
+        outcome="upheld",
+        reasons="x",
+    )
+    assert not OutboxMessage.objects.filter(payload__outcome="upheld").exists()
+
+
 def test_the_appeal_form_on_the_page(channel, personas, client):
     statement = hidden(channel, personas["responder"]).statements.get()
     url = reverse("decisions:appeal-lodge", args=[statement.reference])

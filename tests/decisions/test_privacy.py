@@ -5,10 +5,12 @@ import hashlib
 import json
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from decisions.models import Evidence, RetentionRun, Statement
+from decisions.services.notices import notice_submit
 from decisions.services.privacy import (
     Held,
     author_anonymise,
@@ -106,6 +108,31 @@ def test_a_hold_on_an_author_keeps_all_their_comments(channel, personas):
     assert Comment.objects.filter(author="troll").count() == 2
 
 
+def test_a_hold_on_an_author_covers_their_later_comments(channel, personas):
+    from decisions.tasks import apply_retention
+
+    officer = personas["privacy_officer"]
+    ingest(channel, external_id="a", author="troll")
+    hold = hold_place(actor=officer, channel=channel, author="troll", reason="Threats")
+    later = ingest(channel, external_id="b", author="troll", text="Je sais où tu vis")
+    other = ingest(channel, external_id="c", author="someone")
+    retention_set(actor=officer, days_by_category={"comment_text": 30, "author": 30})
+    with time_machine.travel(received(later) + 31 * DAY):
+        apply_retention()
+    later.refresh_from_db()
+    assert later.text == "Je sais où tu vis"
+    assert later.author == "troll"
+    copy = Evidence.objects.get(hold=hold, comment=later)
+    assert copy.text == "Je sais où tu vis"
+    assert copy.sha256 == hashlib.sha256("Je sais où tu vis".encode()).hexdigest()
+    other.refresh_from_db()
+    assert other.text_erased_at is not None
+    # A second run copies nothing twice.
+    with time_machine.travel(received(later) + 32 * DAY):
+        apply_retention()
+    assert Evidence.objects.filter(hold=hold).count() == 2
+
+
 def test_an_access_request_exports_and_anonymises_except_under_hold(channel, personas):
     officer = personas["privacy_officer"]
     comment = hidden(channel, personas["responder"])
@@ -116,6 +143,22 @@ def test_an_access_request_exports_and_anonymises_except_under_hold(channel, per
     exported = next(c for c in data["comments"] if c["external_id"] == "c-1")
     assert exported["text"] == FRENCH
     assert exported["statements"][0]["reference"] == comment.statements.get().reference
+    assert exported["notices"] == []
+    notice = notice_submit(
+        url=comment.url,
+        reasons="Insults",
+        name="Marie Notifier",
+        email="marie@example.org",
+        language="fr",
+    )
+    exported = json.loads(author_export(actor=officer, author="jean.tremblay"))
+    [reported] = next(c for c in exported["comments"] if c["external_id"] == "c-1")[
+        "notices"
+    ]
+    assert reported["reference"] == notice.reference
+    assert reported["reasons"] == "Insults"
+    assert "Marie" not in json.dumps(exported)
+    assert "marie@example.org" not in json.dumps(exported)
     done, kept = author_anonymise(actor=officer, author="jean.tremblay")
     assert (done, kept) == (1, 1)
     comment.refresh_from_db()
