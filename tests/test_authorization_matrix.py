@@ -450,7 +450,14 @@ def writable(world, personas, channel):
 
 def state():
     """Everything a write could change."""
-    from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
+    from moderation.models import (
+        Answer,
+        Channel,
+        Comment,
+        Event,
+        OutboxMessage,
+        SavedFilter,
+    )
     from staffing.models import ApiToken, Shift
 
     return (
@@ -465,6 +472,7 @@ def state():
         list(Channel.objects.order_by("pk").values_list("slug", "active")),
         Event.objects.count(),
         list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(SavedFilter.objects.order_by("pk").values_list("user", "name", "query")),
     )
 
 
