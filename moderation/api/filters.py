@@ -75,6 +75,8 @@ class SavedFilterViewSet(
     pagination_class = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generator
+            return SavedFilter.objects.none()
         return SavedFilter.objects.filter(user=self.request.user).order_by("name", "pk")
 
     def create(self, request):
