@@ -72,12 +72,12 @@ def rare_words(cursor):
             WHEN 0 THEN ' Trois-Rivières, Sainte-Thérèse et Montréal.'
             WHEN 1 THEN ' Sent from Saskatoon.'
             ELSE ' Vu à Montréal.' END
-        WHERE id % 1000 = 7
+        WHERE id % 1000 = 10
         """
     )
     cursor.execute(
         "UPDATE moderation_comment SET text = text || ' Quetzalcóatl!' "
-        "WHERE id % 100000 = 17"
+        "WHERE id % 100000 = 20"
     )
     cursor.execute("VACUUM ANALYZE moderation_comment")
 

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from decisions import api as decisions_api
-from moderation.api import answers, channels, comments, ingest, reports
+from moderation.api import answers, channels, comments, filters, ingest, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
 from training import api as training_api
@@ -23,6 +23,7 @@ router.register("calendars", staffing_api.CalendarViewSet, basename="calendar")
 router.register("comments", comments.CommentViewSet, basename="comment")
 router.register("channels", channels.ChannelViewSet, basename="channel")
 router.register("answers", answers.AnswerViewSet, basename="answer")
+router.register("saved-filters", filters.SavedFilterViewSet, basename="saved-filter")
 
 urlpatterns = [
     path("comments/bulk/", ingest.BulkIngestView.as_view(), name="comments-bulk"),

@@ -136,23 +136,29 @@ def matching_ids(comments, query, *, limit):
     prefix = comments.annotate(hit=_match(query)).values_list(*keys, "hit").query
     prefix.set_limits(0, PREFIX_ROWS)
     prefix_sql, prefix_params = prefix.sql_with_params()
-    rest = comments.filter(_match(query)).values_list(*keys).query
-    rest.set_limits(0, limit)
+    # Every match, unordered: the planner then reads the GIN index (ordered
+    # and limited, it would walk the urgency index past every open comment
+    # for two frequent words that never meet).
+    rest = comments.filter(_match(query)).order_by().values_list(*keys).query
     rest_sql, rest_params = rest.sql_with_params()
     # Both subqueries are Django's own SQL, compiled from the querysets; the
     # words go in as parameters. The second runs only when the first did not
-    # fill ``limit`` (a one-time filter the executor checks before it starts).
+    # fill ``limit`` (a one-time filter the executor checks before it starts),
+    # and then the words are rare among the most urgent comments.
     sql = (
         "WITH first AS MATERIALIZED ("  # noqa: S608
         f"SELECT p.id, p.due, p.priority FROM ({prefix_sql}) "
-        "AS p(id, due, priority, hit) WHERE p.hit LIMIT %s) "
+        "AS p(id, due, priority, hit) WHERE p.hit LIMIT %s), "
+        "rest AS MATERIALIZED ("
+        f"SELECT r.id, r.due, r.priority FROM ({rest_sql}) AS r(id, due, priority) "
+        "WHERE (SELECT count(*) FROM first) < %s) "
         "SELECT id, due, priority FROM first "
         "WHERE (SELECT count(*) FROM first) >= %s "
         "UNION ALL "
-        f"SELECT r.id, r.due, r.priority FROM ({rest_sql}) AS r(id, due, priority) "
-        "WHERE (SELECT count(*) FROM first) < %s"
+        "(SELECT id, due, priority FROM rest "
+        "ORDER BY due, priority DESC, id LIMIT %s)"
     )
-    params = [*prefix_params, limit, limit, *rest_params, limit]
+    params = [*prefix_params, limit, *rest_params, limit, limit, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

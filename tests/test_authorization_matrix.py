@@ -85,6 +85,8 @@ API = {
     "/api/v1/comments/{comment}/": (401, 401, 403, 403, 200, 404, 200, 404, 200),
     "/api/v1/comments/{escalated}/": (401, 401, 403, 403, 200, 404, 200, 200, 200),
     "/api/v1/answers/": (401, 401, 403, 403, 200, 200, 200, 403, 200),
+    # Each person's own saved filters.
+    "/api/v1/saved-filters/": (401, 401, 403, 403, 200, 200, 200, 200, 200),
     "/api/v1/coverage/gaps/": (401, 401, 403, 403, 403, 403, 200, 403, 200),
     "/api/v1/sla/report/": (401, 401, 403, 403, 403, 403, 200, 403, 200),
 }
@@ -218,6 +220,7 @@ PAGE_WRITES = {
     "/inbox/{escalated}/reassign/": {"to": "{manager}"},
     "/inbox/{escalated}/answer/": {"body": "Écrivez-nous."},
     "/inbox/{claimed}/answer/": {"body": "Merci."},
+    "/inbox/filters/": {"name": "Factures", "query": "q=facture"},
     "/approvals/{answer}/approve/": {},
     "/approvals/{answer}/reject/": {"reason": "Ton"},
     "/deliveries/{delivery}/retry/": {},
@@ -274,6 +277,8 @@ PAGE_WRITE_ANSWERS = {
         LOGIN, LOGIN, 403, 403, BACK, 404, BACK, 302, BACK,
     ),
     "/inbox/{claimed}/answer/": (LOGIN, LOGIN, 403, 403, 302, 404, BACK, 404, BACK),
+    # Whoever works the inbox saves filters, for themselves only.
+    "/inbox/filters/": (LOGIN, LOGIN, 403, 403, 302, 302, 302, 302, 302),
     "/approvals/{answer}/approve/": (
         LOGIN, LOGIN, 403, 403, 403, 403, 302, 403, 302,
     ),
@@ -291,6 +296,7 @@ PAGE_WRITE_ANSWERS = {
 }  # fmt: skip
 API_WRITES = {
     "post /api/v1/comments/": ITEM,
+    "post /api/v1/saved-filters/": {"name": "Factures", "query": "q=facture"},
     "post /api/v1/comments/bulk/": [ITEM],
     "post /api/v1/comments/{comment}/claim/": {},
     "post /api/v1/comments/{comment}/escalate/": {"reason": "x"},
@@ -321,6 +327,7 @@ API_WRITES = {
 # 409: allowed to answer, but the comment is not theirs to answer.
 API_WRITE_ANSWERS = {
     "post /api/v1/comments/": (401, 401, 403, 201, 403, 403, 403, 403, 201),
+    "post /api/v1/saved-filters/": (401, 401, 403, 403, 201, 201, 201, 201, 201),
     "post /api/v1/comments/bulk/": (401, 401, 403, 200, 403, 403, 403, 403, 200),
     "post /api/v1/comments/{comment}/claim/": (
         401, 401, 403, 403, 200, 404, 200, 403, 200,
@@ -443,7 +450,14 @@ def writable(world, personas, channel):
 
 def state():
     """Everything a write could change."""
-    from moderation.models import Answer, Channel, Comment, Event, OutboxMessage
+    from moderation.models import (
+        Answer,
+        Channel,
+        Comment,
+        Event,
+        OutboxMessage,
+        SavedFilter,
+    )
     from staffing.models import ApiToken, Shift
 
     return (
@@ -458,6 +472,7 @@ def state():
         list(Channel.objects.order_by("pk").values_list("slug", "active")),
         Event.objects.count(),
         list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(SavedFilter.objects.order_by("pk").values_list("user", "name", "query")),
     )
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from core.api import StrictQueryParametersMixin, capability_permission
 from core.roles import Capability
-from moderation import registry, selectors
+from moderation import registry, search, selectors
 from moderation.api.ingest import IngestResultSerializer, IngestSerializer
 from moderation.api.serializers import (
     ID_PATTERN,
@@ -77,6 +77,18 @@ class CommentFilter(django_filters.FilterSet):
         help_text="One of the inbox's views: mine, unassigned, sent_back, "
         "escalated (to me), breaching (due within the hour), open.",
     )
+    q = django_filters.CharFilter(
+        method="by_words",
+        max_length=search.MAX_QUERY,
+        help_text="Words of the text or of the author's handle or name, "
+        "accents and case aside, all of them; searches the open comments "
+        "unless `status` says otherwise, most urgent first, at most 1,000.",
+    )
+    author = django_filters.CharFilter(
+        field_name="author",
+        max_length=200,
+        help_text="The author's handle, exactly as the platform gives it.",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("first_response_due_at", "due"),
@@ -88,12 +100,20 @@ class CommentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Comment
-        fields = ["status", "channel", "category", "assignee", "view"]
+        fields = ["status", "channel", "category", "assignee", "view", "author", "q"]
 
     def by_view(self, queryset, name, value):
         return queryset.filter(status__in=Comment.OPEN_STATUSES).filter(
             selectors.view_filter(value, user=self.request.user, now=timezone.now())
         )
+
+    def by_words(self, queryset, name, value):
+        if not search.words_of(value):
+            return queryset
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=Comment.OPEN_STATUSES)
+        ids = search.matching_ids(queryset, value, limit=search.MAX_MATCHES)
+        return queryset.filter(pk__in=ids)
 
     def by_category(self, queryset, name, value):
         # A JSON list of slugs: its text holds the quoted slug.
