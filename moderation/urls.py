@@ -1,6 +1,14 @@
 from django.urls import path
 
-from moderation.views import approvals, backtest, comment, inbox, outbox, reports
+from moderation.views import (
+    approvals,
+    backtest,
+    collab,
+    comment,
+    inbox,
+    outbox,
+    reports,
+)
 
 app_name = "moderation"
 
@@ -19,6 +27,14 @@ urlpatterns = [
     path("inbox/<int:pk>/take/", comment.take, name="comment-take"),
     path("inbox/<int:pk>/undo/", comment.undo, name="comment-undo"),
     path("inbox/undo/", inbox.undo, name="inbox-undo"),
+    path("inbox/<int:pk>/presence/", collab.presence_poll, name="comment-presence"),
+    path(
+        "inbox/<int:pk>/presence/leave/",
+        collab.presence_leave,
+        name="comment-presence-leave",
+    ),
+    path("inbox/<int:pk>/notes/", collab.note, name="comment-note"),
+    path("mentions/", collab.mentions, name="mentions"),
     path("inbox/<int:pk>/send-back/", comment.send_back, name="comment-send-back"),
     path("inbox/<int:pk>/reassign/", comment.reassign, name="comment-reassign"),
     path("approvals/", approvals.approvals, name="approvals"),
