@@ -193,6 +193,7 @@ class Category(models.TextChoices):
     PERSONAL_DATA = "personal_data", _("Detected personal data")
     NOTICES = "notices", _("Notifiers' names and e-mails")
     STATEMENTS = "statements", _("Statements of reasons")
+    NOTES = "notes", _("Internal notes on comments")
 
 
 class RetentionRule(models.Model):

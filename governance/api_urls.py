@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from decisions import api as decisions_api
-from moderation.api import answers, channels, comments, filters, ingest, reports
+from moderation.api import answers, channels, comments, filters, ingest, notes, reports
 from policies import api as policies_api
 from staffing import api as staffing_api
 from training import api as training_api
@@ -27,6 +27,11 @@ router.register("saved-filters", filters.SavedFilterViewSet, basename="saved-fil
 
 urlpatterns = [
     path("comments/bulk/", ingest.BulkIngestView.as_view(), name="comments-bulk"),
+    path(
+        "comments/<int:pk>/notes/",
+        notes.NoteListCreateView.as_view(),
+        name="comment-notes",
+    ),
     path(
         "channels/<slug:slug>/webhook/",
         channels.WebhookView.as_view(),

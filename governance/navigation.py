@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Capability
 from moderation.selectors import pending_approvals_count
+from moderation.services.collab import unread_mentions_count
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ NAV_ITEMS = (
         _("Approvals"),
         Capability.APPROVE,
         count=lambda user: pending_approvals_count(user=user),
+    ),
+    NavItem(
+        "moderation:mentions",
+        _("Mentions"),
+        Capability.TRIAGE,
+        count=lambda user: unread_mentions_count(user=user),
     ),
     NavItem("training:mine", _("My training"), Capability.TRIAGE),
     NavItem("training:team", _("Training"), Capability.MANAGE_STAFF),

@@ -3,6 +3,7 @@ from django.urls import path
 from moderation.views import (
     approvals,
     backtest,
+    collab,
     comment,
     deletion,
     inbox,
@@ -34,6 +35,14 @@ urlpatterns = [
         inbox.saved_filter_delete,
         name="saved-filter-delete",
     ),
+    path("inbox/<int:pk>/presence/", collab.presence_poll, name="comment-presence"),
+    path(
+        "inbox/<int:pk>/presence/leave/",
+        collab.presence_leave,
+        name="comment-presence-leave",
+    ),
+    path("inbox/<int:pk>/notes/", collab.note, name="comment-note"),
+    path("mentions/", collab.mentions, name="mentions"),
     path("inbox/<int:pk>/send-back/", comment.send_back, name="comment-send-back"),
     path("inbox/<int:pk>/reassign/", comment.reassign, name="comment-reassign"),
     path("approvals/", approvals.approvals, name="approvals"),

@@ -25,7 +25,7 @@ from decisions.models import (
     Statement,
 )
 from moderation import masking
-from moderation.models import Comment, RuleMatch
+from moderation.models import Comment, Note, RuleMatch
 
 BATCH = 5000
 MAX_DAYS = 36500
@@ -181,6 +181,16 @@ def _batch(category, cutoff, after, held, size, now):
             .values_list("pk", flat=True)[:size]
         )
         Notice.objects.filter(pk__in=ids).update(name="", email="", anonymised_at=now)
+        return ids
+    if category == Category.NOTES:
+        # A note is its text: past its time it is deleted (its mentions too).
+        ids = list(
+            Note.objects.filter(created_at__lt=cutoff, pk__gt=after)
+            .exclude(held_q("comment__"))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        Note.objects.filter(pk__in=ids).delete()
         return ids
     ids = list(
         Statement.objects.filter(

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from core.messages import REFUSALS, report_error
 from core.permissions import require
 from core.roles import Capability
-from moderation import masking, reasons, registry, selectors
+from moderation import masking, presence, reasons, registry, selectors
 from moderation.durations import elapsed
 from moderation.forms import AnswerForm, AuthorActionForm
 from moderation.models import Answer, Comment, Event, Macro
 from moderation.services.answers import answer_submit
 from moderation.services.authors import author_act, author_actions_of
+from moderation.services.collab import mentions_read, notes_of
 from moderation.services.deletion import deletion_offered
 from moderation.services.escalation import (
     comment_escalate,
@@ -111,6 +112,17 @@ def comment_page(request, pk):
         "hide_note": platform["connector"].hide_note if platform["connector"] else "",
         "can_delete": deletion_offered(comment, user),
     }
+    context |= {
+        "notes": notes_of(comment),
+        "present": sorted(
+            presence.presence_here(
+                comment.pk, user_id=user.pk, name=user.get_username()
+            ).values()
+        ),
+        "poll_seconds": presence.POLL_SECONDS,
+    }
+    # Opened, the comment's notes that mention you are read.
+    mentions_read(user=user, comment=comment, now=now)
     return render(request, "moderation/comment.html", context)
 
 

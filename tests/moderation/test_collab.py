@@ -1,6 +1,7 @@
 """Working together: macros, presence, internal notes and their mentions."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from moderation.macros import default_macros, macros_seed
@@ -168,3 +169,225 @@ def test_an_answered_comment_may_be_hidden(
     answer_submit(comment=comment, actor=delegated, body="Merci.")
     comment = comment_hide(comment=comment, actor=delegated, reason="insulte")
     assert comment.status == Comment.Status.HIDDEN
+
+
+# Presence
+
+
+def test_presence_shows_who_else_has_the_comment_open_and_forgets_who_left(
+    client, channel, personas
+):
+    from django.core.cache import cache
+
+    from moderation import presence
+
+    comment = new_comment(channel)
+    cache.delete(f"presence:comment:{comment.pk}")
+    manager, responder = personas["manager"], personas["responder"]
+    client.force_login(manager)
+    first = client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert first.context["present"] == []
+    client.force_login(responder)
+    english(client)
+    page = client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert page.context["present"] == ["manager"]
+    assert "Also open by manager" in page.content.decode()
+    poll = client.get(
+        reverse("moderation:comment-presence", args=[comment.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    html = poll.content.decode()
+    assert html.startswith('<p id="presence"') and "manager" in html
+    assert 'hx-trigger="every 10s, presence:back"' in html
+    # In French too.
+    client.cookies["django_language"] = "fr"
+    poll = client.get(reverse("moderation:comment-presence", args=[comment.pk]))
+    assert "Aussi ouvert par manager" in poll.content.decode()
+    client.force_login(manager)
+    left = client.post(reverse("moderation:comment-presence-leave", args=[comment.pk]))
+    assert left.status_code == 204
+    assert presence.present(comment.pk) == {personas["responder"].pk: "responder"}
+    # Expired: who stopped asking is no longer there.
+    later = presence.time.time() + presence.PRESENCE_SECONDS + 1
+    assert presence.present(comment.pk, now=later) == {}
+
+
+def test_presence_is_refused_to_who_may_not_see_the_comment(client, channel, personas):
+    from core.roles import Role
+    from tests.conftest import make_user
+
+    comment = new_comment(channel)
+    elsewhere = make_user("zoe", [Role.RESPONDER], channels=["instagram-other"])
+    client.force_login(elsewhere)
+    url = reverse("moderation:comment-presence", args=[comment.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(personas["outsider"])
+    assert client.get(url).status_code == 403
+
+
+# Notes and mentions
+
+
+HOSTILE = '<script>alert("x")</script> @approver regarde'
+
+
+def test_a_note_mentioning_a_colleague_tells_them_in_the_app_and_by_mail(
+    client, channel, personas
+):
+    from core.models import OutgoingMail
+    from moderation.models import Mention, Note
+
+    approver = personas["approver"]
+    approver.language = "en"
+    approver.save()
+    comment = new_comment(channel)
+    client.force_login(personas["responder"])
+    sent = client.post(
+        reverse("moderation:comment-note", args=[comment.pk]), {"body": HOSTILE}
+    )
+    assert sent.status_code == 302 and sent["Location"].endswith("#notes")
+    note = Note.objects.get(comment=comment)
+    assert list(note.mentioned.all()) == [approver]
+    mail = OutgoingMail.objects.get(kind="mention")
+    assert mail.recipients == ["approver@example.org"]
+    assert mail.subject == "responder mentioned you in a note on Facebook @organisation"
+    assert HOSTILE in mail.body
+    assert f"/inbox/{comment.pk}/" in mail.body
+    page = client.get(reverse("moderation:comment", args=[comment.pk]))
+    html = page.content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("x")' not in html
+
+    client.force_login(approver)
+    english(client)
+    inbox = client.get(reverse("moderation:approvals")).content.decode()
+    assert "Mentions (1)" in inbox
+    mentions = client.get(reverse("moderation:mentions"))
+    assert mentions.status_code == 200
+    assert "&lt;script&gt;" in mentions.content.decode()
+    # Opening the comment reads the mention.
+    client.get(reverse("moderation:comment", args=[comment.pk]))
+    assert Mention.objects.get().read_at is not None
+    assert (
+        "Mentions (1)"
+        not in client.get(reverse("moderation:mentions")).content.decode()
+    )
+
+
+def test_a_note_is_in_french_for_a_french_reader(channel, personas):
+    from core.models import OutgoingMail
+    from moderation.services.collab import note_add
+
+    approver = personas["approver"]
+    approver.language = "fr"
+    approver.save()
+    comment = new_comment(channel)
+    note_add(comment=comment, actor=personas["responder"], body="@approver, vu ?")
+    mail = OutgoingMail.objects.get(kind="mention")
+    assert mail.subject == (
+        "responder vous a mentionné dans une note sur Facebook @organisation"
+    )
+    assert mail.body.startswith("responder a écrit\u00a0:")
+
+
+def test_mentions_are_read_from_the_text(db):
+    from moderation.services.collab import mentioned_usernames
+
+    assert mentioned_usernames(
+        "@alice, voir avec @bob.martin. Écrire à jean@example.org. @alice (@eve)!"
+    ) == ["alice", "bob.martin", "eve"]
+
+
+def test_a_note_refuses_whoever_may_not_see_the_comment(client, channel, personas):
+    from core.roles import Role
+    from moderation.models import Note
+    from moderation.services.collab import note_add
+    from tests.conftest import make_user
+
+    comment = new_comment(channel)
+    elsewhere = make_user("zoe", [Role.RESPONDER], channels=["instagram-other"])
+    responder = personas["responder"]
+    # Mentioning someone who may not see it, or nobody at all: a field error.
+    for body in ("@zoe regarde", "@personne regarde", "   "):
+        with pytest.raises(ValidationError) as refused:
+            note_add(comment=comment, actor=responder, body=body)
+        assert "body" in refused.value.message_dict
+    assert not Note.objects.exists()
+    note_add(comment=comment, actor=responder, body="Le texte de la note")
+    # The page and the API of someone who may not see it: 404; of an outsider: 403.
+    client.force_login(elsewhere)
+    url = reverse("moderation:comment-note", args=[comment.pk])
+    assert client.post(url, {"body": "Moi aussi"}).status_code == 404
+    assert (
+        client.get(reverse("moderation:comment", args=[comment.pk])).status_code == 404
+    )
+    mentions = client.get(reverse("moderation:mentions")).content.decode()
+    assert "Le texte de la note" not in mentions
+    client.force_login(personas["outsider"])
+    assert client.post(url, {"body": "Moi aussi"}).status_code == 403
+    assert Note.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        note_add(comment=comment, actor=elsewhere, body="Moi aussi")
+
+
+def test_the_notes_api_lists_and_writes_notes(api_client, channel, personas):
+    from core.roles import Role
+    from tests.conftest import make_user
+
+    comment = new_comment(channel)
+    url = f"/api/v1/comments/{comment.pk}/notes/"
+    api_client.force_authenticate(personas["responder"])
+    created = api_client.post(url, {"body": "@approver <b>vu</b>"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["mentioned"] == ["approver"]
+    assert created.json()["author"] == "responder"
+    listed = api_client.get(url).json()
+    assert [n["body"] for n in listed["results"]] == ["@approver <b>vu</b>"]
+    refused = api_client.post(url, {"body": "@zoe"}, format="json")
+    assert refused.status_code == 400 and "body" in refused.json()
+    empty = api_client.post(url, {"body": ""}, format="json")
+    assert empty.status_code == 400 and "body" in empty.json()
+    long = api_client.post(url, {"body": "x" * 2001}, format="json")
+    assert long.status_code == 400 and "body" in long.json()
+    elsewhere = make_user("zoe", [Role.RESPONDER], channels=["instagram-other"])
+    api_client.force_authenticate(elsewhere)
+    assert api_client.get(url).status_code == 404
+    assert api_client.post(url, {"body": "x"}, format="json").status_code == 404
+    api_client.force_authenticate(personas["outsider"])
+    assert api_client.get(url).status_code == 403
+
+
+def test_notes_past_their_retention_are_deleted_unless_held(channel, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    from decisions.models import Category, LegalHold
+    from decisions.services.retention import retention_run, retention_set
+    from moderation.models import Note
+    from moderation.services.collab import note_add
+
+    old = timezone.now() - datetime.timedelta(days=40)
+    kept = new_comment(channel, external_id="held")
+    gone = new_comment(channel, external_id="gone")
+    for comment in (kept, gone):
+        note_add(
+            comment=comment, actor=personas["responder"], body="@approver", now=old
+        )
+    note_add(comment=gone, actor=personas["responder"], body="récente")
+    LegalHold.objects.create(
+        comment=kept,
+        reason="litige",
+        placed_by=personas["manager"],
+        placed_at=timezone.now(),
+    )
+    retention_set(
+        actor=personas["privacy_officer"], days_by_category={Category.NOTES: 30}
+    )
+    run = retention_run()
+    assert run.done[Category.NOTES] == 1
+    assert sorted(Note.objects.values_list("body", flat=True)) == [
+        "@approver",
+        "récente",
+    ]
+    assert Note.objects.get(body="@approver").comment == kept

@@ -77,8 +77,8 @@ def test_inbox_runs_the_same_queries_whatever_the_page(
     for index in range(3):
         ingest(channel, f"c-{index}")
     # Nine, one for the crisis banner, one for the views' counts and one for
-    # the person's saved filters.
-    with django_assert_max_num_queries(12) as few:
+    # the person's saved filters and one for the navigation's Mentions badge.
+    with django_assert_max_num_queries(13) as few:
         client.get(reverse("moderation:inbox"))
     for index in range(3, 30):
         ingest(channel, f"c-{index}")
