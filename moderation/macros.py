@@ -2,6 +2,7 @@
 the comment was hidden becomes a macro that hides it, under the template's
 own title so that it takes the template's place in the answer editor."""
 
+from moderation.models import Macro
 from policies.framework.rules import RULES
 
 # "Votre commentaire a été masqué": the templates whose sending must hide.
@@ -51,8 +52,6 @@ def macros_seed():
     """Create the default macros in a database that has none; return how
     many were created. Once there is one, managers' choices are kept: a
     default macro deleted stays deleted."""
-    from moderation.models import Macro
-
     if Macro.objects.exists():
         return 0
     return len(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0001_initial'),
+        ("decisions", "0003_acting_window"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0032_event_actions'),
+        ("moderation", "0034_author_undo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

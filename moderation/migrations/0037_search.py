@@ -22,7 +22,7 @@ def drop_search_column(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("moderation", "0034_author_undo"),
+        ("moderation", "0036_sla_report_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from policies.migrations._triggers import triggers_create, triggers_drop
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0005_rule_acts_alone'),
+        ("policies", "0006_rule_delete_action"),
     ]
 
     operations = [
