@@ -54,6 +54,8 @@ class NoteListCreateView(generics.ListCreateAPIView):
         )
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generator
+            return Note.objects.none()
         return (
             notes_of(self.comment())
             .prefetch_related("mentioned")
