@@ -101,6 +101,7 @@ NAV_EXPECTATIONS = {
     "manager": {
         "Boîte de réception",
         "Approbations",
+        "Mentions",
         "Ma formation",
         "Formation",
         "Couverture",
@@ -113,12 +114,13 @@ NAV_EXPECTATIONS = {
     "approver": {
         "Boîte de réception",
         "Approbations",
+        "Mentions",
         "Ma formation",
         "Délais de réponse",
         "Tableau de bord",
         "Appels et signalements",
     },
-    "responder": {"Boîte de réception", "Ma formation"},
+    "responder": {"Boîte de réception", "Mentions", "Ma formation"},
     "privacy_officer": {"Vie privée"},
     "api_reader": set(),
     "outsider": set(),
