@@ -391,6 +391,6 @@ def breaches(*, start, end, channel=None, channels=None, limit=None):
         judged(start=start, end=end, channel=channel, channels=channels)
         .filter(BREACHED)
         .select_related("channel")
-        .order_by("-posted_at")
+        .order_by("-posted_at", "-pk")  # ties in one order, page after page
     )
     return rows[:limit] if limit else rows

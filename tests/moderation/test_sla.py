@@ -24,6 +24,7 @@ from moderation.services.triage import comment_claim, comment_close
 from moderation.sla import reports
 from moderation.sla.notifications import notifications_send
 from moderation.sla.sweep import approvals_sweep, sla_sweep
+from moderation.views import reports as report_pages
 from staffing.models import BusinessCalendar, Shift
 from tests.conftest import make_user
 
@@ -548,6 +549,29 @@ def test_the_dashboard_and_its_csv(client, wall, personas):
     )
     client.force_login(personas["responder"])
     assert client.get(reverse("moderation:sla")).status_code == 403
+
+
+def test_the_dashboard_lists_the_latest_breaches_in_one_order_and_says_so(
+    client, wall, personas, monkeypatch
+):
+    monkeypatch.setattr(report_pages, "BREACHES_SHOWN", 3)
+    posted = local(2026, 11, 24, 10)
+    ingested = [ingest(wall, posted, external_id=f"tie-{index}") for index in range(5)]
+    sweep(local(2026, 11, 25, 10))
+    listed = [comment.pk for comment in reports.breaches(
+        start=datetime.date(2026, 11, 23), end=datetime.date(2026, 11, 29)
+    )]  # fmt: skip
+    # The same posting time: the latest ingested first, never a shuffle.
+    assert listed == [comment.pk for comment in reversed(ingested)]
+    client.force_login(personas["manager"])
+    page = client.get(
+        reverse("moderation:sla"), {"from": "2026-11-23", "to": "2026-11-29"}
+    )
+    assert [comment.pk for comment in page.context["breaches"]] == listed[:3]
+    assert (
+        "Seuls les 3 derniers dépassements sont listés\u00a0; le CSV les contient tous."
+        in page.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
