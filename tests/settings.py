@@ -23,6 +23,9 @@ from governance.settings import *  # noqa: E402, F403
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
+# The browser tests' live server shuts its door between tests (tests/e2e/door.py).
+MIDDLEWARE = ["tests.e2e.door.LiveServerDoor", *MIDDLEWARE]  # noqa: F405
+
 # Celery runs tasks eagerly in unit tests; the worker tests start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

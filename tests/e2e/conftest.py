@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.door import door_close, door_open
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -88,6 +90,19 @@ def console_errors(page):
     errors = ConsoleErrors()
     watch(page, errors)
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _live_server_door(request):
+    """Open the live server's door for the test, close it after (door.py).
+
+    Defined before ``_no_console_errors`` so that it closes after that check:
+    a poll refused once the test is over is no error of the test's.
+    """
+    door_open()
+    yield
+    if "live_server" in request.fixturenames:
+        assert door_close(), "a request to the live server did not finish"
 
 
 @pytest.fixture(autouse=True)
