@@ -8,6 +8,12 @@ rewrite the database can also recompute every later hash, which is why the
 chain's head is recorded and e-mailed to managers every day (anchors): a
 rewritten history no longer ends with the hash they received.
 
+An event's reason (free text: an old comment text, a note on a decision) may
+hold personal data, which the retention schedule erases in time. So the hash
+covers the reason's own SHA-256 (``reason_sha256``), kept when the reason is
+erased: an erased event still proves its action, actor, time and place in the
+chain, and that it had a reason, without keeping what the reason said.
+
 This module only computes; it imports no model, so that the models, the
 services and the verifying command all hash the same way.
 """
@@ -19,11 +25,37 @@ import json
 GENESIS = "0" * 64
 
 
-def canonical(*, seq, comment_id, actor_id, action, before, after, reason, at):
-    """The bytes an event's hash covers: its fields as sorted, compact JSON.
+def reason_digest(reason):
+    """The SHA-256 of an event's reason, which its hash covers in its place."""
+    return hashlib.sha256(reason.encode()).hexdigest()
+
+
+def canonical(*, seq, comment_id, actor_id, action, before, after, reason_sha256, at):
+    """The bytes an event's hash covers: its fields as sorted, compact JSON,
+    the reason by its SHA-256 (``reason_digest``).
 
     The time is written in UTC with microseconds, as both databases store it.
     """
+    return json.dumps(
+        {
+            "action": action,
+            "actor": actor_id,
+            "after": after,
+            "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "before": before,
+            "comment": comment_id,
+            "reason_sha256": reason_sha256,
+            "seq": seq,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def canonical_v1(*, seq, comment_id, actor_id, action, before, after, reason, at):
+    """The first version's bytes, which held the reason itself: what chains
+    written before reasons could be erased were hashed with (migrations)."""
     return json.dumps(
         {
             "action": action,

@@ -28,7 +28,7 @@ def chain_existing(apps, schema_editor):
         chunk_size=2000
     ):
         seq += 1
-        content = audit.canonical(
+        content = audit.canonical_v1(
             seq=seq,
             comment_id=comment_id,
             actor_id=actor_id,

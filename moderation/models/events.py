@@ -26,6 +26,16 @@ class EventQuerySet(models.QuerySet):
             "The audit trail is append-only: events cannot be deleted."
         )
 
+    def reasons_erase(self, *, now):
+        """Erase the reasons of these events (retention), keeping their digest:
+        the one change the audit trail allows, here and in its SQL trigger.
+        Return how many were erased."""
+        return models.QuerySet.update(
+            self.filter(reason_erased_at__isnull=True).exclude(reason=""),
+            reason="",
+            reason_erased_at=now,
+        )
+
 
 class Event(models.Model):
     """One line of the append-only audit trail: who did what, when, from what."""
@@ -84,6 +94,10 @@ class Event(models.Model):
     after = models.CharField(_("after"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The hash covers the reason's digest, kept when retention erases the
+    # reason itself (moderation.audit).
+    reason_sha256 = models.CharField(_("reason's SHA-256"), max_length=64)
+    reason_erased_at = models.DateTimeField(_("reason erased at"), null=True)
     # The hash chain (moderation.audit): set when the event is written.
     seq = models.PositiveBigIntegerField(_("number in the chain"), unique=True)
     prev_hash = models.CharField(_("previous event's hash"), max_length=64)
@@ -123,7 +137,7 @@ class Event(models.Model):
             action=self.action,
             before=self.before,
             after=self.after,
-            reason=self.reason,
+            reason_sha256=self.reason_sha256,
             at=self.at,
         )
 
@@ -195,6 +209,7 @@ def chain_extend(events, *, using="default"):
     for event in events:
         seq += 1
         event.seq, event.prev_hash = seq, previous
+        event.reason_sha256 = audit.reason_digest(event.reason)
         event.hash = previous = audit.link(previous, event.content())
     AuditHead.objects.using(using).filter(pk=head.pk).update(seq=seq, hash=previous)
 

@@ -30,6 +30,8 @@ FIELDS = (
     "at",
     "prev_hash",
     "hash",
+    "reason_sha256",
+    "reason_erased_at",
 )
 
 
@@ -59,11 +61,15 @@ def chain_verify(*, expected=(), chunk_size=5000):
     """
     anchors = dict(AuditAnchor.objects.values_list("seq", "hash"))
     outside = dict(expected)
+    # A hash e-mailed before reasons were hashed apart (moderation 0043) was
+    # made with the first formula: it is recomputed alongside, as far as no
+    # reason has been erased, and either formula's hash is accepted.
+    previous_v1 = audit.GENESIS if outside else None
     seq, previous, count = 0, audit.GENESIS, 0
     rows = Event.objects.order_by("seq").values_list(*FIELDS)
     for row in rows.iterator(chunk_size=chunk_size):
         pk, number, comment_id, actor_id, action, before, after, reason, at = row[:9]
-        prev_hash, digest = row[9:]
+        prev_hash, digest, reason_sha256, reason_erased_at = row[9:]
         count += 1
         if number != seq + 1:
             return Verified(
@@ -108,10 +114,16 @@ def chain_verify(*, expected=(), chunk_size=5000):
             action=action,
             before=before,
             after=after,
-            reason=reason,
+            reason_sha256=reason_sha256,
             at=at,
         )
-        if audit.link(prev_hash, content) != digest:
+        # A reason is what its digest says, unless retention erased it (then
+        # nothing is left of it but the digest the hash covers).
+        if reason_erased_at:
+            reason_holds = reason == ""
+        else:
+            reason_holds = audit.reason_digest(reason) == reason_sha256
+        if not reason_holds or audit.link(prev_hash, content) != digest:
             return Verified(
                 count,
                 seq,
@@ -134,6 +146,17 @@ def chain_verify(*, expected=(), chunk_size=5000):
                     pk,
                 ),
             )
+        if previous_v1 is not None:
+            previous_v1 = None if reason_erased_at else audit.link(
+                previous_v1,
+                audit.canonical_v1(
+                    seq=number, comment_id=comment_id, actor_id=actor_id,
+                    action=action, before=before, after=after, reason=reason,
+                    at=at,
+                ),
+            )  # fmt: skip
+            if outside.get(number) == previous_v1:
+                outside[number] = digest
         for known in (anchors, outside):
             if number in known and known.pop(number) != digest:
                 return Verified(

@@ -89,14 +89,147 @@ def test_the_hash_covers_every_field(channel, personas):
         "after": "closed",
         "before": "open",
         "comment_id": event.comment_id + 1,
-        "reason": event.reason + " ",
+        # The reason counts by its digest, which the writer computes from it.
+        "reason_sha256": audit.reason_digest(event.reason + " "),
         "at": event.at + datetime.timedelta(microseconds=1),
         "seq": event.seq + 1,
     }
+    copy = Event(**{f: getattr(event, f) for f in fields})
+    assert audit.link(event.prev_hash, copy.content()) == event.hash
     for name, value in fields.items():
         changed = Event(**{f: getattr(event, f) for f in fields})
         setattr(changed, name, value)
         assert audit.link(event.prev_hash, changed.content()) != event.hash, name
+
+
+def _closing(channel, personas):
+    some_history(channel, personas)
+    return Event.objects.get(action="closed")
+
+
+def test_an_erased_reason_keeps_the_chain_whole(channel, personas):
+    closing = _closing(channel, personas)
+    now = timezone.now()
+    assert Event.objects.filter(pk=closing.pk).reasons_erase(now=now) == 1
+    erased = Event.objects.get(pk=closing.pk)
+    assert (erased.reason, erased.reason_erased_at) == ("", now)
+    assert erased.reason_sha256 == audit.reason_digest("déjà répondu")
+    assert erased.hash == closing.hash
+    assert "Audit trail intact" in verify()
+    # Once is all: erasing again changes nothing.
+    assert Event.objects.filter(pk=closing.pk).reasons_erase(now=now) == 0
+
+
+@needs_postgresql
+def test_an_erased_event_still_proves_its_other_fields(channel, personas):
+    closing = _closing(channel, personas)
+    Event.objects.filter(pk=closing.pk).reasons_erase(now=timezone.now())
+    rewrite("UPDATE moderation_event SET action = 'hidden' WHERE id = %s", [closing.pk])
+    with pytest.raises(CommandError, match="was changed after it was written"):
+        verify()
+
+
+@needs_postgresql
+def test_a_reason_blanked_without_the_erasure_is_caught(channel, personas):
+    closing = _closing(channel, personas)
+    rewrite("UPDATE moderation_event SET reason = '' WHERE id = %s", [closing.pk])
+    with pytest.raises(CommandError, match=f"event {closing.pk} .*was changed"):
+        verify()
+
+
+@needs_postgresql
+def test_the_trigger_lets_the_erasure_through_and_nothing_else(channel, personas):
+    from django.db import DatabaseError
+
+    closing = _closing(channel, personas)
+    refused = [
+        ("UPDATE moderation_event SET action = 'hidden' WHERE id = %s", [closing.pk]),
+        # An erasure that also moves the event in time.
+        (
+            "UPDATE moderation_event SET reason = '', reason_erased_at = now(), "
+            "at = at + interval '1 second' WHERE id = %s",
+            [closing.pk],
+        ),
+        # An "erasure" that writes another reason.
+        (
+            "UPDATE moderation_event SET reason = 'autre', reason_erased_at = now() "
+            "WHERE id = %s",
+            [closing.pk],
+        ),
+    ]
+    for sql, params in refused:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    Event.objects.filter(pk=closing.pk).reasons_erase(now=timezone.now())
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE moderation_event SET reason_erased_at = NULL WHERE id = %s",
+            [closing.pk],
+        )
+    assert "Audit trail intact" in verify()
+
+
+def test_a_hash_mailed_before_reasons_were_hashed_apart_still_checks(channel, personas):
+    some_history(channel, personas)
+    previous = audit.GENESIS
+    for event in Event.objects.order_by("seq"):
+        previous = audit.link(
+            previous,
+            audit.canonical_v1(
+                seq=event.seq, comment_id=event.comment_id, actor_id=event.actor_id,
+                action=event.action, before=event.before, after=event.after,
+                reason=event.reason, at=event.at,
+            ),
+        )  # fmt: skip
+        last = event.seq
+    assert "Audit trail intact" in verify("--expect", f"{last}:{previous}")
+    with pytest.raises(CommandError, match="no longer has the hash recorded"):
+        verify("--expect", f"{last}:{'0' * 63}1")
+
+
+def test_the_upgrade_does_not_rehash_a_broken_chain(channel, personas):
+    """The migration that hashed reasons apart re-hashes a chain only after
+    checking it with the old formula: a break stops it, named."""
+    import importlib
+
+    upgrade = importlib.import_module("moderation.migrations.0043_audit_reason_digest")
+    some_history(channel, personas)
+    rows, previous = [], audit.GENESIS
+    for event in Event.objects.order_by("seq"):
+        fields = {
+            "seq": event.seq, "comment_id": event.comment_id,
+            "actor_id": event.actor_id, "action": event.action,
+            "before": event.before, "after": event.after,
+            "reason": event.reason, "at": event.at,
+        }  # fmt: skip
+        digest = audit.link(previous, audit.canonical_v1(**fields))
+        rows.append(
+            (event.pk, event.seq, event.comment_id, event.actor_id, event.action,
+             event.before, event.after, event.reason, event.at, previous, digest)
+        )  # fmt: skip
+        previous = digest
+    converted = list(upgrade.rehash(rows, from_v1=True))
+    assert [new for *_, new in converted] == list(
+        Event.objects.order_by("seq").values_list("hash", flat=True)
+    )
+    rehashed = [
+        (*row[:9], prev, new)
+        for row, (*_, prev, _old, new) in zip(rows, converted, strict=True)
+    ]
+    back = list(upgrade.rehash(rehashed, from_v1=False))
+    assert [new for *_, new in back] == [row[10] for row in rows]
+    tampered = [*rows]
+    tampered[2] = (*rows[2][:7], "autre raison", *rows[2][8:])
+    with pytest.raises(upgrade.BrokenChain, match="broken at event number 3"):
+        list(upgrade.rehash(tampered, from_v1=True))
 
 
 @needs_postgresql
@@ -150,10 +283,12 @@ def test_a_rewritten_chain_is_caught_by_the_daily_hash(channel, personas):
 def _recompute_everything():
     previous = audit.GENESIS
     for event in Event.objects.order_by("seq"):
+        event.reason_sha256 = audit.reason_digest(event.reason)
         digest = audit.link(previous, event.content())
         rewrite(
-            "UPDATE moderation_event SET prev_hash = %s, hash = %s WHERE id = %s",
-            [previous, digest, event.pk],
+            "UPDATE moderation_event SET reason_sha256 = %s, prev_hash = %s, "
+            "hash = %s WHERE id = %s",
+            [event.reason_sha256, previous, digest, event.pk],
         )
         previous = digest
     AuditHead.objects.filter(pk=1).update(hash=previous)
@@ -253,3 +388,23 @@ def test_managers_read_the_daily_hashes_in_the_admin_and_cannot_change_them(
     client.post(f"/admin/moderation/auditanchor/{anchor.pk}/delete/", {"post": "yes"})
     anchor.refresh_from_db()
     assert (anchor.seq, anchor.hash) == (3, "b" * 64)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_rehashes_a_real_trail_both_ways(channel, personas):
+    """Migrating back to hashing reasons themselves and forward again keeps a
+    trail that verifies, its daily hash included, on the real database."""
+    some_history(channel, personas)
+    anchor = anchor_record(now=timezone.now() + datetime.timedelta(days=1))
+    hashes = list(Event.objects.order_by("seq").values_list("hash", flat=True))
+    call_command("migrate", "moderation", "0039", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reason, hash FROM moderation_event ORDER BY seq")
+        old = cursor.fetchall()
+    assert [digest for _reason, digest in old] != hashes
+    call_command("migrate", "moderation", verbosity=0)
+    assert list(Event.objects.order_by("seq").values_list("hash", flat=True)) == (
+        hashes
+    )
+    assert AuditAnchor.objects.get().hash == anchor.hash
+    assert "Audit trail intact" in verify("--expect", f"{anchor.seq}:{anchor.hash}")
