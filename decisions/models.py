@@ -194,6 +194,7 @@ class Category(models.TextChoices):
     NOTICES = "notices", _("Notifiers' names and e-mails")
     STATEMENTS = "statements", _("Statements of reasons")
     NOTES = "notes", _("Internal notes on comments")
+    AUDIT_EVENTS = "audit_events", _("Reasons written in the audit trail")
 
 
 class RetentionRule(models.Model):

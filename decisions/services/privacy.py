@@ -15,7 +15,7 @@ from core.permissions import require
 from core.roles import Capability
 from decisions.models import Evidence, LegalHold, Statement
 from decisions.services.retention import held_q
-from moderation.models import Comment, RuleMatch
+from moderation.models import Comment, Event, RuleMatch
 
 DENIED = _("Only the privacy officer handles this.")
 
@@ -200,6 +200,9 @@ def author_anonymise(*, actor, author, now=None):
         )
         RuleMatch.objects.filter(comment_id__in=ids).update(excerpt="")
         Statement.objects.filter(comment_id__in=ids).update(facts="", anonymised_at=now)
+        # What was written about them in the trail (an old text, a reason):
+        # the events stay, chained, without it.
+        Event.objects.filter(comment_id__in=ids).reasons_erase(now=now)
     if kept and not ids:
         raise Held(_("Every comment of this author is under a legal hold."))
     return len(ids), kept

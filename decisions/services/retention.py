@@ -25,7 +25,7 @@ from decisions.models import (
     Statement,
 )
 from moderation import masking
-from moderation.models import Comment, Note, RuleMatch
+from moderation.models import Comment, Event, Note, RuleMatch
 
 BATCH = 5000
 MAX_DAYS = 36500
@@ -82,6 +82,11 @@ def _erase_text(ids, now):
         text="", platform_data={}, text_erased_at=now
     )
     RuleMatch.objects.filter(comment_id__in=ids).update(excerpt="")
+    # An edit on the platform kept the text it replaced as its event's reason:
+    # it goes with the text (the event and its place in the chain stay).
+    Event.objects.filter(
+        comment_id__in=ids, action=Event.Action.EDITED_ON_PLATFORM
+    ).reasons_erase(now=now)
 
 
 def _erase_author(ids, now):
@@ -191,6 +196,20 @@ def _batch(category, cutoff, after, held, size, now):
             .values_list("pk", flat=True)[:size]
         )
         Note.objects.filter(pk__in=ids).delete()
+        return ids
+    if category == Category.AUDIT_EVENTS:
+        # The reasons people and connectors wrote; the events themselves stay,
+        # chained (moderation.audit hashes a reason by its digest).
+        ids = list(
+            Event.objects.filter(
+                reason_erased_at__isnull=True, at__lt=cutoff, pk__gt=after
+            )
+            .exclude(reason="")
+            .exclude(held_q("comment__"))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        Event.objects.filter(pk__in=ids).reasons_erase(now=now)
         return ids
     ids = list(
         Statement.objects.filter(

@@ -18,7 +18,7 @@ from decisions.services.privacy import (
     hold_place,
 )
 from decisions.services.retention import retention_run, retention_set
-from moderation.models import Comment, RuleMatch
+from moderation.models import Comment, Event, RuleMatch
 from tests.decisions.conftest import FRENCH, hidden, ingest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -97,6 +97,52 @@ def test_a_killed_run_goes_on_from_its_last_batch(channel, personas):
     assert RetentionRun.objects.count() == 1
 
 
+def test_an_edit_keeps_the_old_text_no_longer_than_the_text(channel, personas):
+    from moderation.services.audit import chain_verify
+    from moderation.services.platform_changes import comment_edited_on_platform
+
+    comment = ingest(channel)
+    comment_edited_on_platform(
+        channel=channel, external_id="c-1", text="Texte corrigé, sans insulte"
+    )
+    edit = Event.objects.get(comment=comment, action="edited_on_platform")
+    assert edit.reason == FRENCH  # the text it replaced
+    retention_set(
+        actor=personas["privacy_officer"], days_by_category={"comment_text": 30}
+    )
+    retention_run(now=received(comment) + 31 * DAY)
+    erased = Event.objects.get(pk=edit.pk)
+    assert (erased.reason, erased.hash) == ("", edit.hash)
+    assert erased.reason_erased_at is not None
+    assert FRENCH not in json.dumps(
+        list(Event.objects.values_list("reason", flat=True))
+    )
+    assert chain_verify().broken is None
+
+
+def test_audit_reasons_past_their_time_are_erased_unless_held(
+    channel, personas, client
+):
+    from moderation.services.audit import chain_verify
+
+    officer = personas["privacy_officer"]
+    kept = hidden(channel, personas["responder"], external_id="held")
+    gone = hidden(channel, personas["responder"], external_id="gone")
+    hold_place(actor=officer, comment=kept, reason="Menace : plainte")
+    retention_set(actor=officer, days_by_category={"audit_events": 90})
+    hide = Event.objects.get(comment=gone, action="hidden")
+    run = retention_run(now=hide.at + 89 * DAY)
+    assert run.done["audit_events"] == 0
+    run = retention_run(now=hide.at + 91 * DAY)
+    assert run.done["audit_events"] == 1
+    assert Event.objects.get(pk=hide.pk).reason == ""
+    assert Event.objects.get(comment=kept, action="hidden").reason == "Insultes"
+    assert chain_verify().broken is None
+    client.force_login(personas["manager"])
+    history = client.get(reverse("moderation:comment", args=[gone.pk])).content
+    assert "reason erased under the retention schedule" in history.decode()
+
+
 def test_a_hold_on_an_author_keeps_all_their_comments(channel, personas):
     officer = personas["privacy_officer"]
     ingest(channel, external_id="a", author="troll")
@@ -164,6 +210,10 @@ def test_an_access_request_exports_and_anonymises_except_under_hold(channel, per
     comment.refresh_from_db()
     assert comment.author == "" and comment.text == ""
     assert Statement.objects.get(comment=comment).facts == ""
+    # The trail keeps the hide, not what was written about it.
+    hide = Event.objects.get(comment=comment, action="hidden")
+    assert (hide.reason, hide.reason_erased_at is not None) == ("", True)
+    assert Event.objects.get(comment=other, action="ingested").reason_erased_at is None
     with pytest.raises(PermissionDenied):
         author_export(actor=personas["manager"], author="jean.tremblay")
 
