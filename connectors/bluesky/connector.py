@@ -248,6 +248,7 @@ class Bluesky(registry.Connector):
     author_actions = frozenset(
         {AuthorAction.MUTE, AuthorAction.BLOCK, AuthorAction.REPORT}
     )
+    author_undo = frozenset({AuthorAction.MUTE, AuthorAction.BLOCK})
     hide_note = _(
         "Bluesky hides a reply only under the organisation's own posts, through "
         "the post's threadgate; people who open the reply directly still see it."
@@ -707,6 +708,56 @@ class Bluesky(registry.Connector):
             raise
         except ConnectorError as exc:
             raise DeliveryFailed(str(exc), public=exc.public) from None
+
+    def undo_author_action(self, channel, comment, action):
+        """Unmute the comment's author, or delete the account's block records
+        of them (a block on Bluesky is a record in the blocker's repository).
+        Lifting what is not there changes nothing."""
+        action = AuthorAction(action)
+        author_did = AtUri.from_str(comment.external_id).host
+
+        def run(client, transport):
+            if action == AuthorAction.MUTE:
+                client.app.bsky.graph.unmute_actor(
+                    models.AppBskyGraphUnmuteActor.Data(actor=author_did)
+                )
+            elif action == AuthorAction.BLOCK:
+                did = _did(client)
+                for rkey in _block_rkeys(client, did, author_did):
+                    client.com.atproto.repo.delete_record(
+                        models.ComAtprotoRepoDeleteRecord.Data(
+                            repo=did, collection=BLOCK_COLLECTION, rkey=rkey
+                        )
+                    )
+            else:
+                raise Unsupported(f"a Bluesky {action.value} cannot be lifted")
+
+        try:
+            return self._run(channel, run)
+        except (AuthFailed, RateLimited, Unsupported):
+            raise
+        except ConnectorError as exc:
+            raise DeliveryFailed(str(exc), public=exc.public) from None
+
+
+def _block_rkeys(client, did, subject):
+    """Return the record keys of ``did``'s blocks of ``subject``, every page
+    of its block records read."""
+    rkeys, cursor = [], None
+    while True:
+        page = client.com.atproto.repo.list_records(
+            models.ComAtprotoRepoListRecords.Params(
+                repo=did, collection=BLOCK_COLLECTION, limit=100, cursor=cursor
+            )
+        )
+        for record in page.records:
+            value = record.value
+            blocked = value.get("subject") if isinstance(value, dict) else value.subject
+            if blocked == subject:
+                rkeys.append(AtUri.from_str(record.uri).rkey)
+        cursor = page.cursor
+        if not cursor or not page.records:
+            return rkeys
 
 
 def _public(exc):

@@ -538,6 +538,33 @@ def test_mute_block_and_report_the_author(channel, connector, org, user, atproto
     )
 
 
+def test_a_mute_and_a_block_are_lifted(channel, connector, org, user, atproto):
+    post = org.post("Be nice")
+    user.reply(post, "not nice")
+    atproto.process_all()
+    [comment] = ingest(channel, poll_all(connector, channel)[0])
+    for action in (registry.AuthorAction.MUTE, registry.AuthorAction.BLOCK):
+        connector.act_on_author(channel, comment, action, reason="")
+    # A second block record of the same person, as another client may write.
+    connector.act_on_author(channel, comment, registry.AuthorAction.BLOCK, reason="")
+    atproto.process_all()
+    assert org.client.get_profile(user.did).viewer.blocking
+    for action in (registry.AuthorAction.MUTE, registry.AuthorAction.BLOCK):
+        connector.undo_author_action(channel, comment, action)
+    atproto.process_all()
+    viewer = org.client.get_profile(user.did).viewer
+    assert viewer.muted is False
+    assert viewer.blocking is None
+    blocks = org.client.com.atproto.repo.list_records(
+        {"repo": org.did, "collection": bluesky.BLOCK_COLLECTION}
+    )
+    assert blocks.records == []
+    # Lifting again is harmless; a report cannot be lifted.
+    connector.undo_author_action(channel, comment, registry.AuthorAction.BLOCK)
+    with pytest.raises(Unsupported):
+        connector.undo_author_action(channel, comment, registry.AuthorAction.REPORT)
+
+
 # -- the outbound transport ---------------------------------------------------
 
 
