@@ -529,6 +529,10 @@ CELERY_BEAT_SCHEDULE = {
 CRISIS_FACTOR = env_float("CRISIS_FACTOR", 3.0, minimum=1.0)
 CRISIS_MIN_COMMENTS = env_int("CRISIS_MIN_COMMENTS", 20, minimum=1)
 
+# The retention task erases in batches of this many rows, each committed with
+# how far the run got (decisions.services.retention).
+RETENTION_BATCH = env_int("RETENTION_BATCH", 5000, minimum=1)
+
 # How often an open inbox asks whether anything changed (seconds).
 INBOX_REFRESH_SECONDS = env_int("INBOX_REFRESH_SECONDS", 10, minimum=1)
 

@@ -9,6 +9,7 @@ by the next call, with the same cut-offs.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +28,6 @@ from decisions.models import (
 from moderation import masking
 from moderation.models import Comment, Event, Note, RuleMatch
 
-BATCH = 5000
 MAX_DAYS = 36500
 
 
@@ -135,10 +135,12 @@ def _blot_personal(cutoff, after, held, size, now):
     return ids
 
 
-def retention_run(*, now=None, batch=BATCH, max_batches=None):
-    """Apply the retention schedule; return the run (finished unless
+def retention_run(*, now=None, batch=None, max_batches=None):
+    """Apply the retention schedule in batches of ``batch`` rows (the
+    ``RETENTION_BATCH`` setting); return the run (finished unless
     ``max_batches`` stopped it first, as a kill would)."""
     now = now or timezone.now()
+    batch = batch or settings.RETENTION_BATCH
     run = RetentionRun.objects.filter(finished_at__isnull=True).first()
     if run is None:
         run = RetentionRun.objects.create(started_at=now, cutoffs=_cutoffs(now))
