@@ -149,43 +149,47 @@ class Compiled:
             for alternative in alts
         ]
 
-    def around(self, words, first, last):
+    def around(self, words, first, last, low=0, high=None):
         """Return ``[(slot index, first word, last word + 1)]`` of a match whose
-        anchor covers ``words[first:last]``, or ``None``."""
-        before = self._back(words, self.anchor - 1, first)
+        anchor covers ``words[first:last]``, or ``None``.
+
+        The other slots are looked for in ``words[low:high]`` only.
+        """
+        high = len(words) if high is None else high
+        before = self._back(words, self.anchor - 1, first, low)
         if before is None:
             return None
-        after = self._forward(words, self.anchor + 1, last)
+        after = self._forward(words, self.anchor + 1, last, high)
         if after is None:
             return None
         return [*before, (self.anchor, first, last), *after]
 
-    def _back(self, words, index, position):
+    def _back(self, words, index, position, low):
         if index < 0:
             return []
         _name, by_length, lengths, optional = self.slots[index]
         for length in lengths:
             start = position - length
-            if start >= 0 and tuple(words[start:position]) in by_length[length]:
-                rest = self._back(words, index - 1, start)
+            if start >= low and tuple(words[start:position]) in by_length[length]:
+                rest = self._back(words, index - 1, start, low)
                 if rest is not None:
                     return [*rest, (index, start, position)]
         if optional:
-            return self._back(words, index - 1, position)
+            return self._back(words, index - 1, position, low)
         return None
 
-    def _forward(self, words, index, position):
+    def _forward(self, words, index, position, high):
         if index >= len(self.slots):
             return []
         _name, by_length, lengths, optional = self.slots[index]
         for length in lengths:
             stop = position + length
-            if stop <= len(words) and tuple(words[position:stop]) in by_length[length]:
-                rest = self._forward(words, index + 1, stop)
+            if stop <= high and tuple(words[position:stop]) in by_length[length]:
+                rest = self._forward(words, index + 1, stop, high)
                 if rest is not None:
                     return [(index, position, stop), *rest]
         if optional:
-            return self._forward(words, index + 1, position)
+            return self._forward(words, index + 1, position, high)
         return None
 
 
