@@ -24,6 +24,8 @@ Pure Python, no Django.
 import itertools
 import re
 
+import ahocorasick
+
 from policies.textnorm import normalize
 
 # Exceptions written with alternatives expand into at most this many phrases.
@@ -196,7 +198,6 @@ class Compiled:
 # -- quoted and reported speech ------------------------------------------------
 
 _OPENING = {"«": "»", "“": "”", "‹": "›", "„": "“"}
-_SENTENCE_END = re.compile(r"[.!?\n]")
 # Words that report what someone else said, wrote or sang (normalised).
 _REPORTING = tuple(
     f" {cue} "
@@ -209,6 +210,13 @@ _REPORTING = tuple(
         "hurlait hurle"
     ).split()
 )
+
+
+# All the cues looked for at once in a skeleton: one pass, not one per cue.
+_REPORTING_CUES = ahocorasick.Automaton()
+for _cue in _REPORTING:
+    _REPORTING_CUES.add_word(_cue, _cue)
+_REPORTING_CUES.make_automaton()
 
 
 def reported(text, start):
@@ -231,14 +239,12 @@ def reported(text, start):
     if not sentence.strip():
         return False
     skeleton = normalize(sentence).text
-    return any(cue in skeleton for cue in _REPORTING)
+    return next(_REPORTING_CUES.iter(skeleton), None) is not None
 
 
 def _last_sentence_end(text):
-    last = -1
-    for match in _SENTENCE_END.finditer(text):
-        last = match.start()
-    return last + 1
+    # The last of ``.``, ``!``, ``?`` or a line break, by four C-level searches.
+    return max(text.rfind("."), text.rfind("!"), text.rfind("?"), text.rfind("\n")) + 1
 
 
 def describe(expression):

@@ -15,7 +15,7 @@ detectors (``policies.detectors``) validate what they find.
 import logging
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, repeat
 from operator import add
 
 import ahocorasick
@@ -406,6 +406,8 @@ class Matcher:
                             hits[key] = (entry, span[2])
                     else:
                         hits.setdefault(key, (entry, ()))
+        if not hits:
+            return language or self.default_language, []
         if language is None:
             counts = dict.fromkeys(LANGUAGES, 0)
             for _rule, _span, lang in hits:
@@ -428,19 +430,19 @@ class Matcher:
 
         Only the words near the anchor are looked at: slots are a few words long.
         """
-        first, last = words.index[start], words.index_end[stop]
+        first, last = words.starting(start), words.ending(stop)
         low, high = words.window(start - _WINDOW, stop + _WINDOW)
         compiled = self._grammars[entry.grammar]
         found = compiled.around(words.texts, first, last + 1, low, high)
         if found is None:
             return None
-        spans = words.spans
+        starts, ends = words.starts, words.ends
         slots = tuple(
-            (compiled.slots[slot][0], spans[a][0], spans[b - 1][1])
+            (compiled.slots[slot][0], starts[a], ends[b - 1])
             for slot, a, b in found
             if compiled.slots[slot][0] and b > a
         )
-        return spans[found[0][1]][0], spans[found[-1][2] - 1][1], slots
+        return starts[found[0][1]], ends[found[-1][2] - 1], slots
 
     def _to_matches(self, normalized, hits, exceptions):
         matches = []
@@ -508,7 +510,7 @@ class Matcher:
         failed = {
             position
             for position, characters in self._gated
-            if not all(character in text for character in characters)
+            if not all(map(text.__contains__, characters))
         }
         positions = set(self._always)
         if self._factors is not None and not self._factored <= failed:
@@ -578,7 +580,7 @@ class _Words:
     holds; ``window`` then says which words a grammar may look at around one.
     """
 
-    __slots__ = ("ends", "index", "index_end", "spans", "starts", "texts")
+    __slots__ = ("ends", "starts", "texts")
 
     def __init__(self, skeleton):
         pieces = skeleton.split(" ")  # "" between two spaces
@@ -587,9 +589,20 @@ class _Words:
         self.starts = list(compress(offsets, pieces))
         self.texts = list(filter(None, pieces))
         self.ends = list(map(add, self.starts, map(len, self.texts)))
-        self.spans = list(zip(self.starts, self.ends, strict=True))
-        self.index = dict(zip(self.starts, count()))
-        self.index_end = dict(zip(self.ends, count()))
+
+    def starting(self, position):
+        """Return the index of the word that starts at ``position``."""
+        index = bisect_left(self.starts, position)
+        if index == len(self.starts) or self.starts[index] != position:
+            raise KeyError(position)
+        return index
+
+    def ending(self, position):
+        """Return the index of the word that ends at ``position``."""
+        index = bisect_left(self.ends, position)
+        if index == len(self.ends) or self.ends[index] != position:
+            raise KeyError(position)
+        return index
 
     def window(self, begin, end):
         """Return ``(low, high)``: the words of ``skeleton[begin:end]``, widened

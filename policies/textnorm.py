@@ -124,6 +124,9 @@ _LEET_GATE = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
 _LEFTOVER = str.maketrans("@$!|", "    ")
 _LEET_ANY = re.compile(r"[0-9@$!|]")
+# Every byte but leetspeak characters: deleting them leaves nothing when the
+# text has none, one C-level pass cheaper than searching ``_LEET_ANY``.
+_NOT_LEET = bytes(code for code in range(128) if chr(code) not in _LEET_CHARS)
 
 # Doubled letters and spaces, found in one Aho-Corasick pass, for the offsets of
 # collapsed runs (``_collapse``): cheaper than a regular expression with a
@@ -328,7 +331,9 @@ def normalize(text):
     folded, origin = _fold(text)
     if not folded.isascii():
         folded = _STRAY.sub(" ", folded)  # emoji, other scripts: separators
-    first = _LEET_ANY.search(folded)
+    first = None
+    if not folded.isascii() or folded.encode("ascii").translate(None, _NOT_LEET):
+        first = _LEET_ANY.search(folded)
     if first is not None:
         if _LEET_GATE.search(folded, max(0, first.start() - 1)):
             folded = _LEET_TOKEN.sub(_unleet, folded)

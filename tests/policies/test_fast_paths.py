@@ -7,11 +7,13 @@ one pass against two, splitting a skeleton once per text against once per
 grammar anchor, and skipping expressions that lack a required character.
 """
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies import regexfactors, textnorm
+from policies import detectors, grammar, regexfactors, textnorm
 from policies.matcher import STOP_WORDS, Matcher, PatternSpec, RuleSpec, _Words
 from policies.matcher import detect_language as fast_detect_language
 
@@ -155,17 +157,17 @@ def test_a_window_holds_the_words_the_grammar_saw_before(
     whole = _Words(skeleton)
     reference = ReferenceWords(skeleton)
     assert whole.texts == reference.texts
-    assert whole.spans == reference.spans
-    assert whole.index == reference.index
-    assert whole.index_end == reference.index_end
+    assert list(zip(whole.starts, whole.ends, strict=True)) == reference.spans
+    assert {p: whole.starting(p) for p in whole.starts} == reference.index
+    assert {p: whole.ending(p) for p in whole.ends} == reference.index_end
     if not whole.texts:
         return
     # Around an anchor word, as the matcher asks: ``reach`` characters each side.
-    start, stop = whole.spans[anchor % len(whole.spans)]
+    start, stop = reference.spans[anchor % len(reference.spans)]
     window = ReferenceWords(skeleton, start - reach, stop + reach)
     low, high = whole.window(start - reach, stop + reach)
     assert whole.texts[low:high] == window.texts
-    assert whole.spans[low:high] == window.spans
+    assert list(zip(whole.starts, whole.ends, strict=True))[low:high] == window.spans
 
 
 @pytest.mark.parametrize(
@@ -215,3 +217,39 @@ def test_an_expression_missing_its_dollar_sign_is_not_run_and_found_with_it():
     found = matcher.classify("gagnez 500$ par jour !").matches
     assert [m.excerpt for m in found] == ["500$ par jour"]
     assert len(runs) == 1
+
+
+def test_latin1_has_no_decimal_digit_but_ascii_ones():
+    # What ``detectors._has_digit`` relies on to skip number detection.
+    assert [chr(c) for c in range(256) if chr(c).isdecimal()] == list("0123456789")
+    assert not detectors._has_digit("déçu du service, merci ²³ ½")
+    assert detectors._has_digit("appelez le 514")
+    assert detectors._has_digit("٣ emoji 😀")  # beyond Latin-1: the regex decides
+
+
+def reference_last_sentence_end(text):
+    """``grammar._last_sentence_end`` before: a loop over every sentence end."""
+    last = -1
+    for match in re.finditer(r"[.!?\n]", text):
+        last = match.start()
+    return last + 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(any_text)
+def test_the_sentence_is_cut_where_it_was(text):
+    assert grammar._last_sentence_end(text) == reference_last_sentence_end(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["il", "a", "dit", "said", "he", "song", "ma", "x", "écrit"]),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_reporting_cues_are_found_as_by_looking_for_each_in_turn(sentence):
+    skeleton = textnorm.normalize(sentence).text
+    expected = any(cue in skeleton for cue in grammar._REPORTING)
+    text = sentence + " je vais te tuer"
+    assert grammar.reported(text, len(sentence) + 1) == expected
