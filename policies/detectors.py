@@ -30,6 +30,9 @@ _IBAN = re.compile(
     r"(?:[ ]?[A-Za-z0-9]{1,4})?(?![\w])"
 )
 _DIGIT_RUN = re.compile(r"\d[\d \-().]{6,}\d")
+# Bytes that are not ASCII digits: Latin-1 has no other decimal digit, so a
+# Latin-1 text left empty once they are deleted holds no number at all.
+_NOT_DIGITS = bytes(code for code in range(256) if not 0x30 <= code <= 0x39)
 _TRAILING = ".,;:!?)]}'\""
 # Issuer prefixes of the card networks, to tell a card from any Luhn-valid number.
 _CARD = re.compile(
@@ -51,7 +54,7 @@ def find(text, names=ALL, *, region="CA"):
             stripped = match.group().rstrip(_TRAILING)
             if _valid_url(stripped):
                 found.append((URL, match.start(), match.start() + len(stripped)))
-    if wanted - {EMAIL, URL} and _DIGIT_RUN.search(text):
+    if wanted - {EMAIL, URL} and _has_digit(text) and _DIGIT_RUN.search(text):
         if IBAN in wanted:
             found += [
                 (IBAN, *m.span())
@@ -65,6 +68,15 @@ def find(text, names=ALL, *, region="CA"):
                 continue  # part of an IBAN, an e-mail address or a URL
             found += _numbers(match.group(), start, wanted, region)
     return found
+
+
+def _has_digit(text):
+    """Return False when ``text`` surely holds no decimal digit, in one C pass."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return True  # other scripts have digits of their own: the regex decides
+    return bool(data.translate(None, _NOT_DIGITS))
 
 
 def _valid_email(value):

@@ -24,6 +24,8 @@ Pure Python, no Django.
 import itertools
 import re
 
+import ahocorasick
+
 from policies.textnorm import normalize
 
 # Exceptions written with alternatives expand into at most this many phrases.
@@ -149,50 +151,53 @@ class Compiled:
             for alternative in alts
         ]
 
-    def around(self, words, first, last):
+    def around(self, words, first, last, low=0, high=None):
         """Return ``[(slot index, first word, last word + 1)]`` of a match whose
-        anchor covers ``words[first:last]``, or ``None``."""
-        before = self._back(words, self.anchor - 1, first)
+        anchor covers ``words[first:last]``, or ``None``.
+
+        The other slots are looked for in ``words[low:high]`` only.
+        """
+        high = len(words) if high is None else high
+        before = self._back(words, self.anchor - 1, first, low)
         if before is None:
             return None
-        after = self._forward(words, self.anchor + 1, last)
+        after = self._forward(words, self.anchor + 1, last, high)
         if after is None:
             return None
         return [*before, (self.anchor, first, last), *after]
 
-    def _back(self, words, index, position):
+    def _back(self, words, index, position, low):
         if index < 0:
             return []
         _name, by_length, lengths, optional = self.slots[index]
         for length in lengths:
             start = position - length
-            if start >= 0 and tuple(words[start:position]) in by_length[length]:
-                rest = self._back(words, index - 1, start)
+            if start >= low and tuple(words[start:position]) in by_length[length]:
+                rest = self._back(words, index - 1, start, low)
                 if rest is not None:
                     return [*rest, (index, start, position)]
         if optional:
-            return self._back(words, index - 1, position)
+            return self._back(words, index - 1, position, low)
         return None
 
-    def _forward(self, words, index, position):
+    def _forward(self, words, index, position, high):
         if index >= len(self.slots):
             return []
         _name, by_length, lengths, optional = self.slots[index]
         for length in lengths:
             stop = position + length
-            if stop <= len(words) and tuple(words[position:stop]) in by_length[length]:
-                rest = self._forward(words, index + 1, stop)
+            if stop <= high and tuple(words[position:stop]) in by_length[length]:
+                rest = self._forward(words, index + 1, stop, high)
                 if rest is not None:
                     return [(index, position, stop), *rest]
         if optional:
-            return self._forward(words, index + 1, position)
+            return self._forward(words, index + 1, position, high)
         return None
 
 
 # -- quoted and reported speech ------------------------------------------------
 
 _OPENING = {"«": "»", "“": "”", "‹": "›", "„": "“"}
-_SENTENCE_END = re.compile(r"[.!?\n]")
 # Words that report what someone else said, wrote or sang (normalised).
 _REPORTING = tuple(
     f" {cue} "
@@ -205,6 +210,13 @@ _REPORTING = tuple(
         "hurlait hurle"
     ).split()
 )
+
+
+# All the cues looked for at once in a skeleton: one pass, not one per cue.
+_REPORTING_CUES = ahocorasick.Automaton()
+for _cue in _REPORTING:
+    _REPORTING_CUES.add_word(_cue, _cue)
+_REPORTING_CUES.make_automaton()
 
 
 def reported(text, start):
@@ -227,14 +239,12 @@ def reported(text, start):
     if not sentence.strip():
         return False
     skeleton = normalize(sentence).text
-    return any(cue in skeleton for cue in _REPORTING)
+    return next(_REPORTING_CUES.iter(skeleton), None) is not None
 
 
 def _last_sentence_end(text):
-    last = -1
-    for match in _SENTENCE_END.finditer(text):
-        last = match.start()
-    return last + 1
+    # The last of ``.``, ``!``, ``?`` or a line break, by four C-level searches.
+    return max(text.rfind("."), text.rfind("!"), text.rfind("?"), text.rfind("\n")) + 1
 
 
 def describe(expression):

@@ -13,13 +13,16 @@ detectors (``policies.detectors``) validate what they find.
 """
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import add
 
 import ahocorasick
 
 from core.languages import CODES
 from policies import detectors, grammar, saferegex
-from policies.regexfactors import required_factors
+from policies.regexfactors import required_characters, required_factors
 from policies.textnorm import fold_word, normalize, pattern_form
 
 logger = logging.getLogger(__name__)
@@ -169,18 +172,22 @@ def _stop_skeletons():
 
 STOP_WORDS = _stop_skeletons()
 _COMMON = STOP_WORDS["fr"] | STOP_WORDS["en"]
+# +1 for a French stop word, -1 for an English one; a word of both counts for
+# neither, as it would count once for each.
+_STOP_SIGN = {
+    word: sign
+    for word in _COMMON
+    if (sign := (word in STOP_WORDS["fr"]) - (word in STOP_WORDS["en"]))
+}
 
 
 def detect_language(skeleton):
     """Return ``fr`` or ``en`` from the stop words of a normalised text, or None."""
-    tokens = skeleton.split()
-    scores = {
-        language: sum(map(STOP_WORDS[language].__contains__, tokens))
-        for language in LANGUAGES
-    }
-    if scores["fr"] > scores["en"]:
+    # French stop words minus English ones, counted in one C-level pass.
+    balance = sum(filter(None, map(_STOP_SIGN.get, skeleton.split())))
+    if balance > 0:
         return "fr"
-    if scores["en"] > scores["fr"]:
+    if balance < 0:
         return "en"
     return None
 
@@ -313,17 +320,25 @@ class Matcher:
         """Index each regular expression by the literal text it needs.
 
         Return an automaton of factors (lower case) to regex indices, and the
-        indices of expressions without a usable factor, which always run.
+        indices of expressions without a usable factor, which always run. Also
+        record, in ``_gated``, the caseless characters each expression needs
+        (``$``), tested first, and in ``_factored`` which expressions only the
+        automaton can wake up.
         """
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
         always, by_factor = [], {}
+        self._gated = []  # (regex index, characters)
         for position, (_rule, _language, source, _compiled) in enumerate(self._regexes):
+            characters = required_characters(source)
+            if characters:
+                self._gated.append((position, tuple(sorted(characters))))
             factors = required_factors(source)
             if factors is None:
                 always.append(position)
                 continue
             for factor in factors:
                 by_factor.setdefault(factor, set()).add(position)
+        self._factored = frozenset().union(*by_factor.values())
         for factor, positions in by_factor.items():
             automaton.add_word(factor, frozenset(positions))
         if by_factor:
@@ -359,6 +374,7 @@ class Matcher:
         """
         skeleton = normalized.text
         hits, exceptions = {}, {}
+        words = None  # split when a grammar's anchor is first found
         for end, entries in self._automaton.iter(skeleton):
             for entry in entries:
                 if language and entry.language != ANY and entry.language != language:
@@ -374,7 +390,9 @@ class Matcher:
                     continue
                 span = (start, stop)
                 if entry.mode == _GRAMMAR:
-                    span = self._grammar_span(skeleton, entry, start, stop)
+                    if words is None:
+                        words = _Words(skeleton)
+                    span = self._grammar_span(words, entry, start, stop)
                     if span is None:
                         continue
                 if entry.mode == _EXCEPTION:
@@ -388,6 +406,8 @@ class Matcher:
                             hits[key] = (entry, span[2])
                     else:
                         hits.setdefault(key, (entry, ()))
+        if not hits:
+            return language or self.default_language, []
         if language is None:
             counts = dict.fromkeys(LANGUAGES, 0)
             for _rule, _span, lang in hits:
@@ -404,24 +424,25 @@ class Matcher:
         }
         return language, self._to_matches(normalized, hits, exceptions)
 
-    def _grammar_span(self, skeleton, entry, start, stop):
+    def _grammar_span(self, words, entry, start, stop):
         """Return ``(start, stop, slots)`` of the grammar match around an anchor
         found at ``start:stop`` of the skeleton, or ``None``.
 
-        Only the words near the anchor are split: slots are a few words long.
+        Only the words near the anchor are looked at: slots are a few words long.
         """
-        words = _Words(skeleton, start - _WINDOW, stop + _WINDOW)
-        first, last = words.index[start], words.index_end[stop]
-        found = self._grammars[entry.grammar].around(words.texts, first, last + 1)
+        first, last = words.starting(start), words.ending(stop)
+        low, high = words.window(start - _WINDOW, stop + _WINDOW)
+        compiled = self._grammars[entry.grammar]
+        found = compiled.around(words.texts, first, last + 1, low, high)
         if found is None:
             return None
-        compiled = self._grammars[entry.grammar]
+        starts, ends = words.starts, words.ends
         slots = tuple(
-            (compiled.slots[slot][0], words.spans[a][0], words.spans[b - 1][1])
+            (compiled.slots[slot][0], starts[a], ends[b - 1])
             for slot, a, b in found
             if compiled.slots[slot][0] and b > a
         )
-        return words.spans[found[0][1]][0], words.spans[found[-1][2] - 1][1], slots
+        return starts[found[0][1]], ends[found[-1][2] - 1], slots
 
     def _to_matches(self, normalized, hits, exceptions):
         matches = []
@@ -483,12 +504,20 @@ class Matcher:
         )
 
     def _regex_matches(self, text, language):
+        # An expression whose required characters ("$") are missing cannot
+        # match; when that rules out every one the automaton could wake up,
+        # the text is not even looked up.
+        failed = {
+            position
+            for position, characters in self._gated
+            if not all(map(text.__contains__, characters))
+        }
         positions = set(self._always)
-        if self._factors is not None:
+        if self._factors is not None and not self._factored <= failed:
             for _end, found in self._factors.iter(text.lower()):
                 positions |= found
         matches = []
-        for position in sorted(positions):
+        for position in sorted(positions - failed):
             rule_index, pattern_language, source, compiled = self._regexes[position]
             if pattern_language != ANY and pattern_language != language:
                 continue
@@ -545,29 +574,40 @@ def stored_confidence(*, grammar_pattern, text, start):
 
 
 class _Words:
-    """The words of a skeleton: their texts, spans, and where each begins and ends."""
+    """The words of a skeleton: their texts, spans, and where each begins and ends.
 
-    __slots__ = ("index", "index_end", "spans", "texts")
+    Split once per text, with C-level passes, however many grammar anchors it
+    holds; ``window`` then says which words a grammar may look at around one.
+    """
 
-    def __init__(self, skeleton, begin=0, end=None):
-        """Split ``skeleton[begin:end]``, widened to whole words."""
-        self.texts, self.spans, self.index, self.index_end = [], [], {}, {}
-        length = len(skeleton) if end is None else min(end, len(skeleton))
-        position = 0 if begin <= 0 else skeleton.rfind(" ", 0, begin) + 1
-        if end is not None and length < len(skeleton):
-            found = skeleton.find(" ", length)
-            length = len(skeleton) if found < 0 else found
-        while position < length:
-            if skeleton[position] == " ":
-                position += 1
-                continue
-            end = skeleton.find(" ", position)
-            end = length if end < 0 else end
-            self.index[position] = len(self.texts)
-            self.index_end[end] = len(self.texts)
-            self.texts.append(skeleton[position:end])
-            self.spans.append((position, end))
-            position = end
+    __slots__ = ("ends", "starts", "texts")
+
+    def __init__(self, skeleton):
+        pieces = skeleton.split(" ")  # "" between two spaces
+        # Each piece starts one character after the previous piece ends.
+        offsets = accumulate(map(add, map(len, pieces), repeat(1)), initial=0)
+        self.starts = list(compress(offsets, pieces))
+        self.texts = list(filter(None, pieces))
+        self.ends = list(map(add, self.starts, map(len, self.texts)))
+
+    def starting(self, position):
+        """Return the index of the word that starts at ``position``."""
+        index = bisect_left(self.starts, position)
+        if index == len(self.starts) or self.starts[index] != position:
+            raise KeyError(position)
+        return index
+
+    def ending(self, position):
+        """Return the index of the word that ends at ``position``."""
+        index = bisect_left(self.ends, position)
+        if index == len(self.ends) or self.ends[index] != position:
+            raise KeyError(position)
+        return index
+
+    def window(self, begin, end):
+        """Return ``(low, high)``: the words of ``skeleton[begin:end]``, widened
+        to whole words, are ``texts[low:high]``."""
+        return bisect_left(self.ends, begin), bisect_right(self.starts, end)
 
 
 def _outermost(matches):

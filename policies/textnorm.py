@@ -103,6 +103,13 @@ FOLD = _build_table()
 # ``FOLD`` one character at a time.
 _ASCII = str.maketrans({code: FOLD.get(code, chr(code)) for code in range(128)})
 
+# Latin-1 text (most French) is folded as bytes, in one C-level translation.
+# The same as ``_fold_non_ascii`` then ``_ASCII`` char by char.
+_LATIN1 = bytes(
+    ord(FOLD.get(code, chr(code) if code < 128 else " ").translate(_ASCII))
+    for code in range(256)
+)
+
 _TAG = re.compile(r"<[a-zA-Z/!?][^<>]{0,500}>")
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp"
@@ -117,9 +124,13 @@ _LEET_GATE = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
 _LEFTOVER = str.maketrans("@$!|", "    ")
 _LEET_ANY = re.compile(r"[0-9@$!|]")
+# Every byte but leetspeak characters: deleting them leaves nothing when the
+# text has none, one C-level pass cheaper than searching ``_LEET_ANY``.
+_NOT_LEET = bytes(code for code in range(128) if chr(code) not in _LEET_CHARS)
 
-# Doubled letters and spaces, found in one Aho-Corasick pass: far cheaper than a
-# regular expression with a back-reference tried at every position.
+# Doubled letters and spaces, found in one Aho-Corasick pass, for the offsets of
+# collapsed runs (``_collapse``): cheaper than a regular expression with a
+# back-reference tried at every position, which is slower still than ``_squeeze``.
 _DOUBLES = ahocorasick.Automaton()
 for _ch in " abcdefghijklmnopqrstuvwxyz":
     _DOUBLES.add_word(_ch + _ch, _ch)
@@ -143,20 +154,29 @@ class Normalized:
     """A normalised text: ``text`` is the skeleton, framed by one space each side.
 
     Keys searched in it are framed the same way (`` word ``), so a hit is a whole
-    word without further checks.
+    word without further checks. Where each collapsed run stood (``groups``) is
+    worked out only when asked, which is for texts that matched.
     """
 
-    __slots__ = ("original", "text", "_groups", "_origin")
+    __slots__ = ("original", "text", "_folded", "_groups", "_origin")
 
-    def __init__(self, original, skeleton, groups, origin):
+    def __init__(self, original, skeleton, folded, origin):
         self.original = original
         self.text = skeleton
-        self._groups = groups  # collapsed runs, see ``_collapse``
+        self._folded = folded  # the text before collapsing
+        self._groups = None  # collapsed runs, see ``_collapse``
         self._origin = origin  # None when folding kept one char per char
+
+    @property
+    def groups(self):
+        """``(news, olds, ends)`` of the collapsed runs, see ``_collapse``."""
+        if self._groups is None:
+            self._groups = _runs(self._folded)
+        return self._groups
 
     def run_length(self, index):
         """Return how many times the letter at skeleton ``index`` was repeated."""
-        news, olds, ends = self._groups
+        news, olds, ends = self.groups
         k = bisect_right(news, index - 1) - 1
         if k >= 0 and news[k] == index - 1:
             return ends[k] - olds[k]
@@ -165,8 +185,9 @@ class Normalized:
     def original_span(self, start, end):
         """Return the original ``(start, end)`` of skeleton ``text[start:end]``."""
         # The skeleton is framed by a space on each side: index 0 is not text.
-        a, _ = _back(self._groups, start - 1)
-        _, b = _back(self._groups, end - 2)
+        groups = self.groups
+        a, _ = _back(groups, start - 1)
+        _, b = _back(groups, end - 2)
         if self._origin is not None:
             a, b = self._origin[0][a], self._origin[1][b - 1]
         return a, b
@@ -229,11 +250,50 @@ def _fold(text):
     """Return ``(folded, origin)``: one char per original char where possible."""
     if "<" in text and _TAG.search(text) is not None:
         return _fold_slowly(text)
-    folded = text if text.isascii() else _NON_ASCII.sub(_fold_non_ascii, text)
-    folded = folded.translate(_ASCII)
+    if text.isascii():
+        folded = text.translate(_ASCII)
+    else:
+        try:
+            folded = text.encode("latin-1").translate(_LATIN1).decode("ascii")
+        except UnicodeEncodeError:  # beyond Latin-1: emoji, Cyrillic, ...
+            folded = _NON_ASCII.sub(_fold_non_ascii, text).translate(_ASCII)
     if _SLOW in folded:
         return _fold_slowly(text)
     return folded, None
+
+
+# What may collapse: in the copy of a text shifted by one, every other byte
+# becomes 0x80, which no ASCII text holds, so it never equals its neighbour.
+_COLLAPSIBLE = bytes(
+    code if chr(code) in " abcdefghijklmnopqrstuvwxyz" else 0x80 for code in range(256)
+)
+_NONZERO = bytes([0] + [0xFF] * 255)
+
+
+def _squeeze(text):
+    """Return ``text`` with every run of a letter or space made one.
+
+    Without a Python loop: ``x ^ y`` of the text and its copy shifted by one
+    is 0 exactly where a letter repeats the previous one; those bytes are
+    zeroed and deleted by C-level passes over the whole text. ASCII only, as
+    skeletons are; any other text goes through ``_collapse``.
+    """
+    if len(text) < 2 or not text.isascii() or "\x00" in text:
+        return _collapse(text)[0]  # the NUL byte marks what is deleted below
+    data = text.encode("ascii")
+    tail = int.from_bytes(data[1:], "big")
+    size = len(data) - 1
+    same = tail ^ int.from_bytes(data[:-1].translate(_COLLAPSIBLE), "big")
+    keep = int.from_bytes(same.to_bytes(size, "big").translate(_NONZERO), "big")
+    kept = (tail & keep).to_bytes(size, "big").translate(None, b"\x00")
+    if len(kept) == size:
+        return text
+    return text[0] + kept.decode("ascii")
+
+
+def _runs(text):
+    """Return ``(news, olds, ends)`` of ``_collapse(text)``."""
+    return _collapse(text)[1]
 
 
 def _collapse(text):
@@ -271,13 +331,14 @@ def normalize(text):
     folded, origin = _fold(text)
     if not folded.isascii():
         folded = _STRAY.sub(" ", folded)  # emoji, other scripts: separators
-    first = _LEET_ANY.search(folded)
+    first = None
+    if not folded.isascii() or folded.encode("ascii").translate(None, _NOT_LEET):
+        first = _LEET_ANY.search(folded)
     if first is not None:
         if _LEET_GATE.search(folded, max(0, first.start() - 1)):
             folded = _LEET_TOKEN.sub(_unleet, folded)
         folded = folded.translate(_LEFTOVER)
-    collapsed, groups = _collapse(folded)
-    return Normalized(text, " " + collapsed + " ", groups, origin)
+    return Normalized(text, " " + _squeeze(folded) + " ", folded, origin)
 
 
 def pattern_form(expression):
@@ -293,7 +354,7 @@ def pattern_form(expression):
     lead = len(framed) - len(framed.lstrip()) - 1
     repeats = {
         new - lead: end - old
-        for new, old, end in zip(*normalized._groups, strict=True)
+        for new, old, end in zip(*normalized.groups, strict=True)
         if framed[new + 1] != " "
     }
     return framed.strip(), repeats
