@@ -140,7 +140,7 @@ def test_audit_reasons_past_their_time_are_erased_unless_held(
     assert chain_verify().broken is None
     client.force_login(personas["manager"])
     history = client.get(reverse("moderation:comment", args=[gone.pk])).content
-    assert "reason erased under the retention schedule" in history.decode()
+    assert "motif effacé selon le calendrier de conservation" in history.decode()
 
 
 def test_a_hold_on_an_author_keeps_all_their_comments(channel, personas):
