@@ -92,12 +92,39 @@ def _default_program():
     return program
 
 
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2019": "'",  # typographic apostrophe
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',  # « »
+        "\u00bb": '"',
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2026": "...",
+    }
+)
+
+
+def lesson_substance(text):
+    """Return ``text`` stripped of what typography alone changes: curly
+    quotes and apostrophes, dashes, ellipses, and every kind of space
+    (no-break ones included), so that two texts compare equal when a reader
+    would learn nothing new from the second."""
+    text = (text or "").translate(_TYPOGRAPHY)
+    return "".join(text.split())
+
+
 def program_sync(*, now=None):
     """Write the default program from the published rulebook; return the
     lessons this call changed.
 
     Generated lessons are rewritten when their text differs, and marked with
-    the version that changed them, so that readers see them as unread again.
+    the version that changed them, so that readers see them as unread again,
+    but only when the change is one of substance: a rewrite of typography or
+    spacing alone is saved quietly, marks nothing and sends no e-mail.
     Default questions are added where missing and never overwritten: managers
     edit the bank in the admin.
     """
@@ -139,14 +166,24 @@ def program_sync(*, now=None):
             if not lesson.generated:
                 continue
             fields = ["title_fr", "title_en", "body_fr", "body_en"]
-            if any(getattr(lesson, f) != data[f] for f in fields):
-                for field in fields:
-                    setattr(lesson, field, data[field])
-                lesson.changed_at = now
-                lesson.changed_in_version = version.number
-                lesson.position = position
-                lesson.save()
-                changed.append(lesson)
+            if all(getattr(lesson, f) == data[f] for f in fields):
+                continue
+            in_substance = any(
+                lesson_substance(getattr(lesson, f)) != lesson_substance(data[f])
+                for f in fields
+            )
+            for field in fields:
+                setattr(lesson, field, data[field])
+            lesson.position = position
+            if not in_substance:
+                # Typography or spacing only: write the new text quietly,
+                # nobody has anything new to read.
+                lesson.save(update_fields=[*fields, "position"])
+                continue
+            lesson.changed_at = now
+            lesson.changed_in_version = version.number
+            lesson.save()
+            changed.append(lesson)
         _bank_seed(program, content.bank(rules))
         if changed:
             lessons_changed_notify(

@@ -184,3 +184,37 @@ def test_accredited_responders_are_asked_to_read_the_changed_lessons(
     mail.outbox.clear()
     assert program_sync() == []
     assert mail.outbox == []
+
+
+def test_a_typography_only_rewrite_marks_nothing_and_sends_no_mail(
+    program, personas, django_capture_on_commit_callbacks
+):
+    """An install whose lessons were written before the texts took the
+    typographic apostrophe and French spaces: the next sync rewrites them,
+    but nobody is told to read anything again."""
+    from django.core import mail
+
+    from staffing.services.grants import accreditation_grant
+
+    accreditation_grant(
+        actor=personas["manager"], responder=personas["responder"], program=program
+    )
+    lessons = Lesson.objects.filter(program=program, generated=True)
+    typographic = {lesson.pk: lesson.body_fr for lesson in lessons}
+    assert any("\u2019" in body for body in typographic.values())
+    before = {}
+    for lesson in lessons:
+        for field in ("title_fr", "title_en", "body_fr", "body_en"):
+            old = getattr(lesson, field).replace("\u2019", "'")
+            old = old.replace("\u00a0", " ").replace("\u202f", " ")
+            setattr(lesson, field, old)
+        lesson.save()
+        before[lesson.pk] = (lesson.changed_at, lesson.changed_in_version)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert program_sync() == []
+    assert mail.outbox == []
+    for lesson in Lesson.objects.filter(program=program, generated=True):
+        assert (lesson.changed_at, lesson.changed_in_version) == before[lesson.pk]
+        # The new typography is written all the same.
+        assert lesson.body_fr == typographic[lesson.pk]
