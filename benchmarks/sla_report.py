@@ -172,11 +172,14 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="measure the database filled last time"
     )
+    parser.add_argument(
+        "--database", default="governance_bench_sla", help="the database to fill"
+    )
     args = parser.parse_args()
     if args.reuse:
-        reuse_database("governance_bench_sla")
+        reuse_database(args.database)
     else:
-        fresh_database("governance_bench_sla")
+        fresh_database(args.database)
 
     from django.core.management import call_command
     from django.db import connection
