@@ -237,7 +237,8 @@ class Connector:
     ``credentials_form``: a ``django.forms.Form`` whose cleaned data are the
     channel's credentials (the *Connect a channel* page and the API show its
     fields, write-only). ``author_actions``: the ``AuthorAction`` values it
-    offers; ``author_undo``: those of them it can lift again (unmute,
+    offers; ``author_actions_for_managers``: those of them only managers take;
+    ``author_undo``: those of them it can lift again (unmute,
     unblock). ``hide_note``: what people are told where it cannot hide.
     ``delete_note``: what deleting does there, when it is not plain removal.
     ``sign_in_url_name``: the name of a URL taking the channel's pk where a
@@ -279,6 +280,9 @@ class Connector:
     credentials_form = None
     author_actions = frozenset()
     author_undo = frozenset()
+    # Actions on authors only managers take, e.g. a ban over a whole channel
+    # that the platform's API cannot lift.
+    author_actions_for_managers = frozenset()
     hide_note = ""
     delete_note = ""
     sign_in_url_name = ""

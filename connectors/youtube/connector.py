@@ -140,6 +140,9 @@ class YouTube(registry.Connector):
     # banAuthor: the comment is rejected and the author's later comments on
     # the channel are rejected too.
     author_actions = frozenset({AuthorAction.BLOCK})
+    # A ban covers the whole channel and the Data API cannot lift it: an
+    # explicit manager action, as the channel's owner would take it.
+    author_actions_for_managers = frozenset({AuthorAction.BLOCK})
     max_answer_length = MAX_CHARACTERS
     sign_in_url_name = "youtube:sign-in"
     delete_note = _(

@@ -46,13 +46,16 @@ class NotOffered(errors.DomainError):
     """The channel's platform does not offer that action on authors."""
 
 
-def author_actions_of(channel):
-    """Return the ``AuthorAction`` values the channel's connector offers, in
-    the order of the choices ([] when it cannot act on authors)."""
+def author_actions_of(channel, user=None):
+    """Return the ``AuthorAction`` values the channel's connector offers (to
+    ``user``, when given: some are for managers only), in the order of the
+    choices ([] when it cannot act on authors)."""
     connector = registry.get(channel.connector)
     if not connector.can(Ability.ACT_ON_AUTHOR):
         return []
     offered = {AuthorAction(action) for action in connector.author_actions}
+    if user is not None and not user.can(Capability.PLAN_COVERAGE):
+        offered -= {AuthorAction(a) for a in connector.author_actions_for_managers}
     return [action for action in AuthorAction if action in offered]
 
 
@@ -86,6 +89,11 @@ def author_act(*, comment, actor, action, reason, now=None):
     if action not in author_actions_of(comment.channel):
         raise NotOffered(
             _("The platform of this channel does not offer this action: %(action)s.")
+            % {"action": action.label}
+        )
+    if action not in author_actions_of(comment.channel, actor):
+        raise PermissionDenied(
+            _("Only a manager may take this action on this platform: %(action)s.")
             % {"action": action.label}
         )
     with transaction.atomic():

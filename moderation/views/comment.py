@@ -106,7 +106,7 @@ def comment_page(request, pk):
         "can_unhide": comment.status == Comment.Status.HIDDEN
         and user.can(Capability.PLAN_COVERAGE),
         **platform,
-        "author_actions": author_actions_of(comment.channel)
+        "author_actions": author_actions_of(comment.channel, user)
         if user.can(Capability.PLAN_COVERAGE) or holds
         else [],
         "hide_note": platform["connector"].hide_note if platform["connector"] else "",

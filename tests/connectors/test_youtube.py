@@ -494,3 +494,40 @@ def test_a_date_in_the_year_9999_or_unreadable_takes_the_time_received(
     later = youtube.add_comment("vid1", "Plus tard")
     assert poll(youtube_channel).stored == 1
     assert Comment.objects.filter(external_id=later).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"), [("manager", True), ("responder", False)]
+)
+def test_only_a_manager_bans_a_youtube_author(
+    youtube_channel, youtube, personas, client, api_client, persona, allowed
+):
+    """banAuthor covers the whole channel and the Data API cannot lift it: a
+    responder holding the comment is offered no ban, and is refused one by
+    the page and the API; a manager bans."""
+    from moderation.services.triage import comment_claim
+
+    first_poll(youtube_channel)
+    top = youtube.add_comment("vid1", "Insultes", author_channel="UCtroll")
+    poll(youtube_channel)
+    comment = Comment.objects.get(external_id=top)
+    comment_claim(comment=comment, actor=personas["responder"])
+    user = personas[persona]
+    client.force_login(user)
+    page = client.get(f"/inbox/{comment.pk}/")
+    offered = page.context["author_actions"]
+    assert (registry.AuthorAction.BLOCK in offered) is allowed
+    api_client.force_authenticate(user)
+    answer = api_client.post(
+        f"/api/v1/comments/{comment.pk}/author/",
+        {"action": "block", "reason": "Insultes répétées"},
+        format="json",
+    )
+    assert answer.status_code == (200 if allowed else 403), answer.content
+    if not allowed:
+        assert "Only a manager may take this action" in answer.json()["detail"]
+        assert not OutboxMessage.objects.exists()
+        assert not comment.events.filter(action="author_blocked").exists()
+        return
+    outbox_send(message_id=OutboxMessage.objects.get().pk)
+    assert youtube.banned == {"UCtroll"}
