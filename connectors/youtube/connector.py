@@ -12,7 +12,13 @@ until the channel publishes or rejects them: they come in marked ``held``.
 The cursor is the publication time of the newest comment read. The API has
 no "since" parameter: a poll reads pages until a thread older than the
 cursor, and ingest (idempotent) drops what it already has. The first poll
-of a channel reads no history: it notes the newest comment's time.
+of a channel reads no history: it notes the newest comment's time. A poll
+reads at most ``MAX_PAGES`` pages: when more came in since the cursor (a
+channel back from an outage, a video gone viral), the cursor keeps its time
+and adds where to go on (``resume``: the next page's token, and the newest
+comment of the first page, which becomes the cursor once the backlog is
+read), so the next polls read the rest, page after page, and nothing older
+than the first page is skipped.
 
 A comment's ``external_id`` is its YouTube comment id; a reply's ``parent``
 is its thread's top-level comment, which is also what ``comments.insert``
@@ -81,15 +87,23 @@ def _web_url(value):
 
 
 def _cursor(cursor, *, now):
-    """Return the cursor's time and the ids read at that very second
-    (``None`` and ``[]`` for a channel never polled)."""
+    """Return the cursor's time, the ids read at that very second (``None``
+    and ``[]`` for a channel never polled) and where a backlog goes on
+    (``None``, or ``{"token": ..., "top": cursor}``)."""
     if not cursor:
-        return None, []
+        return None, [], None
     try:
         data = json.loads(cursor)
-        return _when(data["since"], now=now), list(data.get("ids") or [])
-    except (ValueError, KeyError, TypeError):
-        return _when(cursor, now=now), []
+        resume = data.get("resume")
+        if not (
+            isinstance(resume, dict)
+            and isinstance(resume.get("token"), str)
+            and isinstance(resume.get("top"), str)
+        ):
+            resume = None
+        return _when(data["since"], now=now), list(data.get("ids") or []), resume
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return _when(cursor, now=now), [], None
 
 
 def _after(item, since, seen):
@@ -181,9 +195,10 @@ class YouTube(registry.Connector):
         now = timezone.now()
         spent_before = quota.used(now=now)
         channel_id = client.stored.get("channel_id", "")
-        since, seen = _cursor(cursor, now=now)
+        since, seen, resume = _cursor(cursor, now=now)
         items, read = [], []
-        page_token = None
+        page_token = resume["token"] if resume else None
+        backlog = None
         for _page in range(MAX_PAGES):
             answer = client.execute(
                 "commentThreads.list",
@@ -210,15 +225,30 @@ class YouTube(registry.Connector):
             if reached or not page_token:
                 break
         else:
-            logger.warning(
-                "YouTube poll of %s: more than %s pages since the cursor",
+            # Every page read and the cursor not reached: more to read there.
+            backlog = page_token if since is not None else None
+        # Past this poll: the newest comment of the backlog's first page, or
+        # of what this poll read.
+        past = resume["top"] if resume else _next_cursor(read, since, seen, now=now)
+        if backlog:
+            logger.info(
+                "YouTube poll of %s: more than %s pages since the cursor; the "
+                "next poll goes on from there",
                 channel.slug,
                 MAX_PAGES,
             )
+            new_cursor = json.dumps(
+                {
+                    "since": since.isoformat(),
+                    "ids": seen,
+                    "resume": {"token": backlog, "top": past},
+                }
+            )
+        else:
+            new_cursor = past
         items.extend(self._held(client, channel_id, now=now))
         # The channel's own answers are not comments to moderate.
         items = [i for i in items if i.extra["author_channel_id"] != channel_id]
-        new_cursor = _next_cursor(read, since, seen, now=now)
         return self._batch(channel, items, new_cursor, spent_before, now=now)
 
     def _batch(self, channel, items, cursor, spent_before, *, now):

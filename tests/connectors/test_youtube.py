@@ -525,9 +525,64 @@ def test_only_a_manager_bans_a_youtube_author(
     )
     assert answer.status_code == (200 if allowed else 403), answer.content
     if not allowed:
-        assert "Only a manager may take this action" in answer.json()["detail"]
+        assert answer.json()["detail"] == (
+            "Sur cette plateforme, seul un gestionnaire peut faire ceci\u00a0: "
+            "Bloquer l’auteur."
+        )
         assert not OutboxMessage.objects.exists()
         assert not comment.events.filter(action="author_blocked").exists()
         return
     outbox_send(message_id=OutboxMessage.objects.get().pk)
     assert youtube.banned == {"UCtroll"}
+
+
+def test_a_backlog_longer_than_a_poll_is_read_over_the_next_polls(
+    youtube_channel, youtube, monkeypatch
+):
+    """More threads since the cursor than a poll reads (10 pages of 100 in
+    production; 2 of 100 here): the cursor keeps its time and where to go on,
+    the next polls read the rest, and then it moves past the newest."""
+    from connectors.youtube import connector as youtube_connector
+
+    monkeypatch.setattr(youtube_connector, "MAX_PAGES", 2)
+    first_poll(youtube_channel)
+    base = timezone.now()
+    ids = [
+        youtube.add_comment(
+            "vid2", f"Comment {n}", published=base + datetime.timedelta(seconds=n)
+        )
+        for n in range(450)
+    ]
+    stored = []
+    with time_machine.travel(base + datetime.timedelta(minutes=10)):
+        for _ in range(3):
+            stored.append(poll(youtube_channel).stored)
+            assert json.loads(state(youtube_channel).cursor).get("resume") or (
+                sum(stored) == 450
+            )
+        # Caught up: the cursor is past the newest, and a new comment is read.
+        assert "resume" not in json.loads(state(youtube_channel).cursor)
+        newer = youtube.add_comment(
+            "vid2", "Encore", published=base + datetime.timedelta(minutes=9)
+        )
+        assert poll(youtube_channel).stored == 1
+    assert stored == [200, 200, 50]
+    assert set(Comment.objects.values_list("external_id", flat=True)) == {
+        *ids,
+        newer,
+    }
+    assert Comment.objects.count() == 451
+
+
+def test_a_cursor_with_a_broken_resume_is_read_from_the_top(youtube_channel, youtube):
+    first_poll(youtube_channel)
+    cursor = json.loads(state(youtube_channel).cursor)
+    ChannelState.objects.filter(pk=youtube_channel.pk).update(
+        cursor=json.dumps({**cursor, "resume": {"token": 7, "top": None}})
+    )
+    added = youtube.add_comment(
+        "vid1", "Bonjour", published=timezone.now() + datetime.timedelta(seconds=5)
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        assert poll(youtube_channel).stored == 1
+    assert Comment.objects.get().external_id == added
