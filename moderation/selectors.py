@@ -390,6 +390,8 @@ def author_history(comment, *, user, limit=HISTORY_LIMIT):
         visible.select_related("channel")
         .prefetch_related(
             "matches",
+            # Statements live in decisions, above moderation: reached through
+            # the relation, never imported.
             Prefetch(
                 "statements",
                 queryset=comment.statements.model.objects.order_by("-restricted_at"),
