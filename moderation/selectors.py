@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_text_list
+from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 
 from core.roles import Capability, roles_granting
@@ -24,7 +24,14 @@ from moderation.models import (
     RuleMatch,
 )
 from policies.classify import build_matcher
-from policies.models import Category, Rule, Severity
+from policies.matcher import UNDISCLOSED_TIE
+from policies.models import (
+    Category,
+    DisclosureHandle,
+    Rule,
+    Severity,
+    normalize_handle,
+)
 from staffing.selectors import may_answer_without_approval
 
 
@@ -283,14 +290,6 @@ def rules_of(comment):
     )
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A comment with its text as the person reading the page may see it."""
-
-    comment: Comment
-    text: str
-
-
 def pending_answers(*, user):
     """Return the answers waiting for approval that ``user`` may see, oldest
     first, each with its comment's text as ``user`` may see it and why it
@@ -317,18 +316,141 @@ def pending_answers(*, user):
     ]
 
 
-def other_comments(comment, *, user, limit=10):
-    """Return the author's other comments on the same channel, newest first,
-    as ``Shown`` (text as ``user`` may see it)."""
-    others = (
+# The author panel: at most this many comments, and "and 99+ more" past it.
+HISTORY_LIMIT = 10
+HISTORY_COUNT_CAP = 99
+ANSWER_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One of the author's other comments with what was decided on it."""
+
+    comment: Comment
+    text: str
+    decision: str
+    statement: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class TieEntry:
+    """The entry of the registry of ties that matched a comment's author."""
+
+    party: str
+    kind: str
+    platform: str
+    handle: str
+    statement: str
+    public: bool
+
+
+@dataclass(frozen=True)
+class AuthorHistory:
+    """The author panel: their other comments, how many more, the tie."""
+
+    comments: list
+    more: str
+    ties: list
+
+
+def decision_of(comment):
+    """Return what was decided on ``comment``, as a sentence."""
+    if comment.removed_on_platform_at:
+        return _("Removed on the platform")
+    sentences = {
+        Comment.Status.NEW: _("Not handled yet"),
+        Comment.Status.ASSIGNED: _("Being handled"),
+        Comment.Status.PENDING_APPROVAL: _("An answer awaits approval"),
+        Comment.Status.ANSWERED: _("Answered"),
+        Comment.Status.ESCALATED: _("Escalated, not decided yet"),
+        Comment.Status.HIDDEN: _("Hidden"),
+        Comment.Status.DELETED: _("Deleted on the platform by us"),
+        Comment.Status.CLOSED: _("Closed, no action needed"),
+    }
+    return sentences.get(comment.status, comment.get_status_display())
+
+
+def author_history(comment, *, user, limit=HISTORY_LIMIT):
+    """Return the ``AuthorHistory`` of ``comment``'s author for ``user``: their
+    other comments on the channel that ``user`` may see, newest first, with
+    what was decided on each (text masked as ``user`` may see it), and the
+    registry entries of an undisclosed tie that matched ``comment``.
+
+    A fixed number of queries whatever the history: the comments, their
+    matches, statements and published answers, one capped count, and the
+    registry when a tie matched.
+    """
+    visible = (
         comments_visible_to(user)
         .filter(channel_id=comment.channel_id, author=comment.author)
         .exclude(pk=comment.pk)
-        .select_related("channel")
-        .prefetch_related("matches")
-        .order_by("-posted_at")[:limit]
     )
-    return [Shown(other, masking.visible_text(other, user)) for other in others]
+    others = list(
+        visible.select_related("channel")
+        .prefetch_related(
+            "matches",
+            # Statements live in decisions, above moderation: reached through
+            # the relation, never imported.
+            Prefetch(
+                "statements",
+                queryset=comment.statements.model.objects.order_by("-restricted_at"),
+                to_attr="statements_newest",
+            ),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.filter(status=Answer.Status.PUBLISHED).order_by(
+                    "-created_at"
+                ),
+                to_attr="published_answers",
+            ),
+        )
+        .order_by("-posted_at", "-pk")[:limit]
+    )
+    more = ""
+    if len(others) == limit:
+        total = visible.order_by()[: limit + HISTORY_COUNT_CAP + 1].count()
+        if total > limit:
+            rest = total - limit
+            more = f"{HISTORY_COUNT_CAP}+" if rest > HISTORY_COUNT_CAP else str(rest)
+    rows = [
+        Decided(
+            other,
+            masking.visible_text(other, user),
+            decision_of(other),
+            other.statements_newest[0].reference if other.statements_newest else "",
+            Truncator(other.published_answers[0].body).words(ANSWER_WORDS)
+            if other.published_answers
+            else "",
+        )
+        for other in others
+    ]
+    return AuthorHistory(rows, more, tie_entries(comment))
+
+
+def tie_entries(comment):
+    """Return the ``TieEntry`` rows of the registry that matched ``comment``
+    when a rule about undisclosed ties did (none otherwise)."""
+    if not any(m.category == UNDISCLOSED_TIE for m in comment.matches.all()):
+        return []
+    today = timezone.localdate()
+    # Only published entries feed the matcher (policies.classify.ties_registry).
+    handles = DisclosureHandle.objects.filter(
+        handle=normalize_handle(comment.author),
+        platform=comment.channel.platform,
+        disclosure__published=True,
+    ).select_related("disclosure")
+    return [
+        TieEntry(
+            party=h.disclosure.party,
+            kind=h.disclosure.get_kind_display(),
+            platform=h.get_platform_display(),
+            handle=h.handle,
+            statement=h.disclosure.statement,
+            public=h.disclosure.published and h.disclosure.is_active(today),
+        )
+        for h in handles.order_by("disclosure__party", "pk")
+    ]
 
 
 def backtest(*, version, days=7, now=None, limit=5000):

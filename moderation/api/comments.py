@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 
 from core.api import StrictQueryParametersMixin, capability_permission
 from core.roles import Capability
-from moderation import registry, search, selectors
+from moderation import masking, registry, search, selectors
 from moderation.api.ingest import IngestResultSerializer, IngestSerializer
 from moderation.api.serializers import (
     ID_PATTERN,
@@ -62,6 +63,173 @@ class AuthorActionSerializer(serializers.Serializer):
 
 class AnswerInSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MAX_ANSWER)
+
+
+class PostContextSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField(help_text="Empty when the platform gave none.")
+    posted_at = serializers.DateTimeField(allow_null=True)
+
+
+class ParentContextSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    author = serializers.CharField()
+    text = serializers.CharField(
+        allow_null=True,
+        help_text="Personal data masked for those who need not see it; null "
+        "when the parent is not stored here.",
+    )
+    id = serializers.IntegerField(
+        allow_null=True,
+        help_text="Its id here when you may open it, else null.",
+    )
+
+
+class ThreadSerializer(serializers.Serializer):
+    post = PostContextSerializer(allow_null=True)
+    parent = ParentContextSerializer(allow_null=True)
+
+
+class EarlierCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    posted_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    removed_on_platform = serializers.BooleanField()
+    decision = serializers.CharField(help_text="What was decided, in words.")
+    statement = serializers.CharField(
+        help_text="The reference of its statement of reasons, or empty."
+    )
+    answer = serializers.CharField(
+        help_text="The first words of its published answer, or empty."
+    )
+    text = serializers.CharField(
+        help_text="Personal data is masked for those who need not see it."
+    )
+
+
+class TieSerializer(serializers.Serializer):
+    party = serializers.CharField()
+    kind = serializers.CharField()
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+    statement = serializers.CharField()
+    public_url = serializers.CharField(
+        help_text="The public registry's page when the tie is published, else empty."
+    )
+
+
+class AuthorHistorySerializer(serializers.Serializer):
+    comments = EarlierCommentSerializer(many=True)
+    more = serializers.CharField(
+        help_text='How many more there are ("99+" past 99), empty for none.'
+    )
+    ties = TieSerializer(many=True)
+
+
+class CommentContextSerializer(serializers.Serializer):
+    thread = ThreadSerializer()
+    author_history = AuthorHistorySerializer()
+
+
+CONTEXT_EXAMPLE = {
+    "thread": {
+        "post": {
+            "external_id": "post-1",
+            "text": "Our new opening hours",
+            "url": "https://social.example/org/post-1",
+            "posted_at": "2026-11-27T19:00:00Z",
+        },
+        "parent": {
+            "external_id": "p-1",
+            "author": "someone",
+            "text": "Call me on ••••••••••••",
+            "id": 41,
+        },
+    },
+    "author_history": {
+        "comments": [
+            {
+                "id": 40,
+                "posted_at": "2026-11-20T10:00:00Z",
+                "status": "answered",
+                "removed_on_platform": False,
+                "decision": "Answered",
+                "statement": "",
+                "answer": "Thank you for writing to us, we have passed on…",
+                "text": "Still no answer from you",
+            }
+        ],
+        "more": "",
+        "ties": [
+            {
+                "party": "Dr Tremblay",
+                "kind": "Paid expert",
+                "platform": "X",
+                "handle": "drtremblay",
+                "statement": "Paid by the organisation for talks.",
+                "public_url": "https://example.org/disclosures/",
+            }
+        ],
+    },
+}
+
+
+def comment_context(comment, *, request):
+    """Return the thread around ``comment`` and its author's history, as
+    ``request.user`` may see them (the page's panel, as data)."""
+    user = request.user
+    post = comment.post
+    parent = selectors.parent_of(comment, user=user)
+    history = selectors.author_history(comment, user=user)
+    registry_url = request.build_absolute_uri(reverse("policies:disclosures"))
+    return {
+        "thread": {
+            "post": {
+                "external_id": post.external_id,
+                "text": post.text,
+                "url": post.url,
+                "posted_at": post.posted_at,
+            }
+            if post
+            else None,
+            "parent": {
+                "external_id": comment.parent_external_id,
+                "author": parent.author if parent else "",
+                "text": masking.visible_text(parent, user) if parent else None,
+                "id": parent.pk if parent and parent.visible else None,
+            }
+            if comment.parent_external_id
+            else None,
+        },
+        "author_history": {
+            "comments": [
+                {
+                    "id": row.comment.pk,
+                    "posted_at": row.comment.posted_at,
+                    "status": row.comment.status,
+                    "removed_on_platform": bool(row.comment.removed_on_platform_at),
+                    "decision": row.decision,
+                    "statement": row.statement,
+                    "answer": row.answer,
+                    "text": row.text,
+                }
+                for row in history.comments
+            ],
+            "more": history.more,
+            "ties": [
+                {
+                    "party": tie.party,
+                    "kind": tie.kind,
+                    "platform": tie.platform,
+                    "handle": tie.handle,
+                    "statement": tie.statement,
+                    "public_url": registry_url if tie.public else "",
+                }
+                for tie in history.ties
+            ],
+        },
+    }
 
 
 class CommentFilter(django_filters.FilterSet):
@@ -269,6 +437,31 @@ class CommentViewSet(
         comment = get_object_or_404(self.get_queryset(), pk=pk)
         events = comment.events.select_related("actor").order_by("at", "pk")
         return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary="The comment's thread and its author's history",
+        description="What the comment page shows around the comment: the "
+        "organisation's post it answers and the comment it replies to "
+        "(`thread`), then the author's other comments on the channel that you "
+        "may see, newest first, at most 10 with how many more, each with what "
+        "was decided on it, its statement of reasons and the first words of "
+        "its answer (`author_history`), and, when a rule about undisclosed "
+        "ties matched, the registry entries of the author. Personal data is "
+        "masked for those who need not see it; a comment you may not see is "
+        "not found (404). Sentences are in the request's language.",
+        responses={200: CommentContextSerializer},
+        examples=[
+            OpenApiExample(
+                "A reply by a known author", value=CONTEXT_EXAMPLE, response_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"], url_path="context")
+    def thread_context(self, request, pk=None):
+        comment = get_object_or_404(self.get_queryset().select_related("post"), pk=pk)
+        return Response(
+            CommentContextSerializer(comment_context(comment, request=request)).data
+        )
 
     @extend_schema(
         summary="Undo a hide or close",

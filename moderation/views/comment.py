@@ -90,7 +90,7 @@ def comment_page(request, pk):
         "pieces": segments(view.text, matches),
         "matches": matches,
         "rules": rules,
-        "others": selectors.other_comments(comment, user=request.user),
+        "history": selectors.author_history(comment, user=request.user),
         "now": now,
         "can_answer": can_answer,
         **_editor_context(request, comment, rules, can_answer=can_answer, now=now),

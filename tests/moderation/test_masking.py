@@ -149,6 +149,11 @@ def api_detail(client, api_client, user, world):
     return _api(api_client, user, f"/api/v1/comments/{world['comment'].pk}/")
 
 
+def api_context(client, api_client, user, world):
+    # The later comment's author history holds the earlier one's text.
+    return _api(api_client, user, f"/api/v1/comments/{world['later'].pk}/context/")
+
+
 def api_ingest_replay(client, api_client, user, world):
     """The same external id again: the answer describes the stored comment."""
     api_client.force_authenticate(user)
@@ -179,6 +184,7 @@ SURFACES = {
     csv_export: ({"approver", "manager"}, 200, True),
     api_list: (TRIAGE, 200, False),
     api_detail: (TRIAGE - {"scoped_responder"}, 200, False),
+    api_context: (TRIAGE - {"scoped_responder"}, 200, False),
     api_ingest_replay: ({"api_reader", "manager"}, 200, False),
 }
 REFUSED = {
@@ -208,7 +214,7 @@ def test_personal_data_shows_only_to_those_who_need_to_see_it(
         assert status == 302, (surface.__name__, persona, status)
     elif surface is api_ingest_replay:
         assert status == 403, (surface.__name__, persona, status)
-    elif surface in (comment_page, other_comments, api_detail):
+    elif surface in (comment_page, other_comments, api_detail, api_context):
         assert status == REFUSED[persona], (surface.__name__, persona, status)
     else:
         assert status == 403, (surface.__name__, persona, status)

@@ -147,6 +147,12 @@ def test_inbox_filters(client, personas, channel, query, count):
 
 
 def test_comment_page_highlights_and_escapes(client, personas, channel):
+    # An earlier comment of the same hostile author, answered with hostile
+    # words: the author panel escapes its author, text and answer too.
+    earlier = ingest(channel, "c-0")
+    Answer.objects.create(
+        comment=earlier, author=personas["manager"], body=HOSTILE, status="published"
+    )
     comment = ingest(channel, "c-1")
     client.force_login(personas["responder"])
     html = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
@@ -156,6 +162,11 @@ def test_comment_page_highlights_and_escapes(client, personas, channel):
     assert f"{sure}</span> offensive-content\u00a0: «\u00a0Quel crétin\u00a0»" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
+    assert "Autres commentaires de &lt;b&gt;troll&lt;/b&gt;" in html
+    assert reverse("moderation:comment", args=[earlier.pk]) in html
+    assert "réponse\u00a0: «\u00a0&lt;script&gt;alert(&quot;x&quot;)" in html
+    assert "<b>troll</b>" not in html
+    assert "<script>alert" not in html
 
 
 def test_two_rules_on_the_same_span_are_highlighted_together(client, personas, channel):
