@@ -48,8 +48,8 @@ class TransparencyView(StrictQueryParametersMixin, APIView):
                     "end": "2026-12-31",
                     "comments_received": 1842,
                     "flagged_by_rule": [
-                        {"rule": "insulte", "comments": 57},
-                        {"rule": "diffamation", "comments": 9},
+                        {"rule": "offensive-content", "comments": 57},
+                        {"rule": "defamation", "comments": 9},
                     ],
                     "decisions": {
                         "total": 71,

@@ -24,8 +24,8 @@ EXAMPLE_ANSWER = {
     "body": "Thank you for writing to us. We have forwarded your question about "
     "the Saint-Roch branch's opening hours to the team concerned.",
     "status": "pending_approval",
-    "needs_approval_because": "rule:diffamation",
-    "approval_reason": "Approval is needed because answers to diffamation need "
+    "needs_approval_because": "rule:defamation",
+    "approval_reason": "Approval is needed because answers to defamation need "
     "approval.",
     "sent_back_reason": "",
     "created_at": "2026-11-28T14:02:11Z",

@@ -70,7 +70,11 @@ class SlaReportView(StrictQueryParametersMixin, APIView):
                         {"responder": "alice", "name": "Alice Tremblay", **FIGURES}
                     ],
                     "by_rule": [
-                        {"rule": "diffamation", "name": "Diffamation", **FIGURES}
+                        {
+                            "rule": "defamation",
+                            "name": "Calomnie ou diffamation",
+                            **FIGURES,
+                        }
                     ],
                     "by_week": [{"week": "2026-11-02", **FIGURES}],
                     "uncovered_hours": 6.5,
