@@ -156,17 +156,10 @@ class DisclosureSerializer(serializers.ModelSerializer):
         return handles
 
 
-def page_of(*results):
-    """The body of a first and only page holding ``results``."""
-    return {"count": len(results), "next": None, "previous": None, "results": results}
-
-
-def read_examples(title, value, *, page=False, not_found=None):
-    examples = [
-        OpenApiExample(
-            title, value=page_of(value) if page else value, response_only=True
-        )
-    ]
+def read_examples(title, value, *, not_found=None):
+    """The examples of a read: ``value`` (one item, of a list too: the schema
+    shows it in a page) and, with ``not_found``, the 404's."""
+    examples = [OpenApiExample(title, value=value, response_only=True)]
     if not_found:
         examples.append(
             OpenApiExample(
@@ -292,7 +285,7 @@ class RuleViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
         "the guidance responders read. Translated fields are in the request's "
         "language (or `lang`). Anyone signed in may read them; a version that is "
         "not a number is refused with 400, an unknown one is not found (404).",
-        examples=read_examples("One rule", EXAMPLE_RULE, page=True),
+        examples=read_examples("One rule", EXAMPLE_RULE),
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -320,7 +313,7 @@ class RuleViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
         "a summary and whether counsel reviewed them and when they are next due "
         "for review. Translated fields are in the request's language (or `lang`). "
         "Anyone signed in may read them.",
-        examples=read_examples("One reviewed law", EXAMPLE_LEGAL_REFERENCE, page=True),
+        examples=read_examples("One reviewed law", EXAMPLE_LEGAL_REFERENCE),
     ),
     retrieve=extend_schema(
         summary="One legal reference",
@@ -345,7 +338,7 @@ class LegalReferenceViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelVi
         description="Every version of the rulebook, the newest first: drafts, "
         "the published one and those retired, with who published them and "
         "when. Anyone signed in may read them.",
-        examples=read_examples("The published version", EXAMPLE_VERSION, page=True),
+        examples=read_examples("The published version", EXAMPLE_VERSION),
     ),
     retrieve=extend_schema(
         summary="One version of the rulebook",
@@ -399,7 +392,7 @@ class NoticeFilter(django_filters.FilterSet):
         "by kind, platform and language (`language` defaults to the "
         "request's), as Markdown (`body`) and as sanitised HTML (`html`). "
         "Public: no sign-in needed. An unknown filter value is refused with 400.",
-        examples=read_examples("The French disclaimer", EXAMPLE_NOTICE, page=True),
+        examples=read_examples("The French disclaimer", EXAMPLE_NOTICE),
     ),
     retrieve=extend_schema(
         summary="One published notice",
@@ -435,7 +428,7 @@ class NoticeViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
         "organisation and those who speak about it (paid experts, employees, "
         "partners), with their handles per platform; `statement` in the "
         "request's language. Public: no sign-in needed.",
-        examples=read_examples("A paid expert", EXAMPLE_DISCLOSURE, page=True),
+        examples=read_examples("A paid expert", EXAMPLE_DISCLOSURE),
     ),
     retrieve=extend_schema(
         summary="One tie of the registry",

@@ -100,12 +100,7 @@ EXAMPLE_CALENDAR = {
         examples=[
             OpenApiExample(
                 "Québec business hours",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [EXAMPLE_CALENDAR],
-                },
+                value=EXAMPLE_CALENDAR,
                 response_only=True,
             )
         ],

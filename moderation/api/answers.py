@@ -64,12 +64,7 @@ NO_LONGER_PENDING = OpenApiExample(
         examples=[
             OpenApiExample(
                 "One answer waiting for approval",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [EXAMPLE_ANSWER],
-                },
+                value=EXAMPLE_ANSWER,
                 response_only=True,
             )
         ],

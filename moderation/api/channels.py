@@ -293,12 +293,7 @@ CHANNEL_ERRORS = OpenApiExample(
         examples=[
             OpenApiExample(
                 "The Facebook page",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [EXAMPLE_CHANNEL],
-                },
+                value=EXAMPLE_CHANNEL,
                 response_only=True,
             )
         ],

@@ -211,12 +211,7 @@ NOT_YOURS = (
         examples=[
             OpenApiExample(
                 "One open comment",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [EXAMPLE_COMMENT],
-                },
+                value=EXAMPLE_COMMENT,
                 response_only=True,
             )
         ],
