@@ -12,6 +12,14 @@ def has_example(media):
     return bool(media.get("examples") or "example" in media)
 
 
+def is_page_in_a_page(example):
+    """Whether a list's example is a page whose items are pages: the schema
+    builds the page around one item, so an example must not be a page itself."""
+    value = example.get("value")
+    items = value.get("results") if isinstance(value, dict) else None
+    return bool(items) and isinstance(items[0], dict) and "results" in items[0]
+
+
 def gaps_of(operation):
     gaps = []
     if not operation.get("summary", "").strip():
@@ -26,6 +34,9 @@ def gaps_of(operation):
         json = content.get("application/json")
         if str(code).startswith("2") and json is not None and not has_example(json):
             gaps.append(f"{code} response example")
+        for name, example in (json or {}).get("examples", {}).items():
+            if is_page_in_a_page(example):
+                gaps.append(f"{code} example {name} is a page in a page")
     return gaps
 
 
@@ -73,3 +84,21 @@ def test_the_check_sees_a_missing_summary_or_description():
         },
     }
     assert gaps_of(documented) == []
+
+
+def test_the_check_sees_a_page_in_a_page():
+    page = {"count": 1, "next": None, "previous": None, "results": [{"id": 1}]}
+    operation = {
+        "summary": "s",
+        "description": "d",
+        "responses": {
+            "200": {
+                "content": {
+                    "application/json": {
+                        "examples": {"Twice": {"value": {**page, "results": [page]}}}
+                    }
+                }
+            }
+        },
+    }
+    assert gaps_of(operation) == ["200 example Twice is a page in a page"]
