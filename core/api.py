@@ -41,6 +41,14 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_paginated_response_schema(self, schema):
+        """The page's schema; its examples are those of a first and only page,
+        which the schema's list examples (one item each) are shown in."""
+        paged = super().get_paginated_response_schema(schema)
+        for name, example in (("count", 1), ("next", None), ("previous", None)):
+            paged["properties"][name]["example"] = example
+        return paged
+
 
 def capability_permission(*capabilities):
     """Return a DRF permission class granting access to holders of any capability."""

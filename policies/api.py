@@ -4,7 +4,13 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -150,6 +156,90 @@ class DisclosureSerializer(serializers.ModelSerializer):
         return handles
 
 
+def read_examples(title, value, *, not_found=None):
+    """The examples of a read: ``value`` (one item, of a list too: the schema
+    shows it in a page) and, with ``not_found``, the 404's."""
+    examples = [OpenApiExample(title, value=value, response_only=True)]
+    if not_found:
+        examples.append(
+            OpenApiExample(
+                "Not found",
+                value={"detail": not_found},
+                response_only=True,
+                status_codes=["404"],
+            )
+        )
+    return examples
+
+
+EXAMPLE_RULE = {
+    "slug": "offensive-content",
+    "category": "offensive",
+    "name": "Contenu offensant",
+    "description": "Insultes, injures, grossièretés et propos haineux visant une "
+    "personne, un groupe ou l'organisation.",
+    "severity": "medium",
+    "action": "hide",
+    "requires_approval": False,
+    "legal_references": ["ca-criminal-code", "qc-charter-of-rights"],
+    "guidance": "Masquez le commentaire selon la nétiquette. Ne répondez pas sur "
+    "le même ton. Si l'auteur soulève aussi un vrai problème, répondez à ce "
+    "problème seulement, en rappelant la nétiquette. Propos haineux visant un "
+    "groupe protégé : escaladez au gestionnaire.",
+    "policy_version": 3,
+}
+EXAMPLE_LEGAL_REFERENCE = {
+    "slug": "qc-charter-of-rights",
+    "kind": "law",
+    "title": "Charter of Human Rights and Freedoms (CQLR, c. C-12)",
+    "jurisdiction": "CA-QC",
+    "url": "https://www.legisquebec.gouv.qc.ca/fr/document/lc/C-12",
+    "summary": "Safeguard of dignity, honour and reputation (s. 4), respect for "
+    "private life (s. 5); prohibition of discrimination (s. 10).",
+    "review_status": "reviewed",
+    "reviewed_by": "Me Julie Bergeron",
+    "reviewed_on": "2026-09-15",
+    "next_review_due": "2027-09-15",
+}
+EXAMPLE_VERSION = {
+    "number": 3,
+    "status": "published",
+    "note": "Ajout de la règle sur les liens non divulgués.",
+    "effective_from": "2026-11-02T14:00:00Z",
+    "retired_at": None,
+    "published_by": "david",
+}
+EXAMPLE_NOTICE = {
+    "kind": "disclaimer",
+    "platform": "all",
+    "language": "fr",
+    "title": "Avis de non-responsabilité",
+    "body": "Les commentaires publiés sur nos pages de médias sociaux expriment "
+    "l'opinion de leurs auteurs et non celle de l'organisation.\n\n- Nos liens "
+    "avec des tiers sont divulgués dans notre [registre des liens](/disclosures/).\n",
+    "html": "<p>Les commentaires publiés sur nos pages de médias sociaux expriment "
+    "l'opinion de leurs auteurs et non celle de l'organisation.</p>\n<ul>\n<li>Nos "
+    "liens avec des tiers sont divulgués dans notre "
+    '<a href="/disclosures/" rel="noopener noreferrer nofollow">registre des '
+    "liens</a>.</li>\n</ul>",
+    "revision": 2,
+    "updated_at": "2026-10-20T15:32:08Z",
+}
+EXAMPLE_DISCLOSURE = {
+    "id": 7,
+    "party": "Dre Geneviève Roy, nutritionniste",
+    "kind": "paid_expert",
+    "handles": {
+        "instagram": ["@dre.genevieve.roy"],
+        "facebook": ["genevieveroynutrition"],
+    },
+    "statement": "Dre Roy est rémunérée par l'organisation pour sa chronique "
+    "mensuelle sur l'alimentation.",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-12-31",
+}
+
+
 class RuleFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
@@ -160,6 +250,20 @@ class RuleFilter(django_filters.FilterSet):
 
 
 @extend_schema(parameters=[LANG_PARAMETER])
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One rule",
+        description="A rule of the current published version by its slug, with "
+        "its guidance for responders and the laws it rests on; translated fields "
+        "in the request's language (or `lang`). Anyone signed in may read it; a "
+        "slug the current version does not have is not found (404).",
+        examples=read_examples(
+            "Offensive content",
+            EXAMPLE_RULE,
+            not_found="No Rule matches the given query.",
+        ),
+    )
+)
 class RuleViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Rules of the current published version (or of ``?version=N``)."""
 
@@ -173,7 +277,15 @@ class RuleViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
             OpenApiParameter(
                 "version", OpenApiTypes.INT, description="Policy version number."
             )
-        ]
+        ],
+        summary="Rules of the rulebook",
+        description="The rules of the current published version (or of "
+        "`version`), filtered by `category` or `severity`: what each covers, how "
+        "severe it is, what to do (`action`), whether answers need approval, and "
+        "the guidance responders read. Translated fields are in the request's "
+        "language (or `lang`). Anyone signed in may read them; a version that is "
+        "not a number is refused with 400, an unknown one is not found (404).",
+        examples=read_examples("One rule", EXAMPLE_RULE),
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -194,12 +306,60 @@ class RuleViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(parameters=[LANG_PARAMETER])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Legal references",
+        description="The laws and codes the rules rest on, by jurisdiction, with "
+        "a summary and whether counsel reviewed them and when they are next due "
+        "for review. Translated fields are in the request's language (or `lang`). "
+        "Anyone signed in may read them.",
+        examples=read_examples("One reviewed law", EXAMPLE_LEGAL_REFERENCE),
+    ),
+    retrieve=extend_schema(
+        summary="One legal reference",
+        description="A law or code by its slug. Anyone signed in may read it; "
+        "an unknown slug is not found (404).",
+        examples=read_examples(
+            "The Québec Charter",
+            EXAMPLE_LEGAL_REFERENCE,
+            not_found="No LegalReference matches the given query.",
+        ),
+    ),
+)
 class LegalReferenceViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = LegalReferenceSerializer
     queryset = LegalReference.objects.order_by("jurisdiction", "slug")
     lookup_field = "slug"
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Versions of the rulebook",
+        description="Every version of the rulebook, the newest first: drafts, "
+        "the published one and those retired, with who published them and "
+        "when. Anyone signed in may read them.",
+        examples=read_examples("The published version", EXAMPLE_VERSION),
+    ),
+    retrieve=extend_schema(
+        summary="One version of the rulebook",
+        description="A version by its number. Anyone signed in may read it; an "
+        "unknown number is not found (404).",
+        examples=read_examples(
+            "Version 3",
+            EXAMPLE_VERSION,
+            not_found="No PolicyVersion matches the given query.",
+        ),
+    ),
+    current=extend_schema(
+        summary="The published version of the rulebook",
+        description="The version comments are checked against now. Anyone "
+        "signed in may read it; before any version is published it is not "
+        "found (404).",
+        examples=read_examples(
+            "Version 3", EXAMPLE_VERSION, not_found="No version is published yet."
+        ),
+    ),
+)
 class PolicyVersionViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PolicyVersionSerializer
     queryset = PolicyVersion.objects.select_related("published_by").order_by("-number")
@@ -225,6 +385,26 @@ class NoticeFilter(django_filters.FilterSet):
         fields = ["platform", "kind", "language"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published notices",
+        description="The published netiquette, disclaimers and other notices, "
+        "by kind, platform and language (`language` defaults to the "
+        "request's), as Markdown (`body`) and as sanitised HTML (`html`). "
+        "Public: no sign-in needed. An unknown filter value is refused with 400.",
+        examples=read_examples("The French disclaimer", EXAMPLE_NOTICE),
+    ),
+    retrieve=extend_schema(
+        summary="One published notice",
+        description="A published notice by its id, in whatever language it is "
+        "written. Public; an unpublished or unknown notice is not found (404).",
+        examples=read_examples(
+            "The French disclaimer",
+            EXAMPLE_NOTICE,
+            not_found="No Notice matches the given query.",
+        ),
+    ),
+)
 class NoticeViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Published notices; public. ``language`` defaults to the request's."""
 
@@ -241,6 +421,26 @@ class NoticeViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Registry of ties",
+        description="The published ties in force today between the "
+        "organisation and those who speak about it (paid experts, employees, "
+        "partners), with their handles per platform; `statement` in the "
+        "request's language. Public: no sign-in needed.",
+        examples=read_examples("A paid expert", EXAMPLE_DISCLOSURE),
+    ),
+    retrieve=extend_schema(
+        summary="One tie of the registry",
+        description="A published tie in force today, by its id. Public; one "
+        "that is unpublished, ended or unknown is not found (404).",
+        examples=read_examples(
+            "A paid expert",
+            EXAMPLE_DISCLOSURE,
+            not_found="No Disclosure matches the given query.",
+        ),
+    ),
+)
 class DisclosureViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """The registry of ties in force today; public."""
 
@@ -312,6 +512,77 @@ class ClassifyView(StrictQueryParametersMixin, APIView):
     @extend_schema(
         request=ClassifyRequestSerializer,
         responses={200: ClassifyResponseSerializer, 409: OpenApiTypes.OBJECT},
+        summary="Check a text against the rulebook",
+        description="Run the published rulebook's patterns on a text, as "
+        "ingest would, and say which rules it matches, where, and how sure the "
+        "match is; nothing is stored. Anyone signed in may call it, "
+        "rate-limited per token and per address (429). An empty or too long "
+        "text, or an unknown language or platform, is refused with 400; before "
+        "any version is published it is a conflict (409).",
+        examples=[
+            OpenApiExample(
+                "A French comment",
+                value={
+                    "text": "Votre directeur est un voleur, quel crétin !",
+                    "language": "fr",
+                    "platform": "facebook",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "An English comment, language detected",
+                value={"text": "Your manager is a crook and a liar."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Two rules matched",
+                value={
+                    "policy_version": 3,
+                    "language": "fr",
+                    "matches": [
+                        {
+                            "rule": "defamation",
+                            "category": "defamation",
+                            "severity": "high",
+                            "pattern": "who:(est|sont) how:(un|une)? "
+                            "accusation:(fraudeur|voleur)",
+                            "start": 16,
+                            "end": 29,
+                            "excerpt": "est un voleur",
+                            "confidence": "high",
+                            "slots": [
+                                {"name": "who", "start": 16, "end": 19, "text": "est"},
+                                {"name": "how", "start": 20, "end": 22, "text": "un"},
+                                {
+                                    "name": "accusation",
+                                    "start": 23,
+                                    "end": 29,
+                                    "text": "voleur",
+                                },
+                            ],
+                        },
+                        {
+                            "rule": "offensive-content",
+                            "category": "offensive",
+                            "severity": "medium",
+                            "pattern": "crétin",
+                            "start": 36,
+                            "end": 42,
+                            "excerpt": "crétin",
+                            "confidence": "medium",
+                            "slots": [],
+                        },
+                    ],
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "No text",
+                value={"text": ["This field may not be blank."]},
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def post(self, request):
         incoming = ClassifyRequestSerializer(data=request.data)

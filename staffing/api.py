@@ -4,7 +4,13 @@ import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -71,6 +77,45 @@ class GapSerializer(serializers.Serializer):
     hours = serializers.FloatField()
 
 
+EXAMPLE_CALENDAR = {
+    "slug": "qc-business",
+    "name": "Heures de bureau (Québec)",
+    "time_zone": "America/Toronto",
+    "always_open": False,
+    "holiday_country": "CA",
+    "holiday_subdivision": "QC",
+    "windows": [
+        {"weekday": weekday, "starts": "09:00", "ends": "17:00"} for weekday in range(5)
+    ],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Business calendars",
+        description="The calendars response-time targets are counted on: their "
+        "time zone, opening hours per weekday (0 is Monday) and the public "
+        "holidays they close on. `name` is in the request's language. Anyone "
+        "signed in may read them.",
+        examples=[
+            OpenApiExample(
+                "Québec business hours",
+                value=EXAMPLE_CALENDAR,
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One business calendar",
+        description="A calendar by its slug, with its opening hours. Anyone "
+        "signed in may read it; an unknown slug is not found (404).",
+        examples=[
+            OpenApiExample(
+                "Québec business hours", value=EXAMPLE_CALENDAR, response_only=True
+            )
+        ],
+    ),
+)
 class CalendarViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Business calendars: when answers count against response-time targets."""
 
@@ -87,6 +132,28 @@ class CalendarViewSet(StrictQueryParametersMixin, viewsets.ReadOnlyModelViewSet)
             OpenApiParameter("minutes", OpenApiTypes.INT, required=True),
         ],
         responses=DueSerializer,
+        summary="When a response-time target falls due",
+        description="The instant `minutes` business minutes after `from` run "
+        "out on this calendar, skipping nights, weekends and public holidays: "
+        "how the product computes a comment's first-response due time. Anyone "
+        "signed in may ask. A missing or malformed `from` or `minutes` is "
+        "refused with 400 naming it; a calendar that does not open within two "
+        "years, or an unknown slug, is not found (404).",
+        examples=[
+            OpenApiExample(
+                "Four business hours from Friday 15:00",
+                value={"due": "2026-12-07T16:00:00Z", "business_minutes": 240},
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Minutes that are not a number",
+                value={
+                    "minutes": ["Enter a whole number of minutes from 0 to 527040."]
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     @action(detail=True)
     def due(self, request, slug=None):
@@ -136,6 +203,32 @@ class CoverageGapsView(StrictQueryParametersMixin, APIView):
             OpenApiParameter("channel", OpenApiTypes.STR, description="Channel slug."),
         ],
         responses=GapSerializer(many=True),
+        summary="Coverage gaps",
+        description="The stretches from `from` to `to` (now to 14 days ahead "
+        "by default, at most 92 days) when the calendar is open and nobody who "
+        "may answer (on `channel`, when given) is on shift. For those who plan "
+        "coverage or see the dashboard; others get 403. A bad instant, `to` "
+        "not after `from`, a period too long or an unknown calendar is refused "
+        "with 400 naming the parameter.",
+        examples=[
+            OpenApiExample(
+                "Saturday night uncovered",
+                value=[
+                    {
+                        "start": "2026-12-06T03:00:00Z",
+                        "end": "2026-12-06T11:00:00Z",
+                        "hours": 8.0,
+                    }
+                ],
+                response_only=True,
+            ),
+            OpenApiExample(
+                "An unknown calendar",
+                value={"calendar": ["Unknown calendar 'weekend'."]},
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def get(self, request):
         params = request.query_params

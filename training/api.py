@@ -1,7 +1,7 @@
 """REST API of accreditation status: who may answer at once, until when."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -26,8 +26,36 @@ class AccreditationStatusView(APIView):
     permission_classes = [capability_permission(Capability.READ_API)]
 
     @extend_schema(
+        summary="Accreditation status per training program",
+        description="For each training program: whether the person is "
+        "accredited, at which level, until when, and when a failed quiz may be "
+        "retried. Anyone with API access reads their own status; managers read "
+        "a colleague's with `responder=<username>`. Asking for someone else "
+        "without being a manager, or for an unknown name, is not found (404).",
         parameters=[OpenApiParameter("responder", str, required=False)],
         responses=AccreditationStatusSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Accredited for one program, retrying another",
+                value=[
+                    {
+                        "program": "reponse-publique",
+                        "accredited": True,
+                        "level": 2,
+                        "expires_at": "2027-06-01T04:00:00Z",
+                        "retry_at": None,
+                    },
+                    {
+                        "program": "donnees-personnelles",
+                        "accredited": False,
+                        "level": None,
+                        "expires_at": None,
+                        "retry_at": "2026-12-04T14:30:00Z",
+                    },
+                ],
+                response_only=True,
+            )
+        ],
     )
     def get(self, request):
         user = request.user

@@ -5,7 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,7 +22,12 @@ from core.api import StrictQueryParametersMixin, capability_permission
 from core.languages import CODES
 from core.roles import Capability
 from moderation import registry, webhooks
-from moderation.api.ingest import IngestResultSerializer, IngestSerializer
+from moderation.api.ingest import (
+    EXAMPLE_INGESTED,
+    EXAMPLE_ITEM,
+    IngestResultSerializer,
+    IngestSerializer,
+)
 from moderation.health import State, channels_health
 from moderation.models import Channel, Comment
 from moderation.services.ingest import webhook_accept, webhook_verify
@@ -42,6 +52,40 @@ class WebhookView(APIView):
             201: IngestResultSerializer,
             401: OpenApiTypes.OBJECT,
         },
+        summary="Receive a comment on a channel's signed webhook",
+        description="The platform's connector posts one comment here, signed "
+        "with the channel's webhook secret: `X-Governance-Timestamp` holds the "
+        "Unix time it was sent and `X-Governance-Signature` holds "
+        "`sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.` followed by the raw "
+        "body. No sign-in: the signature is the authentication, rate-limited "
+        "per address (429). A missing or bad signature, a timestamp more than "
+        "five minutes away or a replayed request is refused with 401; an "
+        "unknown or inactive channel is not found (404); a bad field is "
+        "refused with 400. 201 when stored, 200 when the channel already has "
+        "that `external_id`. Excerpts are masked: the sender is not a person.",
+        examples=[
+            OpenApiExample(
+                "A comment read on the page",
+                value={
+                    name: value
+                    for name, value in EXAMPLE_ITEM.items()
+                    if name != "channel"
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Stored (201), or already there (200)",
+                value=EXAMPLE_INGESTED,
+                response_only=True,
+                status_codes=["201", "200"],
+            ),
+            OpenApiExample(
+                "Signed too long ago",
+                value={"detail": "timestamp outside the five-minute window"},
+                response_only=True,
+                status_codes=["401"],
+            ),
+        ],
     )
     def post(self, request, slug):
         channel = get_object_or_404(Channel, slug=slug, active=True)
@@ -195,6 +239,138 @@ class ChannelSerializer(serializers.ModelSerializer):
         return channel
 
 
+EXAMPLE_CHANNEL = {
+    "slug": "facebook-main",
+    "platform": "facebook",
+    "handle": "organisation",
+    "languages": ["fr", "en"],
+    "calendar": "qc-business",
+    "connector": "facebook",
+    "publish_url": "",
+    "active": True,
+    "poll_interval": None,
+    "credentials_set_at": "2026-10-14T13:05:22Z",
+    "health": {
+        "state": "ok",
+        "last_success_at": "2026-11-28T02:14:30Z",
+        "last_error": "",
+        "last_error_at": None,
+        "lag_seconds": 12,
+        "next_poll_at": "2026-11-28T02:15:00Z",
+        "items_last_hour": 14,
+        "rate_limit": {
+            "limit": 200,
+            "remaining": 188,
+            "reset_at": "2026-11-28T03:00:00Z",
+        },
+    },
+}
+EXAMPLE_NEW_CHANNEL = {
+    "slug": "mastodon-main",
+    "platform": "mastodon",
+    "handle": "organisation@mastodon.quebec",
+    "languages": ["fr"],
+    "calendar": "24-7",
+    "connector": "mastodon",
+    "active": True,
+    "poll_interval": 60,
+}
+CHANNEL_ERRORS = OpenApiExample(
+    "A webhook channel without its URL",
+    value={"publish_url": ["The signed webhook connector needs a URL."]},
+    response_only=True,
+    status_codes=["400"],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Channels",
+        description="The organisation's accounts on each platform: their "
+        "connector, calendar, languages and health (last successful poll, "
+        "errors, lag, rate limit). Credentials are never returned, only when "
+        "they were set. Anyone signed in may read them.",
+        examples=[
+            OpenApiExample(
+                "The Facebook page",
+                value=EXAMPLE_CHANNEL,
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One channel",
+        description="A channel by its slug, with its health. Anyone signed in "
+        "may read it; an unknown slug is not found (404).",
+        examples=[
+            OpenApiExample(
+                "The Facebook page", value=EXAMPLE_CHANNEL, response_only=True
+            )
+        ],
+    ),
+    create=extend_schema(
+        summary="Add a channel",
+        description="Add an account to moderate. For those who edit the "
+        "policies (managers); others get 403. `credentials` are checked as the "
+        "Connect page checks them, stored encrypted and never returned. A slug "
+        "already taken, an unknown calendar, language or connector, a webhook "
+        "connector without `publish_url`, or a private address, is refused "
+        "with 400 by field.",
+        examples=[
+            OpenApiExample(
+                "A Mastodon account",
+                value={
+                    **EXAMPLE_NEW_CHANNEL,
+                    "credentials": {
+                        "instance_url": "https://mastodon.quebec",
+                        "access_token": "kD2x…",
+                    },
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Added",
+                value={
+                    **EXAMPLE_NEW_CHANNEL,
+                    "publish_url": "",
+                    "credentials_set_at": "2026-11-28T15:02:44Z",
+                    "health": {
+                        **EXAMPLE_CHANNEL["health"],
+                        "state": "waiting",
+                        "last_success_at": None,
+                        "lag_seconds": None,
+                        "next_poll_at": "2026-11-28T15:03:44Z",
+                        "items_last_hour": 0,
+                        "rate_limit": None,
+                    },
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+            CHANNEL_ERRORS,
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change a channel",
+        description="Change some of a channel's settings: pause it (`active`), "
+        "change its calendar, languages or poll interval, or replace its "
+        "credentials. Managers only (403 otherwise); an unknown slug is not "
+        "found (404); a bad field is refused with 400 by field.",
+        examples=[
+            OpenApiExample(
+                "Nights and weekends on the 24/7 calendar",
+                value={"calendar": "24-7", "poll_interval": 120},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Changed",
+                value={**EXAMPLE_CHANNEL, "calendar": "24-7", "poll_interval": 120},
+                response_only=True,
+            ),
+            CHANNEL_ERRORS,
+        ],
+    ),
+)
 class ChannelViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
     """Channels: listed for any authenticated client, changed by managers."""
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +15,14 @@ from rest_framework.response import Response
 from core.api import StrictQueryParametersMixin, capability_permission
 from core.roles import Capability
 from moderation import masking, registry, search, selectors
-from moderation.api.ingest import IngestResultSerializer, IngestSerializer
+from moderation.api.answers import EXAMPLE_ANSWER
+from moderation.api.ingest import (
+    EXAMPLE_ITEM,
+    EXAMPLE_MATCHES,
+    INGEST_EXAMPLES,
+    IngestResultSerializer,
+    IngestSerializer,
+)
 from moderation.api.serializers import (
     ID_PATTERN,
     AnswerSerializer,
@@ -288,6 +295,105 @@ class CommentFilter(django_filters.FilterSet):
         return queryset.filter(categories__icontains=f'"{value}"')
 
 
+EXAMPLE_COMMENT = {
+    "id": 4821,
+    **{name: EXAMPLE_ITEM[name] for name in ("channel", "external_id", "author")},
+    "text": EXAMPLE_ITEM["text"],
+    "language": "fr",
+    "url": EXAMPLE_ITEM["url"],
+    "posted_at": "2026-11-28T01:47:00Z",
+    "received_at": "2026-11-28T01:47:12Z",
+    "status": "new",
+    "severity": "high",
+    "priority": 332,
+    "categories": ["defamation", "offensive"],
+    "policy_version": 3,
+    "assignee": None,
+    "first_response_due_at": "2026-11-28T05:47:00Z",
+    "escalated_to": None,
+    "escalation_due_at": None,
+    "warn_at": "2026-11-28T05:17:00Z",
+    "warned_at": None,
+    "breached_at": None,
+    "first_responded_at": None,
+    "response_minutes": None,
+    "sla_met": None,
+    "sent_back_at": None,
+    "parent_external_id": "",
+    "matches": EXAMPLE_MATCHES,
+}
+ANSWER_BODY = (
+    "Bonjour M. Gagnon, nous ne pouvons laisser en ligne des accusations "
+    "visant une personne. Pour toute plainte : plaintes@organisation.qc.ca."
+)
+PENDING_ANSWER = {
+    **EXAMPLE_ANSWER,
+    "author": "alice",
+    "body": ANSWER_BODY,
+    "needs_approval_because": "rule:defamation",
+}
+CLAIMED = {**EXAMPLE_COMMENT, "status": "assigned", "assignee": "alice"}
+ESCALATED = {
+    **CLAIMED,
+    "status": "escalated",
+    "escalated_to": "david",
+    "escalation_due_at": "2026-11-28T03:47:00Z",
+}
+
+
+def comment_examples(name, value, *, reason=None, errors=()):
+    """The examples of an action on a comment: its request, the comment after
+    it and the errors it may answer, each as ``(status, name, body)``."""
+    examples = []
+    if reason is not None:
+        examples.append(
+            OpenApiExample("A reason", value={"reason": reason}, request_only=True)
+        )
+    examples.append(OpenApiExample(name, value=value, response_only=True))
+    for code, title, body in errors:
+        examples.append(
+            OpenApiExample(title, value=body, response_only=True, status_codes=[code])
+        )
+    return examples
+
+
+NOT_YOURS = (
+    "403",
+    "Held by someone else",
+    {
+        "detail": "Alice Tremblay holds this comment: only they or a manager "
+        "may hide it."
+    },
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Comments you may see",
+        description="The comments of the channels you serve, most urgent "
+        "first (`ordering` changes it), filtered by status, channel, "
+        "category, assignee, author, one of the inbox's views or words (`q`). "
+        "Text is masked where it holds personal data you need not see. For "
+        "responders, approvers, counsel and managers (403 otherwise); an "
+        "unknown filter value or parameter is refused with 400.",
+        examples=[
+            OpenApiExample(
+                "One open comment",
+                value=EXAMPLE_COMMENT,
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One comment",
+        description="A comment, its rule matches and its response-time "
+        "state. A comment outside your channels, or that does not exist, is "
+        "not found (404).",
+        examples=[
+            OpenApiExample("A new comment", value=EXAMPLE_COMMENT, response_only=True)
+        ],
+    ),
+)
 class CommentViewSet(
     StrictQueryParametersMixin,
     mixins.ListModelMixin,
@@ -323,6 +429,15 @@ class CommentViewSet(
     @extend_schema(
         request=IngestSerializer,
         responses={200: IngestResultSerializer, 201: IngestResultSerializer},
+        summary="Ingest a comment",
+        description="Store a comment read on a platform: it is checked "
+        "against the published rulebook, prioritised and given its "
+        "first-response due time. For API clients with the ingest permission "
+        "(403 otherwise), rate-limited per token and per address (429). 201 "
+        "when stored; 200 with the same comment when the channel already has "
+        "that `external_id`. An unknown or inactive channel, or a bad field, "
+        "is refused with 400 by field.",
+        examples=INGEST_EXAMPLES,
     )
     def create(self, request):
         incoming = IngestSerializer(data=request.data)
@@ -357,32 +472,123 @@ class CommentViewSet(
         return Response(CommentSerializer(after, context={"request": request}).data)
 
     @extend_schema(
-        request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
+        request=None,
+        responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT},
+        summary="Claim a comment",
+        description="Become the comment's assignee, to answer, hide or close it. For "
+        "responders and managers on the channels they serve (403 otherwise). A comment"
+        " someone else holds, or whose status cannot be claimed, is a conflict (409); "
+        "one you may not see is not found (404).",
+        examples=comment_examples(
+            "Claimed",
+            CLAIMED,
+            errors=[
+                (
+                    "409",
+                    "Someone else has it",
+                    {"detail": "Already taken by Bob Wilson."},
+                )
+            ],
+        ),
     )
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Take the comment; 409 when someone else already has it."""
         return self._act(request, pk, comment_claim)
 
-    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: CommentSerializer},
+        summary="Escalate a comment",
+        description="Hand the comment to managers or counsel, saying why: the "
+        "escalation has its own due time. For responders and managers on the channels "
+        "they serve (403 otherwise, or when another holds it). Without a reason it is "
+        "refused with 400; a comment whose status does not allow it is a conflict "
+        "(409).",
+        examples=comment_examples(
+            "Escalated",
+            ESCALATED,
+            reason="Menace possible envers le directeur : avis juridique requis.",
+            errors=[
+                ("400", "No reason", {"reason": ["Say why the comment is escalated."]})
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """Escalate to managers or counsel (a reason is required)."""
         return self._act(request, pk, comment_escalate, reason=posted_reason(request))
 
-    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: CommentSerializer},
+        summary="Hide a comment",
+        description="Hide the comment here and on its platform (through the outbox), "
+        "saying why; a statement of reasons is written. For the comment's holder or a "
+        "manager (403 otherwise). Without a reason it is refused with 400; a comment "
+        "whose status does not allow it is a conflict (409). It can be undone for a "
+        "few seconds.",
+        examples=comment_examples(
+            "Hidden",
+            {**CLAIMED, "status": "hidden"},
+            reason="Insulte envers un employé (nétiquette, article 2).",
+            errors=[
+                ("400", "No reason", {"reason": ["Say why the comment is hidden."]}),
+                NOT_YOURS,
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
         """Hide the comment."""
         return self._act(request, pk, comment_hide, reason=posted_reason(request))
 
-    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: CommentSerializer},
+        summary="Show a hidden comment again",
+        description="Show a hidden comment again, here and on its platform, saying why"
+        " (after an appeal, say). Managers only (403 otherwise). Without a reason it "
+        "is refused with 400; a comment that is not hidden is a conflict (409).",
+        examples=comment_examples(
+            "Shown again",
+            {**CLAIMED, "status": "assigned"},
+            reason="Appeal upheld: criticism of a service, not an insult.",
+            errors=[
+                (
+                    "403",
+                    "Not a manager",
+                    {"detail": "Only managers show hidden comments."},
+                )
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"])
     def unhide(self, request, pk=None):
         """Show a hidden comment again, here and on the platform (managers)."""
         return self._act(request, pk, comment_unhide, reason=posted_reason(request))
 
-    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: CommentSerializer},
+        summary="Close a comment: no action needed",
+        description="Close the comment without answering it, saying why (a compliment,"
+        " spam already gone). For the comment's holder or a manager (403 otherwise). "
+        "Without a reason it is refused with 400; a comment whose status does not "
+        "allow it is a conflict (409). It can be undone for a few seconds.",
+        examples=comment_examples(
+            "Closed",
+            {**CLAIMED, "status": "closed"},
+            reason="Un remerciement : aucune réponse nécessaire.",
+            errors=[
+                (
+                    "400",
+                    "No reason",
+                    {"reason": ["Say why the comment needs no action."]},
+                )
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the comment: no action needed."""
@@ -408,7 +614,21 @@ class CommentViewSet(
                 "A reason",
                 value={"reason": "Threat against an employee, named in full."},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Deleted on the platform",
+                value={**CLAIMED, "status": "deleted"},
+                response_only=True,
+            ),
+            OpenApiExample(
+                "No rule allows deleting it",
+                value={
+                    "detail": "No rule of the rulebook says to delete this "
+                    "comment; hide it instead."
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
         ],
     )
     @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
@@ -418,7 +638,26 @@ class CommentViewSet(
         return self._act(request, pk, comment_delete, reason=posted_reason(request))
 
     @extend_schema(
-        request=None, responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT}
+        request=None,
+        responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT},
+        summary="Take an escalated comment",
+        description="Become the holder of a comment escalated to you, to answer or "
+        "settle it. For the person it is escalated to, or a manager (403 otherwise); a"
+        " comment that is not escalated is a conflict (409).",
+        examples=comment_examples(
+            "Taken by the manager",
+            {**ESCALATED, "assignee": "david"},
+            errors=[
+                (
+                    "403",
+                    "Escalated to someone else",
+                    {
+                        "detail": "Only the person it is escalated to or a "
+                        "manager may take it."
+                    },
+                )
+            ],
+        ),
     )
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
@@ -431,6 +670,36 @@ class CommentViewSet(
         "from which status to which, and why (reasons in words in "
         "`reason_text`, in the request's language).",
         responses={200: EventSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Received, then claimed",
+                value=[
+                    {
+                        "id": 90211,
+                        "at": "2026-11-28T01:47:12Z",
+                        "actor": "facebook-connector",
+                        "action": "ingested",
+                        "action_label": "received",
+                        "before": "",
+                        "after": "new",
+                        "reason": "",
+                        "reason_text": "",
+                    },
+                    {
+                        "id": 90240,
+                        "at": "2026-11-28T02:03:40Z",
+                        "actor": "alice",
+                        "action": "claimed",
+                        "action_label": "claimed",
+                        "before": "new",
+                        "after": "assigned",
+                        "reason": "",
+                        "reason_text": "",
+                    },
+                ],
+                response_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
@@ -470,18 +739,74 @@ class CommentViewSet(
         "`undone` event.",
         request=None,
         responses={200: CommentSerializer, 409: OpenApiTypes.OBJECT},
+        examples=comment_examples(
+            "Back where it was",
+            CLAIMED,
+            errors=[
+                (
+                    "409",
+                    "Too late",
+                    {
+                        "detail": "Too late to undo: it can be undone for a few "
+                        "seconds only."
+                    },
+                )
+            ],
+        ),
     )
     @action(detail=True, methods=["post"])
     def undo(self, request, pk=None):
         return self._act(request, pk, comment_undo)
 
-    @extend_schema(request=ReasonSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: CommentSerializer},
+        summary="Send an escalated comment back to the queue",
+        description="Return an escalated comment to responders with advice, saying "
+        "why. For the person it is escalated to, or a manager (403 otherwise). Without"
+        " a reason it is refused with 400; a comment that is not escalated is a "
+        "conflict (409).",
+        examples=comment_examples(
+            "Back in the queue",
+            {**CLAIMED, "sent_back_at": "2026-11-28T03:05:00Z"},
+            reason="Not defamatory: answer politely and give the complaints address.",
+            errors=[
+                (
+                    "400",
+                    "No reason",
+                    {"reason": ["Say why the comment goes back to the queue."]},
+                )
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """Send an escalated comment back to the queue (a reason is required)."""
         return self._act(request, pk, comment_send_back, reason=posted_reason(request))
 
-    @extend_schema(request=ReassignSerializer, responses={200: CommentSerializer})
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: CommentSerializer},
+        summary="Give a comment to someone else",
+        description="Give the comment to another responder who serves its channel, or "
+        "an escalated one to another manager or counsel. Managers only (403 "
+        "otherwise). An unknown or inactive username, or someone who may not take it, "
+        "is refused with 400 on `to`.",
+        examples=[
+            OpenApiExample("To a responder", value={"to": "eve"}, request_only=True),
+            *comment_examples(
+                "Reassigned",
+                {**CLAIMED, "assignee": "eve"},
+                errors=[
+                    (
+                        "400",
+                        "Someone who does not serve the channel",
+                        {"to": ["eve does not serve this channel."]},
+                    )
+                ],
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """Give the comment to another responder, or an escalated one to another
@@ -497,6 +822,35 @@ class CommentViewSet(
     @extend_schema(
         request=AuthorActionSerializer,
         responses={200: CommentSerializer, 400: OpenApiTypes.OBJECT},
+        summary="Mute, block or report the comment's author",
+        description="Ask the platform to mute, block or report the author of the "
+        "comment, saying why; sent through the outbox and recorded in the comment's "
+        "history. For the comment's holder or a manager (403 otherwise). An action the"
+        " platform does not offer, or no reason, is refused with 400 by field.",
+        examples=[
+            OpenApiExample(
+                "Block after repeated threats",
+                value={
+                    "action": "block",
+                    "reason": "Troisième menace envers le personnel ce mois-ci.",
+                },
+                request_only=True,
+            ),
+            *comment_examples(
+                "Author blocked",
+                CLAIMED,
+                errors=[
+                    (
+                        "400",
+                        "No action, no reason",
+                        {
+                            "action": ['"ban" is not a valid choice.'],
+                            "reason": ["This field is required."],
+                        },
+                    )
+                ],
+            ),
+        ],
     )
     @action(detail=True, methods=["post"])
     def author(self, request, pk=None):
@@ -506,13 +860,56 @@ class CommentViewSet(
         incoming.is_valid(raise_exception=True)
         return self._act(request, pk, author_act, **incoming.validated_data)
 
-    @extend_schema(request=None, responses={200: CommentSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: CommentSerializer},
+        summary="Give a comment back to the queue",
+        description="Stop holding the comment: it becomes unassigned again, for anyone"
+        " to claim. Its holder, or a manager for someone else's claim (403 otherwise);"
+        " a comment nobody holds is a conflict (409).",
+        examples=comment_examples(
+            "Unassigned",
+            EXAMPLE_COMMENT,
+            errors=[
+                (
+                    "403",
+                    "Someone else's claim",
+                    {"detail": "Only managers release others' claims."},
+                )
+            ],
+        ),
+    )
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Give the comment back to the queue."""
         return self._act(request, pk, comment_release)
 
-    @extend_schema(request=AnswerInSerializer, responses={201: AnswerSerializer})
+    @extend_schema(
+        request=AnswerInSerializer,
+        responses={201: AnswerSerializer},
+        summary="Answer a comment",
+        description="Write the public answer to a comment you hold. Published at once "
+        "when your delegation covers the comment; otherwise it waits for an approver "
+        "and `approval_reason` says why. For the comment's holder (claim it first: 409"
+        " otherwise). An empty or too long answer is refused with 400.",
+        examples=[
+            OpenApiExample(
+                "An answer in French", value={"body": ANSWER_BODY}, request_only=True
+            ),
+            OpenApiExample(
+                "Waiting for approval",
+                value=PENDING_ANSWER,
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "Not claimed",
+                value={"detail": "Claim the comment before answering it."},
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         """Answer the comment: published, or pending approval."""

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -41,6 +41,61 @@ class IngestResultSerializer(serializers.ModelSerializer):
         model = Comment
         fields = ["id", "status", "priority", "matches", "first_response_due_at"]
 
+
+EXAMPLE_MATCHES = [
+    {
+        "rule": "defamation",
+        "category": "defamation",
+        "severity": "high",
+        "pattern": "fraudeur",
+        "start": 23,
+        "end": 31,
+        "excerpt": "fraudeur",
+    },
+    {
+        "rule": "offensive-content",
+        "category": "offensive",
+        "severity": "medium",
+        "pattern": "crétin",
+        "start": 38,
+        "end": 44,
+        "excerpt": "crétin",
+    },
+]
+EXAMPLE_ITEM = {
+    "channel": "facebook-main",
+    "external_id": "1234567890_9876543210",
+    "author": "Marc Gagnon",
+    "text": "Votre directeur est un fraudeur, quel crétin !",
+    "posted_at": "2026-11-28T01:47:00Z",
+    "url": "https://www.facebook.com/organisation/posts/1234567890"
+    "?comment_id=9876543210",
+    "language": "fr",
+}
+EXAMPLE_INGESTED = {
+    "id": 4821,
+    "status": "new",
+    "priority": 332,
+    "matches": EXAMPLE_MATCHES,
+    "first_response_due_at": "2026-11-28T05:47:00Z",
+}
+INGEST_EXAMPLES = [
+    OpenApiExample(
+        "A comment on the Facebook page", value=EXAMPLE_ITEM, request_only=True
+    ),
+    OpenApiExample(
+        "Stored (201), or already there (200)",
+        value=EXAMPLE_INGESTED,
+        response_only=True,
+        status_codes=["201", "200"],
+    ),
+    OpenApiExample(
+        "An unknown channel",
+        value={"channel": ["Object with slug=instagram-main does not exist."]},
+        response_only=True,
+        status_codes=["400"],
+    ),
+]
 
 MAX_BULK = 500
 # The largest bulk body: 500 comments of 20,000 characters, each written as a
@@ -100,6 +155,66 @@ class BulkIngestView(APIView):
             409: OpenApiTypes.OBJECT,
             413: OpenApiTypes.OBJECT,
         },
+        summary="Ingest up to 500 comments at once",
+        description="Store a JSON array of 1 to 500 comments, each as `POST "
+        "/api/v1/comments/` takes one. For API clients with the ingest "
+        "permission (403 otherwise), rate-limited per token and per address "
+        "(429). The answer is 200 however many items are invalid: the valid "
+        "ones are stored (or found, by channel and `external_id`) and each "
+        "invalid one says why, by field, at its `index`. A body that is not "
+        "an array, empty or longer than 500 is refused with 400; one too large "
+        "with 413.",
+        examples=[
+            OpenApiExample(
+                "A new comment and one with a bad date",
+                value=[
+                    {
+                        **EXAMPLE_ITEM,
+                        "external_id": "1234567890_9876543211",
+                        "author": "Sarah Miller",
+                        "text": "Thanks! Is the Saint-Roch branch open on Saturday?",
+                        "language": "en",
+                    },
+                    {**EXAMPLE_ITEM, "posted_at": "hier soir"},
+                ],
+                request_only=True,
+            ),
+            OpenApiExample(
+                "One stored, one invalid",
+                value={
+                    "created": 1,
+                    "existing": 0,
+                    "invalid": 1,
+                    "results": [
+                        {
+                            "index": 0,
+                            "result": "created",
+                            "id": 4822,
+                            "status": "new",
+                            "priority": 0,
+                        },
+                        {
+                            "index": 1,
+                            "result": "invalid",
+                            "errors": {
+                                "posted_at": [
+                                    "Datetime has wrong format. Use one of these "
+                                    "formats instead: "
+                                    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+                                ]
+                            },
+                        },
+                    ],
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Not an array",
+                value={"non_field_errors": ["Send a JSON array of comments."]},
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def post(self, request):
         items = request.data

@@ -70,12 +70,7 @@ class NoteListCreateView(generics.ListCreateAPIView):
         examples=[
             OpenApiExample(
                 "One note",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [EXAMPLE_NOTE],
-                },
+                value=EXAMPLE_NOTE,
                 response_only=True,
             )
         ],
