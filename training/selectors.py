@@ -111,8 +111,10 @@ def team_matrix(*, now=None):
             )
         )
         .annotate(
+            # distinct: with_capability joins the roles, and a person holding
+            # two of them would otherwise count each failure twice.
             failed_attempts=Count(
-                "exam_attempts", filter=Q(exam_attempts__passed=False)
+                "exam_attempts", filter=Q(exam_attempts__passed=False), distinct=True
             )
         )
     )

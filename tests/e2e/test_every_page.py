@@ -28,7 +28,7 @@ AXE_OPTIONS = {
 ADMIN_PAGES = ["/admin/", "/admin/moderation/comment/"]
 
 
-def pages_of(comment, rule, channel):
+def pages_of(comment, rule, channel, training=()):
     return [
         "/",
         "/notices/",
@@ -46,6 +46,7 @@ def pages_of(comment, rule, channel):
         f"/backtest/{rule.version_id}/",
         "/account/tokens/",
         "/no-such-page/",
+        *training,
     ]
 
 
@@ -57,7 +58,41 @@ def site(personas, channel):
         posted_at=datetime.datetime.now(datetime.UTC),
     )  # fmt: skip
     rule = Rule.objects.filter(version=PolicyVersion.objects.get()).first()
-    return comment, rule, Channel.objects.get()
+    return comment, rule, Channel.objects.get(), _training_pages(personas, comment)
+
+
+def _training_pages(personas, comment):
+    """My training, a lesson, an exam taken and one under way, practice, the
+    team matrix and a calibration round, as the manager sees them."""
+    from staffing.models import TrainingProgram
+    from tests.training.conftest import wrong_answers
+    from training.services import attempt_start, attempt_submit, calibration_start
+
+    manager = personas["manager"]
+    program = TrainingProgram.objects.get(slug="social-media-response")
+    now = datetime.datetime.now(datetime.UTC)
+    failed = attempt_start(
+        user=manager, program=program, now=now - datetime.timedelta(days=2)
+    )
+    attempt_submit(
+        attempt=failed, user=manager, answers=wrong_answers(failed),
+        now=now - datetime.timedelta(days=2),
+    )  # fmt: skip
+    running = attempt_start(user=manager, program=program)
+    round_ = calibration_start(
+        actor=manager, name="Calibration « juin »", comments=[comment],
+        responders=[manager, personas["responder"]],
+    )  # fmt: skip
+    return [
+        "/training/",
+        f"/training/lessons/{program.lessons.order_by('pk').first().pk}/",
+        f"/training/attempts/{failed.pk}/",
+        f"/training/attempts/{running.pk}/",
+        "/training/practice/",
+        "/training/team/",
+        "/training/calibration/",
+        f"/training/calibration/{round_.pk}/",
+    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
