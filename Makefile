@@ -31,7 +31,8 @@ prepare: $(BIN)/.installed
 	$(MANAGE) bootstrap $(if $(DATABASE_URL),,--demo) --url http://127.0.0.1:$(PORT)/
 
 run: prepare
-	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
+	# Ctrl-C stops web, worker and beat cleanly and exits 0 (see governance/run.py).
+	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/python -m governance.run --port $(PORT) --procfile Procfile
 
 ## Debian's chromium drives the browser tests; install it when it is missing.
 browser:

@@ -67,6 +67,14 @@ COMMENTS = [
     (180, "facebook-main", "marc.g", "Merci pour votre réponse rapide hier soir!"),
 ]
 
+# The comment each responder persona finds assigned to them (their language,
+# what the start-up box suggests they try).
+RESPONDERS = {
+    "alice": "demo-3",  # a billing question, in French
+    "bob": "demo-2",  # possible defamation, in English: goes to approval
+    "eve": "demo-7",  # an insult, in French: to hide
+}
+
 
 class Command(BaseCommand):
     help = "Load two demonstration channels and a dozen comments to triage."
@@ -97,8 +105,25 @@ class Command(BaseCommand):
                 posted_at=now - datetime.timedelta(minutes=minutes),
                 url=f"https://{channels[slug].platform}.example/posts/{index}",
             )
+        self._one_for_each_responder(now)
         self._waiting_for_approval(channels["facebook-main"], now)
         self.stdout.write(f"Demonstration comments loaded: {len(COMMENTS)}.")
+
+    def _one_for_each_responder(self, now):
+        """Give each responder persona a comment of their own to answer.
+
+        Beat routes the unassigned comments every minute to whoever is on shift,
+        and only a new, unassigned comment can be claimed: without these, a
+        persona off shift would find nothing left to act on a minute after
+        start-up.
+        """
+        users = get_user_model().objects.in_bulk(
+            list(RESPONDERS), field_name="username"
+        )
+        for username, external_id in RESPONDERS.items():
+            if username in users:
+                comment = Comment.objects.get(external_id=external_id)
+                comment_claim(comment=comment, actor=users[username], now=now)
 
     def _waiting_for_approval(self, channel, now):
         """Leave carole an answer to approve: Ève's, whose delegation lapsed."""
