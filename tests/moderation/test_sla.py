@@ -2,6 +2,7 @@
 outcomes, reports. Time is frozen and walked past each deadline."""
 
 import datetime
+import json
 import threading
 import types
 import zoneinfo
@@ -826,3 +827,28 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(client, wall, personas):
     # Two weekly trend charts, drawn on the server, each with its words.
     assert html.count('<svg class="trend') == 2
     assert "<desc" in html and "Semaine du 2026-11-16" in html
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_the_dashboard_shows_the_figures_of_the_api(
+    client, api_client, wall, personas, scoped
+):
+    answered_at(
+        wall, personas, local(2026, 11, 18, 9), local(2026, 11, 18, 10, 30), "e"
+    )
+    answered_at(
+        wall, personas, local(2026, 11, 28, 10), local(2026, 11, 28, 15), "c",
+        text="Le pire service, vraiment le pire",
+    )  # fmt: skip
+    ingest(wall, local(2026, 11, 29, 10), external_id="d")
+    sweep(local(2026, 11, 30, 10))
+    query = {"from": "2026-11-16", "to": "2026-11-29"}
+    if scoped:
+        query["channel"] = wall.slug
+    client.force_login(personas["manager"])
+    api_client.force_authenticate(personas["manager"])
+    page = client.get(reverse("moderation:sla"), query)
+    body = api_client.get("/api/v1/sla/report/", query).json()
+    assert page.status_code == 200
+    assert body["count"] == 3 and body["by_rule"]
+    assert json.loads(json.dumps(page.context["report"])) == body
