@@ -102,3 +102,28 @@ def rule_slugs(stored_reasons):
             if code.startswith("rule:"):
                 slugs.update(s for s in code[len("rule:") :].split(",") if s)
     return slugs
+
+
+# Reasons the product itself writes into the audit trail, stored in English
+# (stable, whatever the language of the moment) and read in the reader's.
+SYSTEM_REASONS = {
+    "nobody on shift may answer this comment": gettext_lazy(
+        "nobody on shift may answer this comment"
+    ),
+    "the assignee's account was deleted": gettext_lazy(
+        "the assignee's account was deleted"
+    ),
+}
+
+
+def event_reason(action, stored, *, rule_names=None, action_label=None):
+    """Return an audit event's reason as people read it: an approval's codes
+    in words, an undo by what it undid (``action_label`` of the stored
+    action), the product's own reasons translated, people's as written."""
+    if action == "answer_submitted":
+        return sentence(stored, rule_names=rule_names)
+    if action == "undone" and action_label is not None:
+        return str(action_label(stored))
+    if stored in SYSTEM_REASONS:
+        return str(SYSTEM_REASONS[stored])
+    return stored

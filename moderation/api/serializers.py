@@ -145,8 +145,8 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
     def get_reason_text(self, event) -> str:
-        if event.action == Event.Action.ANSWER_SUBMITTED:
-            return reasons.sentence(event.reason)
-        if event.action == Event.Action.UNDONE:
-            return str(Event(action=event.reason).action_label)
-        return event.reason
+        return reasons.event_reason(
+            event.action,
+            event.reason,
+            action_label=lambda action: Event(action=action).action_label,
+        )

@@ -132,12 +132,12 @@ def _editor_context(request, comment, rules, *, can_answer, now):
     names = {rule.slug: rule.name for rule in rules}
     # The history says why an answer went to approval in words, not codes.
     for event in comment.events.all():
-        if event.action == "answer_submitted":
-            event.reason_text = reasons.sentence(event.reason, rule_names=names)
-        elif event.action == "undone":
-            event.reason_text = Event(action=event.reason).action_label
-        else:
-            event.reason_text = event.reason
+        event.reason_text = reasons.event_reason(
+            event.action,
+            event.reason,
+            rule_names=names,
+            action_label=lambda action: Event(action=action).action_label,
+        )
     undo = undoable_event(comment, actor=request.user, now=now)
     context = {
         "undo": undo,

@@ -298,6 +298,31 @@ def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
     assert "pris en charge (Nouveau → Assigné)" in html
 
 
+def test_the_reasons_the_product_writes_are_read_in_the_readers_language(
+    client, api_client, personas, channel
+):
+    """Nobody on shift: routing writes its reason in the trail; the French
+    page and the API read it in their language, as people's reasons are kept
+    as written."""
+    from moderation.services.routing import comments_route_waiting
+
+    comment = ingest(channel, "c-1", text="Bonjour")
+    comments_route_waiting()
+    gap = comment.events.get(action="routing_gap")
+    assert gap.reason == "nobody on shift may answer this comment"
+    client.force_login(personas["manager"])
+    html = client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "personne en poste ne peut répondre à ce commentaire" in html
+    assert "nobody on shift" not in html
+    api_client.force_authenticate(personas["manager"])
+    events = api_client.get(
+        f"/api/v1/comments/{comment.pk}/events/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).json()
+    rows = events["results"] if isinstance(events, dict) else events
+    [read] = [e["reason_text"] for e in rows if e["action"] == "routing_gap"]
+    assert read == "personne en poste ne peut répondre à ce commentaire"
+
+
 def test_backtest_shows_what_a_draft_would_flag_differently(client, personas, channel):
     from policies.services.rulebook import policy_version_create_draft
 
