@@ -30,47 +30,38 @@ def reason_digest(reason):
     return hashlib.sha256(reason.encode()).hexdigest()
 
 
-def canonical(*, seq, comment_id, actor_id, action, before, after, reason_sha256, at):
-    """The bytes an event's hash covers: its fields as sorted, compact JSON,
-    the reason by its SHA-256 (``reason_digest``).
+def _sorted_json(*, seq, comment_id, actor_id, action, before, after, at, **more):
+    return json.dumps(
+        {
+            "action": action,
+            "actor": actor_id,
+            "after": after,
+            "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "before": before,
+            "comment": comment_id,
+            "seq": seq,
+            **more,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def canonical(*, reason_sha256, **fields):
+    """The bytes an event's hash covers: its fields (``seq``, ``comment_id``,
+    ``actor_id``, ``action``, ``before``, ``after``, ``at``) as sorted, compact
+    JSON, the reason by its SHA-256 (``reason_digest``).
 
     The time is written in UTC with microseconds, as both databases store it.
     """
-    return json.dumps(
-        {
-            "action": action,
-            "actor": actor_id,
-            "after": after,
-            "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-            "before": before,
-            "comment": comment_id,
-            "reason_sha256": reason_sha256,
-            "seq": seq,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-        sort_keys=True,
-    ).encode()
+    return _sorted_json(reason_sha256=reason_sha256, **fields)
 
 
-def canonical_v1(*, seq, comment_id, actor_id, action, before, after, reason, at):
+def canonical_v1(*, reason, **fields):
     """The first version's bytes, which held the reason itself: what chains
     written before reasons could be erased were hashed with (migrations)."""
-    return json.dumps(
-        {
-            "action": action,
-            "actor": actor_id,
-            "after": after,
-            "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-            "before": before,
-            "comment": comment_id,
-            "reason": reason,
-            "seq": seq,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-        sort_keys=True,
-    ).encode()
+    return _sorted_json(reason=reason, **fields)
 
 
 def link(prev_hash, content):

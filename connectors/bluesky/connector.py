@@ -342,6 +342,16 @@ class Bluesky(registry.Connector):
         except sdk.AtProtocolError as exc:
             raise self._error(exc, transport) from None
 
+    def _deliver(self, channel, operation):
+        """Run ``operation`` for an outbox delivery: a connector error the
+        outbox does not retry differently becomes a failed delivery."""
+        try:
+            return self._run(channel, operation)
+        except (AuthFailed, RateLimited, Unsupported):
+            raise
+        except ConnectorError as exc:
+            raise DeliveryFailed(str(exc), public=exc.public) from None
+
     def _error(self, exc, transport=None):
         response = getattr(exc, "response", None)
         status = getattr(response, "status_code", None)
@@ -575,12 +585,7 @@ class Bluesky(registry.Connector):
             )
             return _delivered(client, created.uri)
 
-        try:
-            return self._run(channel, run)
-        except (AuthFailed, RateLimited, Unsupported):
-            raise
-        except ConnectorError as exc:
-            raise DeliveryFailed(str(exc), public=exc.public) from None
+        return self._deliver(channel, run)
 
     # -- hide -------------------------------------------------------------
 
@@ -656,12 +661,7 @@ class Bluesky(registry.Connector):
                         raise
             raise DeliveryFailed("threadgate kept changing", public=REFUSED)
 
-        try:
-            return self._run(channel, run)
-        except (AuthFailed, RateLimited, Unsupported):
-            raise
-        except ConnectorError as exc:
-            raise DeliveryFailed(str(exc), public=exc.public) from None
+        return self._deliver(channel, run)
 
     # -- the author -------------------------------------------------------
 
@@ -702,12 +702,7 @@ class Bluesky(registry.Connector):
                     )
                 )
 
-        try:
-            return self._run(channel, run)
-        except (AuthFailed, RateLimited, Unsupported):
-            raise
-        except ConnectorError as exc:
-            raise DeliveryFailed(str(exc), public=exc.public) from None
+        return self._deliver(channel, run)
 
     def undo_author_action(self, channel, comment, action):
         """Unmute the comment's author, or delete the account's block records
@@ -732,12 +727,7 @@ class Bluesky(registry.Connector):
             else:
                 raise Unsupported(f"a Bluesky {action.value} cannot be lifted")
 
-        try:
-            return self._run(channel, run)
-        except (AuthFailed, RateLimited, Unsupported):
-            raise
-        except ConnectorError as exc:
-            raise DeliveryFailed(str(exc), public=exc.public) from None
+        return self._deliver(channel, run)
 
 
 def _block_rkeys(client, did, subject):
