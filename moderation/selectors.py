@@ -381,6 +381,10 @@ def author_history(comment, *, user, limit=HISTORY_LIMIT):
     matches, statements and published answers, one capped count, and the
     registry when a tie matched.
     """
+    if not comment.author:
+        # An erased handle (retention, an access request) is no one's: it must
+        # not tie the anonymised comments together again.
+        return AuthorHistory([], "", tie_entries(comment))
     visible = (
         comments_visible_to(user)
         .filter(channel_id=comment.channel_id, author=comment.author)

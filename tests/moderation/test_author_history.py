@@ -305,3 +305,18 @@ def test_the_api_context_of_a_comment_one_may_not_see_is_not_found(
     assert [r["id"] for r in body["author_history"]["comments"]] == [
         Comment.objects.get(external_id="x-0").pk
     ]
+
+
+def test_erased_authors_are_not_tied_together_again(
+    client, channel, personas, api_client
+):
+    """Retention or an access request empties a handle: the comments that lost
+    it are no one's, and no panel lists them as one author's."""
+    first = ingest(channel, "gone-1", author="parti")
+    second = ingest(channel, "gone-2", author="parti", hours=1)
+    Comment.objects.filter(pk__in=[first.pk, second.pk]).update(author="")
+    page = history_of(client, personas["manager"], second)
+    assert page.context["history"].comments == []
+    api_client.force_authenticate(personas["manager"])
+    context = api_client.get(f"/api/v1/comments/{second.pk}/context/").json()
+    assert context["author_history"]["comments"] == []
