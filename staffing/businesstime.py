@@ -10,13 +10,18 @@ last 23 or 25 hours.
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from staffing.intervals import subtract
 
 MINUTES_PER_DAY = 24 * 60
 # How far ahead to look before deciding a calendar never opens.
 HORIZON_DAYS = 800
+# Deadlines look ahead a few days first, then by up to three weeks at a time.
+_FIRST_STEP_DAYS = 3
 _STEP_DAYS = 21
+# Local days whose windows a spec keeps in UTC (a year and more of deadlines).
+_DAYS_KEPT = 1024
 
 
 class NeverOpens(ValueError):
@@ -40,6 +45,30 @@ class CalendarSpec:
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @cached_property
+    def _day_windows(self):
+        # Not a field: the windows of each local day already turned into UTC
+        # instants, filled by ``_windows_of`` (a spec is immutable).
+        return {}
+
+
+def _windows_of(spec, day, zone):
+    """Return the open windows of the local ``day`` as UTC instants."""
+    kept = spec._day_windows
+    windows = kept.get(day)
+    if windows is None:
+        if day in spec.closed_dates:
+            windows = ()
+        else:
+            windows = tuple(
+                (_local(day, low, zone), _local(day, high, zone))
+                for low, high in spec.windows.get(day.weekday(), ())
+            )
+        if len(kept) >= _DAYS_KEPT:
+            kept.clear()
+        kept[day] = windows
+    return windows
 
 
 def always_open(time_zone="America/Toronto"):
@@ -73,12 +102,10 @@ def open_intervals(spec, start, end):
         raw = []
         day = first
         while day <= last:
-            if day not in spec.closed_dates:
-                for low, high in spec.windows.get(day.weekday(), ()):
-                    a, b = _local(day, low, zone), _local(day, high, zone)
-                    a, b = max(a, start), min(b, end)
-                    if a < b:
-                        raw.append((a, b))
+            for a, b in _windows_of(spec, day, zone):
+                a, b = max(a, start), min(b, end)
+                if a < b:
+                    raw.append((a, b))
             day += datetime.timedelta(days=1)
     closures = [
         (a.astimezone(datetime.UTC), b.astimezone(datetime.UTC))
@@ -108,8 +135,9 @@ def add_business_minutes(spec, start, minutes):
         return start
     cursor = start.astimezone(datetime.UTC)
     limit = cursor + datetime.timedelta(days=HORIZON_DAYS)
+    step = _FIRST_STEP_DAYS
     while cursor < limit:
-        chunk_end = cursor + datetime.timedelta(days=_STEP_DAYS)
+        chunk_end = cursor + datetime.timedelta(days=step)
         for a, b in open_intervals(spec, cursor, chunk_end):
             available = _minutes(b - a)
             if available >= remaining:
@@ -118,6 +146,7 @@ def add_business_minutes(spec, start, minutes):
                 )
             remaining -= available
         cursor = chunk_end
+        step = min(2 * step, _STEP_DAYS)
     raise NeverOpens("The calendar does not open within the next two years.")
 
 

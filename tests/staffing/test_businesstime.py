@@ -250,3 +250,25 @@ def test_a_due_time_is_open_or_a_closing_time(start, minutes):
     spec = CALENDARS[0]
     due = add_business_minutes(spec, start, minutes)
     assert is_open(spec, due - datetime.timedelta(seconds=1))
+
+
+def test_a_spec_reuses_its_days_and_keeps_a_bounded_number_of_them():
+    spec = qc_business(range(2025, 2040))
+    fresh = qc_business(range(2025, 2040))
+    start = local(2026, 11, 27, 16, 30)
+    # The same deadlines from a spec that has seen the days and from a new one.
+    for offset in range(0, 40):
+        at = start + datetime.timedelta(hours=7 * offset)
+        assert add_business_minutes(spec, at, 600) == add_business_minutes(
+            qc_business(range(2025, 2040)), at, 600
+        )
+    assert 0 < len(spec._day_windows) < 100
+    # Ten years of days one after the other: the spec forgets old days
+    # rather than growing without end.
+    for day in range(0, 3650, 3):
+        add_business_minutes(fresh, start + datetime.timedelta(days=day), 60)
+    assert len(fresh._day_windows) <= 1024
+    assert (
+        business_minutes_between(fresh, local(2030, 3, 4, 9), local(2030, 3, 8, 17))
+        == 5 * 8 * 60
+    )
