@@ -27,6 +27,10 @@ from moderation import registry
 from moderation.models import Channel, ChannelState
 from moderation.services.channel_state import channel_credentials_refused
 from moderation.services.ingest import comments_ingest
+from moderation.services.platform_changes import (
+    comment_edited_on_platform,
+    comment_removed_on_platform,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +171,16 @@ def _store(channel, state, batch, *, lease, now):
             if items
             else []
         )
+        # What changed on the platform among comments stored before: the
+        # same services as pushed edits and removals, each idempotent.
+        for external_id, text in batch.edits:
+            comment_edited_on_platform(
+                channel=channel, external_id=external_id, text=text, now=now
+            )
+        for external_id in batch.removals:
+            comment_removed_on_platform(
+                channel=channel, external_id=external_id, now=now
+            )
         fields = {
             "cursor": batch.cursor,
             "failures": 0,

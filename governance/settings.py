@@ -258,6 +258,11 @@ YOUTUBE_AUTH_URI = env_str(
     "YOUTUBE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth"
 )
 YOUTUBE_TOKEN_URI = env_str("YOUTUBE_TOKEN_URI", "https://oauth2.googleapis.com/token")
+# Comments already read are checked again for edits and deletions: those of
+# the last YOUTUBE_RECHECK_DAYS days and those still open, in passes at least
+# YOUTUBE_RECHECK_MINUTES apart (further apart as the quota runs low).
+YOUTUBE_RECHECK_DAYS = env_int("YOUTUBE_RECHECK_DAYS", 7, minimum=0)
+YOUTUBE_RECHECK_MINUTES = env_int("YOUTUBE_RECHECK_MINUTES", 15, minimum=0)
 # Facebook Pages and Instagram (connectors.meta): the Graph API version every
 # call names, pinned so that Meta's yearly changes are taken on purpose; the
 # base addresses of the Graph API and of the Login dialog (tests point them at

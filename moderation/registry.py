@@ -123,6 +123,12 @@ class Batch:
     has more at once (poll again without waiting). ``wait``: the connector
     asks for no poll before that long (a ``timedelta``, longer than the
     channel's interval: a daily quota running low).
+
+    ``edits`` and ``removals``: what the poll found changed on the platform
+    among comments already stored, ``(external id, new text)`` pairs and
+    external ids; applied with the items, in the same transaction, through
+    the same services as pushed edits and removals (idempotent: a second poll
+    finding the same changes writes nothing).
     """
 
     items: list
@@ -130,6 +136,8 @@ class Batch:
     more: bool = False
     rate_limit: RateLimit | None = None
     wait: timedelta | None = None
+    edits: tuple = ()
+    removals: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,19 @@ webhooks are not guaranteed. The poll reads the comments of the posts of the
 last ``META_CATCH_UP_DAYS`` days made after its cursor (a Unix time, with a
 minute of overlap: ingest stores a comment once however often it is read).
 
+Instagram sends no webhook for an edit or a removal, so its catch-up also
+compares what it lists with what is stored: each media's comments are read
+whole (Instagram's comments edge takes no ``since``), and a stored comment of
+that media listed with another text is an edit, one no longer listed a
+removal, through the same services as Facebook's pushed ``edited`` and
+``remove`` (``moderation.services.platform_changes``), in the poll's batch.
+A removal is concluded only from a complete listing: every page read (the
+last without a ``next``), and for a reply, its parent's replies whole too;
+a listing cut short (more pages than ``MAX_PAGES``) concludes nothing, and a
+failed page fails the poll, which stores and removes nothing. Facebook's
+comments edge is read with ``since``, which lists only new comments: its
+edits and removals come by webhook only.
+
 A Facebook channel's credentials are its Page's id and Page access token; an
 Instagram channel's, the Instagram professional account linked to the Page
 and the same Page token (Instagram's Graph API is called with it). Both are
@@ -26,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connectors.meta import graph
 from moderation import registry
-from moderation.models import ChannelState
+from moderation.models import ChannelState, Comment
 from moderation.registry import (
     Ability,
     Account,
@@ -164,26 +177,75 @@ class MetaConnector(registry.Connector):
         posts_since = int(
             (now - datetime.timedelta(days=settings.META_CATCH_UP_DAYS)).timestamp()
         )
-        items = []
+        items, edits, removals = [], [], []
         for post in self._posts(channel, since=posts_since, now=now):
-            items.extend(self._comments(channel, post, since=since, now=now))
+            found, edited, removed = self._comments(channel, post, since=since, now=now)
+            items.extend(found)
+            edits.extend(edited)
+            removals.extend(removed)
         items.sort(key=lambda item: (item.posted_at, item.external_id))
         return Batch(
             items=items,
             cursor=str(int((now - OVERLAP).timestamp())),
             rate_limit=self.last_rate_limit,
+            edits=tuple(edits),
+            removals=tuple(removals),
         )
 
     def _paged(self, channel, path, params, *, now):
-        after = None
+        rows, _complete = self._listing(channel, path, params, now=now)
+        yield from rows
+
+    def _listing(self, channel, path, params, *, now):
+        """Return the rows of a paged edge, and whether they are all of it:
+        every page read, the last one without a ``next`` ("if not included,
+        this is the last page of data"), within ``MAX_PAGES``."""
+        rows, after = [], None
         for _page in range(MAX_PAGES):
             data = self.graph_call(
                 channel, "GET", path, {**params, "after": after}, now=now
             )
-            yield from [row for row in data.get("data") or [] if isinstance(row, dict)]
-            after = ((data.get("paging") or {}).get("cursors") or {}).get("after")
-            if not after or not (data.get("paging") or {}).get("next"):
-                return
+            rows.extend(row for row in data.get("data") or [] if isinstance(row, dict))
+            paging = data.get("paging") or {}
+            if not paging.get("next"):
+                return rows, True
+            after = (paging.get("cursors") or {}).get("after")
+            if not after:
+                return rows, False  # a next page this cannot ask for
+        return rows, False
+
+    @staticmethod
+    def _changes(channel, post, listed, *, complete, replies_complete, now):
+        """Return the edits and removals a listing of ``post``'s comments
+        shows among those stored: ``listed`` maps each comment id listed to
+        its text; ``complete`` says the listing is whole, and
+        ``replies_complete`` whether each listed comment's replies are.
+
+        Only comments stored before the poll began (``now``) are compared:
+        one a webhook brought in while the listing was read is not in it."""
+        stored = (
+            Comment.objects.filter(
+                channel=channel,
+                post__external_id=post.external_id,
+                removed_on_platform_at__isnull=True,
+                text_erased_at__isnull=True,
+                received_at__lt=now,
+            )
+            # Hidden or deleted from here: the listing says nothing of them.
+            .exclude(status__in=[Comment.Status.HIDDEN, Comment.Status.DELETED])
+            .exclude(hidden_on_platform=True)
+            .values_list("external_id", "text", "parent_external_id")
+        )
+        edits, removals = [], []
+        for external_id, text, parent in stored:
+            if external_id in listed:
+                if listed[external_id] and listed[external_id] != text:
+                    edits.append((external_id, listed[external_id]))
+            elif complete and (not parent or replies_complete.get(parent, True)):
+                # Not in a whole listing (nor, for a reply, among its
+                # parent's replies read whole, or its parent is gone).
+                removals.append(external_id)
+        return edits, removals
 
     def hide(self, channel, comment, *, hidden):
         self.graph_call(
@@ -235,6 +297,11 @@ class Facebook(MetaConnector):
             )
 
     def _comments(self, channel, post, *, since, now):
+        """Return the comments made since ``since`` on ``post``, and no edits
+        or removals: listed with ``since``, old comments are not there."""
+        return list(self._new_comments(channel, post, since=since, now=now)), [], []
+
+    def _new_comments(self, channel, post, *, since, now):
         page_id = channel.get_credentials().get("page_id", "")
         for row in self._paged(
             channel,
@@ -328,10 +395,13 @@ class Instagram(MetaConnector):
             )
 
     def _comments(self, channel, post, *, since, now):
+        """Return the comments made since ``since`` on the media ``post``,
+        and the edits and removals among those stored (the media's comments
+        are listed whole: the edge takes no ``since``)."""
         credentials = channel.get_credentials()
         own = {credentials.get("ig_user_id"), credentials.get("ig_username")}
         since_at = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
-        rows = self._paged(
+        rows, complete = self._listing(
             channel,
             f"{post.external_id}/comments",
             {
@@ -341,11 +411,17 @@ class Instagram(MetaConnector):
             },
             now=now,
         )
+        items, listed, replies_complete = [], {}, {}
         for row in rows:
-            replies = (row.get("replies") or {}).get("data") or []
+            edge = row.get("replies") if isinstance(row.get("replies"), dict) else {}
+            replies = edge.get("data") or []
+            replies_complete[str(row.get("id") or "")] = not (
+                edge.get("paging") or {}
+            ).get("next")
             for each, parent in [(row, ""), *((r, row.get("id")) for r in replies)]:
                 if not isinstance(each, dict):
                     continue
+                listed[str(each.get("id") or "")[:200]] = text_of(each.get("text"))
                 author = each.get("from") or {"username": each.get("username")}
                 if {author.get("id"), author.get("username")} & own - {None}:
                     continue
@@ -360,7 +436,16 @@ class Instagram(MetaConnector):
                 )
                 # Instagram's comments edge takes no ``since``: filter here.
                 if item.posted_at >= since_at:
-                    yield item
+                    items.append(item)
+        edits, removals = self._changes(
+            channel,
+            post,
+            listed,
+            complete=complete,
+            replies_complete=replies_complete,
+            now=now,
+        )
+        return items, edits, removals
 
     def item(self, *, comment_id, author, text, created, parent, post, now):
         """Return the ``Item`` of an Instagram comment (poll or webhook)."""

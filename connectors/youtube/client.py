@@ -64,6 +64,11 @@ NOT_CONFIGURED = _(
 )
 
 
+class CommentNotFound(ConnectorError):
+    """``commentNotFound`` (404): one or more of the comments named by ``id``
+    does not exist (any more)."""
+
+
 class OutboundHttp:
     """The part of ``httplib2.Http`` the Google libraries call, sending each
     request through ``core.outbound``.
@@ -291,6 +296,8 @@ def calling(what, *, now):
             raise AuthFailed(detail) from None
         if reason == "commentsDisabled":
             raise Unsupported(detail, public=COMMENTS_DISABLED) from None
+        if status == 404 and reason == "commentNotFound":
+            raise CommentNotFound(detail, public=REFUSED) from None
         if status == 403:
             raise AuthFailed(detail, public=FORBIDDEN) from None
         raise ConnectorError(detail, public=REFUSED) from None

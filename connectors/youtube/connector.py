@@ -20,23 +20,44 @@ comment of the first page, which becomes the cursor once the backlog is
 read), so the next polls read the rest, page after page, and nothing older
 than the first page is skipped.
 
+Comments already read are followed after that: the list above reads only
+what is new, so an edit or a deletion on YouTube would never be seen. Each
+poll ends with a bounded re-check (``_recheck``) of the channel's comments
+of the last ``YOUTUBE_RECHECK_DAYS`` days and of those still open here:
+``comments.list`` with ``id=`` (50 ids a call, 1 unit each; no paging with
+``id``), at most ``RECHECK_CALLS`` calls a poll, in passes over them by
+their order of storage. A text that differs, with ``updatedAt`` later than
+``publishedAt``, is an edit; an id absent from the answer (or a
+``commentNotFound`` for it alone) a deletion. Both go to the poll's batch
+and through the same services as Meta's pushed edits and removals. Nothing
+is concluded from a call that failed: the pass keeps its position (in the
+cursor, saved with the rest) and goes on at the next poll; ``quotaExceeded``
+keeps it until the reset. A pass starts ``YOUTUBE_RECHECK_MINUTES`` after
+the last one ended, later as the quota runs low (``quota.recheck_wait``).
+Comments hidden or deleted from here, held for review, erased or already
+removed are not re-checked: YouTube shows a rejected or held comment to
+nobody, and its absence would say nothing.
+
 A comment's ``external_id`` is its YouTube comment id; a reply's ``parent``
 is its thread's top-level comment, which is also what ``comments.insert``
 takes as ``parentId`` (YouTube threads are one level deep).
 """
 
+import collections
 import datetime
 import json
 import logging
 import re
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from connectors.youtube import quota
-from connectors.youtube.client import Client
+from connectors.youtube.client import Client, CommentNotFound
 from moderation import registry
-from moderation.models import Channel
+from moderation.models import Channel, Comment
 from moderation.registry import (
     Ability,
     Account,
@@ -58,6 +79,10 @@ MAX_CHARACTERS = 10000
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 WATCH = "https://www.youtube.com/watch?v={video}"
 ID = re.compile(r"[A-Za-z0-9_.-]{1,200}$")
+# comments.list by id: ids a call (as the Data API's id lists take), and
+# calls a poll's re-check makes at most.
+RECHECK_IDS = 50
+RECHECK_CALLS = 4
 
 
 def _when(value, *, now):
@@ -104,6 +129,33 @@ def _cursor(cursor, *, now):
         return _when(data["since"], now=now), list(data.get("ids") or []), resume
     except (ValueError, KeyError, TypeError, AttributeError):
         return _when(cursor, now=now), [], None
+
+
+def _recheck_position(cursor):
+    """Return where the re-check of comments already read stands: the last
+    comment checked in the pass under way (0: none under way) and when the
+    next pass may start (``None``: now)."""
+    try:
+        data = json.loads(cursor or "{}").get("recheck") or {}
+        after = int(data.get("after") or 0)
+        next_at = data.get("next_at")
+        next_at = datetime.datetime.fromisoformat(next_at) if next_at else None
+    except (ValueError, TypeError, AttributeError):
+        return 0, None
+    if next_at is not None and timezone.is_naive(next_at):
+        next_at = next_at.replace(tzinfo=datetime.UTC)
+    return max(0, after), next_at
+
+
+def _with_recheck(cursor, position):
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {"since": cursor}
+    data["recheck"] = position
+    return json.dumps(data)
 
 
 def _after(item, since, seen):
@@ -249,18 +301,29 @@ class YouTube(registry.Connector):
         items.extend(self._held(client, channel_id, now=now))
         # The channel's own answers are not comments to moderate.
         items = [i for i in items if i.extra["author_channel_id"] != channel_id]
-        return self._batch(channel, items, new_cursor, spent_before, now=now)
+        poll_cost = quota.used(now=now) - spent_before
+        edits, removals, position = self._recheck(
+            client, channel, channel_id, cursor, now=now
+        )
+        return self._batch(
+            channel,
+            items,
+            _with_recheck(new_cursor, position),
+            poll_cost,
+            now=now,
+            edits=edits,
+            removals=removals,
+        )
 
-    def _batch(self, channel, items, cursor, spent_before, *, now):
+    def _batch(self, channel, items, cursor, poll_cost, *, now, edits, removals):
         spent = quota.used(now=now)
         left = max(0, quota.limit() - spent)
-        channels = Channel.objects.filter(active=True, connector=self.name).count()
         wait = quota.poll_wait(
             interval=datetime.timedelta(seconds=channel.poll_seconds()),
             remaining=left,
             now=now,
-            cost_per_poll=max(1, spent - spent_before),
-            channels=max(1, channels),
+            cost_per_poll=max(1, poll_cost),
+            channels=self._channels(),
         )
         unique = {}
         for item in sorted(items, key=lambda i: (i.posted_at, i.external_id)):
@@ -272,7 +335,137 @@ class YouTube(registry.Connector):
                 limit=quota.limit(), remaining=left, reset_at=quota.reset_at(now)
             ),
             wait=wait,
+            edits=tuple(edits),
+            removals=tuple(removals),
         )
+
+    def _channels(self):
+        count = Channel.objects.filter(active=True, connector=self.name).count()
+        return max(1, count)
+
+    # -- re-check: edits and deletions of comments already read -------------
+
+    @staticmethod
+    def recheck_candidates(channel, *, now):
+        """Return the channel's comments to re-check on YouTube: those of the
+        last ``YOUTUBE_RECHECK_DAYS`` days and those still open, that are
+        neither removed there, nor hidden, deleted or erased here, nor held
+        for review (nobody but the channel sees those)."""
+        recent = now - datetime.timedelta(days=settings.YOUTUBE_RECHECK_DAYS)
+        return (
+            Comment.objects.filter(
+                channel=channel,
+                removed_on_platform_at__isnull=True,
+                text_erased_at__isnull=True,
+            )
+            .filter(Q(posted_at__gte=recent) | Q(status__in=Comment.OPEN_STATUSES))
+            .exclude(status__in=[Comment.Status.HIDDEN, Comment.Status.DELETED])
+            .exclude(hidden_on_platform=True)
+            .exclude(platform_data__held=True)
+        )
+
+    def _recheck(self, client, channel, channel_id, cursor, *, now):
+        """Re-check a bounded slice of the comments already read; return the
+        edits, the removals and the pass's new position (for the cursor)."""
+        after, next_at = _recheck_position(cursor)
+        position = {"after": after, "next_at": next_at.isoformat() if next_at else None}
+        if after == 0 and next_at is not None and now < next_at:
+            return [], [], position
+        candidates = self.recheck_candidates(channel, now=now)
+        budget = RECHECK_IDS * RECHECK_CALLS
+        rows = list(
+            candidates.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "external_id", "text")[: budget + 1]
+        )
+        more = len(rows) > budget
+        # Ids are the platform's, checked at ingest; one that is not (stored
+        # another way) is passed over.
+        rows = rows[:budget]
+        queue = collections.deque(
+            rows[start : start + RECHECK_IDS]
+            for start in range(0, len(rows), RECHECK_IDS)
+        )
+        edits, removals, calls, done = [], [], 0, after
+        while queue:
+            if (
+                calls >= RECHECK_CALLS
+                or quota.remaining(now=now) <= quota.RESERVE_UNITS
+            ):
+                break  # the rest at the next poll
+            part = queue.popleft()
+            ids = [external_id for _pk, external_id, _text in part if _id(external_id)]
+            if not ids:
+                done = part[-1][0]
+                continue
+            calls += 1
+            try:
+                answer = client.execute(
+                    "comments.list",
+                    client.service.comments().list(
+                        part="snippet",
+                        id=",".join(ids),
+                        textFormat="plainText",
+                    ),
+                    now=now,
+                )
+            except CommentNotFound:
+                if len(part) > 1:
+                    # Which one is gone: each half again.
+                    half = len(part) // 2
+                    queue.appendleft(part[half:])
+                    queue.appendleft(part[:half])
+                    continue
+                answer = {"items": []}
+            except registry.ConnectorError as exc:
+                # Nothing concluded from a failed call: this slice again later.
+                logger.warning("YouTube re-check of %s stopped: %s", channel.slug, exc)
+                queue.appendleft(part)
+                break
+            found_edits, found_removals = self._compare(
+                part, answer, channel_id, now=now
+            )
+            edits.extend(found_edits)
+            removals.extend(found_removals)
+            done = part[-1][0]
+        if queue or more:
+            return edits, removals, {"after": done, "next_at": position["next_at"]}
+        # The pass is over: the next one once the quota allows it.
+        wait = quota.recheck_wait(
+            interval=datetime.timedelta(minutes=settings.YOUTUBE_RECHECK_MINUTES),
+            remaining=quota.remaining(now=now),
+            now=now,
+            cost_per_pass=-(-candidates.count() // RECHECK_IDS),
+            channels=self._channels(),
+        )
+        return edits, removals, {"after": 0, "next_at": (now + wait).isoformat()}
+
+    @staticmethod
+    def _compare(part, answer, channel_id, *, now):
+        """Return the edits and removals ``answer`` (comments.list by id) shows
+        among ``part``'s comments."""
+        by_id = {}
+        for comment in answer.get("items") or []:
+            if isinstance(comment, dict) and _id(comment.get("id")):
+                by_id[comment["id"]] = comment.get("snippet") or {}
+        edits, removals = [], []
+        for _pk, external_id, text in part:
+            if not _id(external_id):
+                continue
+            snippet = by_id.get(external_id)
+            if snippet is None:
+                # Not in the answer: deleted on YouTube (or removed from
+                # public view there).
+                removals.append(external_id)
+                continue
+            if snippet.get("channelId") and snippet["channelId"] != channel_id:
+                continue  # not this channel's: nothing to say about it
+            new = str(snippet.get("textDisplay") or snippet.get("textOriginal") or "")
+            updated = _when(snippet.get("updatedAt"), now=now)
+            published = _when(snippet.get("publishedAt"), now=now)
+            if new and new != text and updated > published:
+                edits.append((external_id, new))
+        return edits, removals
 
     def _held(self, client, channel_id, *, now):
         answer = client.execute(

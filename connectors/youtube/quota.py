@@ -11,6 +11,8 @@ marks the day spent.
 The pace (``poll_wait``) is pure: it spreads what is left of the day over the
 polls until the reset, keeping a reserve for answers and moderation, so that
 polling slows down before the quota runs out instead of stopping at it.
+``recheck_wait`` paces the passes over comments already read (edits and
+deletions) the same way, on at most half of what is left.
 """
 
 import datetime
@@ -110,3 +112,20 @@ def poll_wait(*, interval, remaining, now, cost_per_poll, channels=1):
     polls_left = spendable / (cost_per_poll * channels)
     paced = to_reset / polls_left
     return max(interval, paced)
+
+
+def recheck_wait(*, interval, remaining, now, cost_per_pass, channels=1):
+    """Return how long after a pass of re-checks (``comments.list`` by id over
+    the comments already read) the next pass may start: ``interval`` while
+    the quota allows it, longer as it runs low, until the reset once the
+    reserve is reached.
+
+    Re-checks get at most half of what is left above the reserve, spread over
+    the passes until the reset: new comments come first.
+    """
+    to_reset = reset_at(now) - now
+    spendable = (remaining - RESERVE_UNITS) / 2
+    cost = max(1, cost_per_pass) * max(1, channels)
+    if spendable < cost:
+        return max(interval, to_reset)
+    return max(interval, to_reset / (spendable / cost))

@@ -21,7 +21,9 @@ def comment_edited_on_platform(*, channel, external_id, text, now=None):
     """Take the new text of a comment edited by its author: match it again
     against the rulebook (matches, severity, priority and categories follow
     the new text) and write an event with the old text. Return the comment,
-    or ``None`` when it is not stored here (or the text is unchanged).
+    or ``None`` when it is not stored here, the text is unchanged, or its
+    text was erased here (retention or a person's erasure: an edit must not
+    bring words back).
 
     The due time stays: the comment was owed an answer from when it came.
     """
@@ -34,6 +36,8 @@ def comment_edited_on_platform(*, channel, external_id, text, now=None):
         )
         if comment is None or comment.text == text:
             return None
+        if comment.text_erased_at is not None:
+            return None  # erased here: its words are not taken back in
         result = classify_text(
             text=text,
             language=comment.language,

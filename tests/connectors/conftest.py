@@ -156,6 +156,7 @@ def youtube(youtube_server, settings):
         server.requests.clear()
         server.quota_used = 0
         server.daily_quota = 10000
+        server.by_id_fault = None
     server.add_channel("UCorg", "Ville de Montréal", custom_url="@villemtl")
     server.add_channel("UCother", "Someone else", custom_url="@someone")
     server.add_video("vid1", "UCorg")

@@ -9,7 +9,11 @@ the channel's owner, ``comments.delete`` only for the comment's author: 403
 ``commentsDisabled``) and the daily quota, counted at the documented costs
 (403 ``quotaExceeded`` once spent). Its resources are built from the
 payloads under ``payloads/youtube/``, each naming the section it is copied
-from. Google's OAuth 2.0 endpoints (consent page, token endpoint with the
+from. ``comments.list`` answers by ``parentId`` (paged) and by ``id`` (a
+comma-separated list, no paging: a comment deleted is simply not among the
+items). Comments can be edited (``edit_comment``: new text, ``updatedAt``
+later than ``publishedAt``) and deleted by their author (``delete_comment``)
+as on YouTube. Google's OAuth 2.0 endpoints (consent page, token endpoint with the
 code, PKCE and refresh grants) are served too, for the sign-in.
 
 Test plumbing talks to the server's state directly (``add_comment``,
@@ -26,6 +30,7 @@ import itertools
 import json
 import secrets
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -100,6 +105,10 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
         self.requests = []
         self.daily_quota = 10000
         self.quota_used = 0
+        # comments.list by id: None as documented; "missing" answers 404
+        # commentNotFound when any id is unknown (as the method's error table
+        # allows); "error" a 500 backendError; a number hangs that long.
+        self.by_id_fault = None
 
     @property
     def base_url(self):
@@ -158,6 +167,26 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
             snippet["parentId"] = parent
         self.comments[comment_id] = comment
         return comment_id
+
+    def edit_comment(self, comment_id, text, *, at=None):
+        """Edit a comment as its author does on YouTube: the new text, and
+        ``updatedAt`` later than ``publishedAt``."""
+        snippet = self.comments[comment_id]["snippet"]
+        published = datetime.datetime.fromisoformat(snippet["publishedAt"])
+        # Later than its publication, to YouTube's second.
+        at = max(
+            at or datetime.datetime.now(datetime.UTC),
+            published + datetime.timedelta(seconds=1),
+        )
+        snippet.update(textDisplay=text, textOriginal=text, updatedAt=iso(at))
+        self.comments[comment_id]["etag"] = secrets.token_urlsafe(12)
+
+    def delete_comment(self, comment_id):
+        """Delete a comment as its author does on YouTube (a thread goes
+        with its replies)."""
+        del self.comments[comment_id]
+        for reply in self.replies_to(comment_id):
+            del self.comments[reply["id"]]
 
     def status_of(self, comment_id):
         return self.comments[comment_id]["snippet"]["moderationStatus"]
@@ -305,6 +334,8 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
         return answer
 
     def comments_list(self, owner, query):
+        if "id" in query:
+            return self.comments_by_id(owner, query)
         parent = query.get("parentId")
         if not parent:
             raise ApiError("missingRequiredParameter")
@@ -316,6 +347,29 @@ class YouTubeServer(http.server.ThreadingHTTPServer):
             if self._visible(r, owner)
         ]
         return self._page(replies, query, "youtube#commentListResponse")
+
+    def comments_by_id(self, owner, query):
+        """comments.list with ``id``: the comments named that exist and the
+        viewer may see, in no pages (``maxResults`` and ``pageToken`` are
+        not supported with ``id``)."""
+        if "parentId" in query or "maxResults" in query or "pageToken" in query:
+            raise ApiError("missingRequiredParameter")
+        ids = [i for i in query["id"].split(",") if i]
+        if not ids:
+            raise ApiError("missingRequiredParameter")
+        if self.by_id_fault == "error":
+            raise ApiError("backendError")
+        if self.by_id_fault == "missing" and any(i not in self.comments for i in ids):
+            raise ApiError("commentNotFound")
+        items = [
+            self._for_viewer(self.comments[i], owner)
+            for i in ids
+            if i in self.comments and self._visible(self.comments[i], owner)
+        ]
+        answer = _payload("comments_by_id")
+        answer["items"] = items
+        answer["pageInfo"] = {"totalResults": len(items), "resultsPerPage": len(items)}
+        return answer
 
     def comments_insert(self, owner, body):
         snippet = (body or {}).get("snippet") or {}
@@ -483,6 +537,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in urllib.parse.parse_qs(query_string).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}
         server = self.server
+        fault = server.by_id_fault
+        if isinstance(fault, int | float) and "id=" in query_string:
+            time.sleep(fault)  # a server that hangs, outside the lock
         with server.lock:
             server.requests.append((self.command, path, query, raw, headers))
             if path == "/favicon.ico":

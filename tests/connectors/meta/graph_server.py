@@ -7,10 +7,13 @@ permissions each call needs (error 200) and the required parameters (error
 100). It answers with the payloads under ``payloads/`` (each names the
 documentation section it is copied from), keeps every request it was sent,
 and can be told to answer the next calls with a throttling error (4, 17,
-613) or usage headers. It also serves the Login dialog, whose *Allow*
-button sends the browser back with a code.
+613) or usage headers. A comments edge answers in pages of ``page_size``
+(cursor-based pagination, ``next`` on every page but the last) and can fail
+its later pages (``fail_pages``: object id -> error code). It also serves
+the Login dialog, whose *Allow* button sends the browser back with a code.
 """
 
+import base64
 import hashlib
 import hmac
 import http.server
@@ -77,6 +80,8 @@ class GraphServer(http.server.ThreadingHTTPServer):
         self.replies = 0
         self.deleted = set()
         self.objects = {}
+        self.page_size = None  # comments edges: one page of everything
+        self.fail_pages = {}
 
     @property
     def base_url(self):
@@ -180,7 +185,7 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
             rows = (
                 server.comments.get(parts[0]) or server.ig_comments.get(parts[0]) or []
             )
-            return 200, {"data": rows, "paging": {}}
+            return self._page(path, rows, fields)
         if method == "POST" and parts[1:] in (["comments"], ["replies"]):
             needs = (
                 "instagram_manage_comments"
@@ -223,6 +228,36 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
         if method == "GET" and parts == [IG_ID]:
             return 200, {"id": IG_ID, "username": "villedelevis"}
         return 404, error(100)
+
+    def _page(self, path, rows, fields):
+        """One page of ``rows`` after the ``after`` cursor (Paginated Results
+        > Cursor-based Pagination)."""
+        server = self.server
+        size = server.page_size
+        if not size:
+            return 200, {"data": rows, "paging": {}}
+        after = fields.get("after") or ""
+        if after and path.split("/")[0] in server.fail_pages:
+            return 500, error(server.fail_pages[path.split("/")[0]])
+        start = int(base64.urlsafe_b64decode(after).decode()) if after else 0
+        page = rows[start : start + size]
+
+        def cursor(index):
+            return base64.urlsafe_b64encode(str(index).encode()).decode()
+
+        paging = payload(
+            "cursor_paging",
+            BEFORE=cursor(start),
+            AFTER=cursor(start + len(page)),
+            PREVIOUS=f"{server.base_url}/{VERSION}/{path}?before={cursor(start)}",
+            NEXT=f"{server.base_url}/{VERSION}/{path}?after="
+            f"{cursor(start + len(page))}",
+        )
+        if start == 0:
+            del paging["previous"]
+        if start + size >= len(rows):
+            del paging["next"]
+        return 200, {"data": page, "paging": paging}
 
     def _token(self, fields):
         if (
