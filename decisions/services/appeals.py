@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import errors
 from core.permissions import require
@@ -149,6 +150,25 @@ def deletion_reversed(statement):
     return statement.kind == Kind.DELETED and statement.reversed_at is not None
 
 
+# What an unsent deletion keeps as its error once the deletion is reversed
+# (a msgid, translated on display).
+DELETION_STOPPED = gettext_noop("Not sent: the deletion was reversed on appeal.")
+
+
+def platform_copy_gone(statement):
+    """Return whether the deleted comment is gone from its platform: the
+    deletion was delivered, or the platform said it was removed there."""
+    comment = statement.comment
+    if comment is None:
+        return True
+    return (
+        comment.removed_on_platform_at is not None
+        or comment.deliveries.filter(
+            kind=registry.DELETE_KIND, status=OutboxMessage.Status.SENT
+        ).exists()
+    )
+
+
 def text_still_held(statement):
     """Return whether the deleted comment's text is still kept here (not
     erased by the retention schedule nor by an anonymisation)."""
@@ -162,8 +182,13 @@ def text_still_held(statement):
 
 def deletion_reversed_text(statement):
     """Return what the author is told of a reversed deletion, in the active
-    language: the platform's copy cannot be put back; whether they may post
-    the text again."""
+    language: the platform's copy cannot be put back, and whether they may
+    post the text again; or that the deletion never reached the platform."""
+    if not platform_copy_gone(statement):
+        return _(
+            "The deletion had not reached the platform yet: it was stopped, and "
+            "the comment stays there."
+        )
     text = _(
         "The comment was deleted on the platform and cannot be put back there: "
         "no platform restores a deleted comment."
@@ -283,10 +308,19 @@ def _restore(comment, *, actor, reason, now):
     (nothing is left to do with it on the platform), with a *restored* event.
 
     Nothing is sent to the platform: no API puts a deleted comment back, and
-    a call that can only fail would sit in the outbox as a failure.
+    a call that can only fail would sit in the outbox as a failure. A
+    deletion not delivered yet (waiting for a retry, or failed) is stopped:
+    it is marked failed with the reason and is never retried
+    (``outbox_retry``). One an outbox worker is sending at this very moment
+    may still land.
     """
     if comment.status != Comment.Status.DELETED:
         return
+    OutboxMessage.objects.filter(
+        comment=comment,
+        kind=registry.DELETE_KIND,
+        status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
+    ).update(status=OutboxMessage.Status.FAILED, last_error=DELETION_STOPPED)
     transition(
         comment,
         actor=actor,

@@ -3,11 +3,13 @@ platform puts a deleted comment back), its history says so, the decision's
 page and the author's message say so in the author's language, and nothing
 is sent to the platform but the message; upheld, nothing changes."""
 
+import datetime
 import json
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from connectors.signed_webhook import post_signed
 from decisions.models import Appeal
@@ -17,7 +19,7 @@ from decisions.services.privacy import author_anonymise
 from moderation import registry
 from moderation.models import Comment, Event, OutboxMessage
 from moderation.services.deletion import comment_delete
-from moderation.services.outbox import outbox_send
+from moderation.services.outbox import outbox_retry, outbox_send
 from tests.decisions.conftest import ENGLISH, ingest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -62,10 +64,18 @@ def facebook(channel):
     return channel
 
 
-def deleted(channel, manager, **kw):
-    """Ingest a comment and have ``manager`` delete it; return it."""
+def deleted(channel, manager, *, sent=True, **kw):
+    """Ingest a comment and have ``manager`` delete it; return it. With
+    ``sent``, the platform confirms the deletion (Facebook's answer stood in
+    for: the Graph API's own tests are in tests/connectors/meta)."""
     comment = ingest(channel, **kw)
-    return comment_delete(comment=comment, actor=manager, reason="Insultes")
+    comment = comment_delete(comment=comment, actor=manager, reason="Insultes")
+    if sent:
+        message = OutboxMessage.objects.get(comment=comment, kind="comment.delete")
+        status = outbox_send(message_id=message.pk, post=lambda message, now: None)
+        assert status == OutboxMessage.Status.SENT
+        comment.refresh_from_db()
+    return comment
 
 
 def decide(comment, approver, outcome, reasons="Ironie, pas une insulte."):
@@ -143,7 +153,7 @@ def test_once_the_text_is_erased_the_author_is_not_offered_to_repost_it(
 def test_the_author_is_told_through_the_platform_and_nothing_else_is_sent(
     deleting_channel, personas, deleting_rule, receiver
 ):
-    comment = deleted(deleting_channel, personas["manager"])
+    comment = deleted(deleting_channel, personas["manager"], sent=False)
     for message in OutboxMessage.objects.order_by("pk"):
         assert outbox_send(message_id=message.pk) == OutboxMessage.Status.SENT
     comment.refresh_from_db()
@@ -192,6 +202,36 @@ def test_an_upheld_deletion_stays_deleted(
     html = page(client, statement)
     assert GONE_FR not in html
     assert "Insulte." in html
+
+
+def test_a_deletion_not_delivered_yet_is_stopped_and_never_retried(
+    facebook, personas, deleting_rule, client
+):
+    comment = deleted(facebook, personas["manager"], sent=False)
+    delete = OutboxMessage.objects.get(comment=comment, kind="comment.delete")
+
+    def down(message, now):
+        raise registry.ConnectorError("Graph API down")
+
+    # The platform did not answer: the deletion waits for its next attempt.
+    assert outbox_send(message_id=delete.pk, post=down) == "pending"
+
+    statement = decide(comment, personas["approver"], "reversed")
+
+    delete.refresh_from_db()
+    assert delete.status == OutboxMessage.Status.FAILED
+    assert delete.error_message() == "Not sent: the deletion was reversed on appeal."
+    later = timezone.now() + datetime.timedelta(days=1)
+    assert outbox_send(message_id=delete.pk, now=later) is None  # not sent
+    assert not outbox_retry(message=delete, actor=personas["approver"])
+    delete.refresh_from_db()
+    assert delete.status == OutboxMessage.Status.FAILED
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.CLOSED
+    assert comment.removed_on_platform_at is None
+    html = page(client, statement)
+    assert "La suppression n’avait pas encore atteint la plateforme" in html
+    assert GONE_FR not in html
 
 
 def test_the_reviewer_is_told_what_a_reversal_cannot_undo(
