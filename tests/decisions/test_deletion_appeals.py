@@ -127,6 +127,12 @@ def test_a_reversed_deletion_restores_the_comment_here_and_says_so_in_french(
     assert "jean@example.org" not in html
     assert "jean.tremblay" not in html
 
+    # The comment's history, for staff, in French as pages are.
+    client.force_login(personas["manager"])
+    staff = client.get(reverse("moderation:comment", args=[comment.pk]))
+    history = staff.content.decode()
+    assert "rétabli ici en appel ; la copie de la plateforme" in history
+
 
 def test_the_page_says_it_in_english_for_an_english_comment(
     facebook, personas, deleting_rule, client
