@@ -11,7 +11,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from connectors.signed_webhook import post_signed
 from decisions.models import Appeal
 from decisions.references import link_secret
 from decisions.services.appeals import appeal_decide, appeal_lodge
@@ -30,31 +29,6 @@ GONE_FR = (
 )
 REPOST_EN = "Its text is still kept here: you may ask us for it and post it again."
 REPOST_FR = "Son texte est encore conservé ici\u00a0: vous pouvez nous le demander"
-
-
-class DeletesOnLoopback(registry.Connector):
-    """A platform that deletes and messages authors, by POSTing each message,
-    signed, to the channel's URL (the loopback receiver), as the signed
-    webhook sends everything."""
-
-    name = "deletes-loopback"
-    abilities = frozenset(
-        {registry.Ability.RECEIVE_PUSH, registry.Ability.HIDE}
-        | {registry.Ability.DELETE, registry.Ability.MESSAGE_AUTHOR}
-    )
-    needs_publish_url = True
-
-    def deliver(self, message, *, now):
-        return post_signed(message, now=now)
-
-
-@pytest.fixture
-def deleting_channel(webhook_channel):
-    registry.register(DeletesOnLoopback)
-    webhook_channel.connector = DeletesOnLoopback.name
-    webhook_channel.save()
-    yield webhook_channel
-    registry.unregister(DeletesOnLoopback.name)
 
 
 @pytest.fixture
