@@ -32,6 +32,8 @@ from decisions.services.appeals import (
     appeal_deadline,
     appeal_decide,
     appeal_lodge,
+    deletion_reversed,
+    deletion_reversed_text,
     may_decide,
 )
 from decisions.services.notices import notice_decide, notice_submit
@@ -58,6 +60,10 @@ def _statement_context(statement, key):
         "appeals": list(statement.appeals.order_by("lodged_at")),
         "deadline": appeal_deadline(statement),
         "window": window_text(statement),
+        # A reversed deletion: what could not be undone, and what the author may do.
+        "deletion_note": deletion_reversed_text(statement)
+        if deletion_reversed(statement)
+        else "",
         "holder": holder,
         "key": key if holder else "",
         "open": holder

@@ -3,16 +3,24 @@
 The ``state`` sent to the instance is random, kept in the manager's session
 with the channel it is for, and used once: a callback whose state is missing,
 forged, already used or for another channel changes nothing (400).
+
+The form's answer is a page with a link to the instance's authorisation page,
+not a redirect: the instance is whatever the manager typed, so the pages'
+Content-Security-Policy (``form-action 'self'``, which browsers also apply to
+the redirects that follow a form's POST) cannot name it in advance, and a
+link the manager follows is a plain navigation, outside ``form-action``.
 """
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -48,7 +56,7 @@ def _page(request, channel, form, *, status=200):
 @require_http_methods(["GET", "POST"])
 def sign_in(request, pk):
     """Show the channel's sign-in; on POST register the app on the instance
-    and send the manager to its authorisation page."""
+    and offer the manager a link to its authorisation page."""
     channel = _channel(request, pk)
     if request.method == "GET":
         initial = {"instance_url": channel.get_credentials().get("instance_url", "")}
@@ -76,7 +84,18 @@ def sign_in(request, pk):
         locked.save(update_fields=["credentials_encrypted", "credentials_set_at"])
     state = secrets.token_urlsafe(32)
     request.session[SESSION_KEY] = {"state": state, "channel": channel.pk}
-    return redirect(oauth.authorise_url(credentials, state))
+    response = render(
+        request,
+        "connectors/mastodon/continue.html",
+        {
+            "channel": channel,
+            "authorise_url": oauth.authorise_url(credentials, state),
+            "instance_host": urlsplit(credentials["oauth"]["instance_url"]).netloc,
+        },
+    )
+    # The link carries the one-time state: no cache keeps it.
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

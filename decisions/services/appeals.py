@@ -1,7 +1,8 @@
 """Appeals of statements (DSA art. 20) and human reviews of automated
 decisions (Law 25, s. 12.1): lodged by whoever holds the statement's link,
 decided by a person other than the one who decided, reversals undone on the
-platform through the outbox."""
+platform through the outbox; a reversed deletion, which no platform can undo,
+is undone here only, and the author is told so."""
 
 import calendar
 import datetime
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import errors
 from core.permissions import require
@@ -107,7 +109,9 @@ def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
 
     A reversed hide shows the comment again, here and on the platform (an
     unhide through the outbox, in the same transaction); a reversed mute or
-    block is lifted the same way (unmute, unblock) where the platform can.
+    block is lifted the same way (unmute, unblock) where the platform can. A
+    reversed deletion restores the comment here only: its copy on the
+    platform is gone, so nothing is sent there.
     """
     require(actor, Capability.DECIDE_APPEALS, _("Only reviewers decide appeals."))
     now = now or timezone.now()
@@ -141,12 +145,78 @@ def appeal_decide(*, appeal, actor, outcome, reasons, now=None):
     return appeal
 
 
+def deletion_reversed(statement):
+    """Return whether ``statement`` is of a deletion reversed on appeal."""
+    return statement.kind == Kind.DELETED and statement.reversed_at is not None
+
+
+# What an unsent deletion keeps as its error once the deletion is reversed
+# (a msgid, translated on display).
+DELETION_STOPPED = gettext_noop("Not sent: the deletion was reversed on appeal.")
+
+
+def platform_copy_gone(statement):
+    """Return whether the deleted comment is gone from its platform: the
+    deletion was delivered, or the platform said it was removed there."""
+    comment = statement.comment
+    if comment is None:
+        return True
+    return (
+        comment.removed_on_platform_at is not None
+        or comment.deliveries.filter(
+            kind=registry.DELETE_KIND, status=OutboxMessage.Status.SENT
+        ).exists()
+    )
+
+
+def text_still_held(statement):
+    """Return whether the deleted comment's text is still kept here (not
+    erased by the retention schedule nor by an anonymisation)."""
+    comment = statement.comment
+    return (
+        comment is not None
+        and comment.text_erased_at is None
+        and bool(comment.text.strip())
+    )
+
+
+def deletion_reversed_text(statement):
+    """Return what the author is told of a reversed deletion, in the active
+    language: the platform's copy cannot be put back, and whether they may
+    post the text again; or that the deletion never reached the platform."""
+    if not platform_copy_gone(statement):
+        return _(
+            "The deletion had not reached the platform yet: it was stopped, and "
+            "the comment stays there."
+        )
+    text = _(
+        "The comment was deleted on the platform and cannot be put back there: "
+        "no platform restores a deleted comment."
+    )
+    if text_still_held(statement):
+        text += " " + _(
+            "Its text is still kept here: you may ask us for it and post it again."
+        )
+    return text
+
+
 def outcome_text(appeal):
     """Return the private message telling the author the outcome, in the
     statement's language."""
     statement = appeal.statement
     with translation.override(statement.language):
-        if appeal.status == Appeal.Status.REVERSED:
+        if appeal.status == Appeal.Status.REVERSED and statement.kind == Kind.DELETED:
+            text = (
+                _(
+                    "Your appeal of decision %(reference)s was accepted: the "
+                    "decision is reversed."
+                )
+                + " "
+                + deletion_reversed_text(statement).replace("%", "%%")
+                + " "
+                + _("Reasons: %(reasons)s. Details: %(url)s")
+            )
+        elif appeal.status == Appeal.Status.REVERSED:
             text = _(
                 "Your appeal of decision %(reference)s was accepted: the decision "
                 "is reversed. Reasons: %(reasons)s. Details: %(url)s"
@@ -196,7 +266,8 @@ LIFTED = {Kind.AUTHOR_MUTED: AuthorAction.MUTE, Kind.AUTHOR_BLOCKED: AuthorActio
 
 
 def _undo(statement, *, actor, reasons, now):
-    """Show a hidden comment again, or lift a mute or a block of its author."""
+    """Show a hidden comment again, lift a mute or a block of its author, or
+    restore a deleted comment here."""
     comment = statement.comment
     if comment is None:
         return
@@ -204,6 +275,9 @@ def _undo(statement, *, actor, reasons, now):
         "reference": statement.reference,
         "reasons": reasons,
     }
+    if statement.kind == Kind.DELETED:
+        _restore(comment, actor=actor, reason=reason, now=now)
+        return
     if statement.kind in LIFTED:
         author_undo(
             comment=comment,
@@ -226,4 +300,33 @@ def _undo(statement, *, actor, reasons, now):
     )
     outbox_comment_action(
         comment, kind=registry.UNHIDE_KIND, ability=registry.Ability.HIDE, now=now
+    )
+
+
+def _restore(comment, *, actor, reason, now):
+    """Undo a deletion here: the comment is no longer *Deleted* but closed
+    (nothing is left to do with it on the platform), with a *restored* event.
+
+    Nothing is sent to the platform: no API puts a deleted comment back, and
+    a call that can only fail would sit in the outbox as a failure. A
+    deletion not delivered yet (waiting for a retry, or failed) is stopped:
+    it is marked failed with the reason and is never retried
+    (``outbox_retry``). One an outbox worker is sending at this very moment
+    may still land.
+    """
+    if comment.status != Comment.Status.DELETED:
+        return
+    OutboxMessage.objects.filter(
+        comment=comment,
+        kind=registry.DELETE_KIND,
+        status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
+    ).update(status=OutboxMessage.Status.FAILED, last_error=DELETION_STOPPED)
+    transition(
+        comment,
+        actor=actor,
+        action="restored",
+        allowed_from=(Comment.Status.DELETED,),
+        to=Comment.Status.CLOSED,
+        reason=reason,
+        now=now,
     )

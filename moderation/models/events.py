@@ -58,6 +58,11 @@ class Event(models.Model):
         HIDDEN = "hidden", _("hidden")
         UNHIDDEN = "unhidden", _("shown again")
         DELETED = "deleted", _("deleted, here and on the platform")
+        # A deletion reversed on appeal: the platform's copy is gone for good.
+        RESTORED = (
+            "restored",
+            _("restored here on appeal; the platform's copy cannot be put back"),
+        )
         HIDDEN_ON_PLATFORM = "hidden_on_platform", _("hidden on the platform")
         SHOWN_ON_PLATFORM = "shown_on_platform", _("shown again on the platform")
         PUBLISHED = "published", _("held for review, published on the platform")

@@ -154,10 +154,19 @@ def outbox_send_due(*, now=None, limit=200):
 
 
 def outbox_retry(*, message, actor, now=None):
-    """Put a failed message back in line with a fresh set of attempts."""
+    """Put a failed message back in line with a fresh set of attempts; return
+    whether. A deletion whose comment is no longer *Deleted* (reversed on
+    appeal) is never sent again."""
     require(actor, Capability.APPROVE, _("Only approvers retry deliveries."))
     if message.answer_id:
         require_scope(actor, message.answer.comment)
+    if (
+        message.kind == registry.DELETE_KIND
+        and Comment.objects.filter(pk=message.comment_id)
+        .exclude(status=Comment.Status.DELETED)
+        .exists()
+    ):
+        return False
     retried = delivery.put_back(
         OutboxMessage.objects, message.pk, now=now or timezone.now()
     )

@@ -140,6 +140,7 @@ _ACTION_LABELS = {
     "hidden": gettext_lazy("hidden"),
     "unhidden": gettext_lazy("shown again"),
     "deleted": gettext_lazy("deleted"),
+    "restored": gettext_lazy("restored"),
     "closed": gettext_lazy("closed"),
     "released": gettext_lazy("released"),
     "reassigned": gettext_lazy("reassigned"),

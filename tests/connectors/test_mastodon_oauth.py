@@ -1,7 +1,9 @@
 """Signing a Mastodon channel in by OAuth, round trip against mastodon-mock:
-the app registered on the instance, the manager sent to its authorisation
-page, the code exchanged on the callback, the state checked."""
+the app registered on the instance, the manager given a link to its
+authorisation page, the code exchanged on the callback, the state checked."""
 
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,13 +26,27 @@ def unsigned(mastodon_channel, mastodon):
     return mastodon_channel
 
 
+CONTINUE = re.compile(r'<a class="button" id="mastodon-continue" href="([^"]+)"')
+
+
+def continue_link(answer):
+    """Return the address of the page's *Continue to your instance* link."""
+    [href] = CONTINUE.findall(answer.content.decode())
+    return html.unescape(href)
+
+
 def start(client, channel, instance):
     """Post the sign-in form; return the query of the authorisation URL."""
     answer = client.post(
         reverse("mastodon:sign-in", args=[channel.pk]), {"instance_url": instance}
     )
-    assert answer.status_code == 302, answer.content
-    target = urlsplit(answer["Location"])
+    # A page with a link, not a redirect: the Content-Security-Policy's
+    # form-action would stop a redirect to an instance it cannot name.
+    assert answer.status_code == 200, answer.content
+    assert "Location" not in answer
+    assert "form-action 'self'" in answer["Content-Security-Policy"]
+    assert "no-store" in answer["Cache-Control"]
+    target = urlsplit(continue_link(answer))
     assert f"{target.scheme}://{target.netloc}" == instance
     assert target.path == "/oauth/authorize"
     return {key: values[0] for key, values in parse_qs(target.query).items()}
@@ -227,4 +243,56 @@ def test_an_instance_that_refuses_the_app_is_a_form_error(
     html = answer.content.decode()
     assert "did not register the application" in html
     assert "Redirect URI" not in html
+    assert "oauth" not in Channel.objects.get(pk=unsigned.pk).get_credentials()
+
+
+@pytest.mark.usefixtures("english")
+def test_the_continue_page_names_the_instance_and_links_to_it(
+    client, manager, unsigned, mastodon
+):
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    answer = client.post(
+        reverse("mastodon:sign-in", args=[unsigned.pk]),
+        {"instance_url": mastodon.base_url + "/@alice"},
+    )
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    host = urlsplit(mastodon.base_url).netloc
+    assert f"Continue to your instance ({host})" in page
+    link = urlsplit(continue_link(answer))
+    # Built from the address typed (its scheme and host only), never from
+    # what the instance advertises.
+    assert f"{link.scheme}://{link.netloc}" == mastodon.base_url
+    assert link.path == "/oauth/authorize"
+    state = parse_qs(link.query)["state"][0]
+    assert client.session["mastodon_oauth"] == {"state": state, "channel": unsigned.pk}
+
+
+def test_the_continue_page_is_in_french(client, manager, unsigned, mastodon):
+    client.force_login(manager)
+    answer = client.post(
+        reverse("mastodon:sign-in", args=[unsigned.pk]),
+        {"instance_url": mastodon.base_url},
+    )
+    host = urlsplit(mastodon.base_url).netloc
+    assert f"Continuer vers votre instance ({host})" in answer.content.decode()
+
+
+@pytest.mark.usefixtures("english")
+def test_an_internal_address_is_refused_before_any_link(
+    client, manager, unsigned, mastodon, settings
+):
+    settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES = False
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for value in (mastodon.base_url, "http://localhost:3000", "http://[::1]/"):
+        answer = client.post(
+            reverse("mastodon:sign-in", args=[unsigned.pk]), {"instance_url": value}
+        )
+        assert answer.status_code == 400, value
+        page = answer.content.decode()
+        assert "private, local or reserved" in page
+        assert "mastodon-continue" not in page
+    assert "mastodon_oauth" not in client.session
     assert "oauth" not in Channel.objects.get(pk=unsigned.pk).get_credentials()

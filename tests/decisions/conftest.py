@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from connectors.signed_webhook import post_signed
+from moderation import registry
 from moderation.services.ingest import comment_ingest
 from moderation.services.triage import comment_claim, comment_hide
 from tests.moderation.conftest import receiver  # noqa: F401 (a fixture)
@@ -20,6 +22,31 @@ def webhook_channel(channel, receiver):  # noqa: F811
     channel.publish_url = receiver.url
     channel.save()
     return channel
+
+
+class DeletesOnLoopback(registry.Connector):
+    """A platform that deletes and messages authors, by POSTing each message,
+    signed, to the channel's URL (the loopback receiver), as the signed
+    webhook sends everything."""
+
+    name = "deletes-loopback"
+    abilities = frozenset(
+        {registry.Ability.RECEIVE_PUSH, registry.Ability.HIDE}
+        | {registry.Ability.DELETE, registry.Ability.MESSAGE_AUTHOR}
+    )
+    needs_publish_url = True
+
+    def deliver(self, message, *, now):
+        return post_signed(message, now=now)
+
+
+@pytest.fixture
+def deleting_channel(webhook_channel):
+    registry.register(DeletesOnLoopback)
+    webhook_channel.connector = DeletesOnLoopback.name
+    webhook_channel.save()
+    yield webhook_channel
+    registry.unregister(DeletesOnLoopback.name)
 
 
 def ingest(channel, *, text=FRENCH, external_id="c-1", author="jean.tremblay", **kw):
