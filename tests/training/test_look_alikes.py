@@ -97,7 +97,6 @@ def test_the_lesson_lists_the_examples_not_the_expressions(program):
                 assert f"`{text}`" in body
             for line in rule.exception_list:
                 assert f"`{line}`" not in body
-                assert line.split()[0] + " (" not in body
     offensive = Lesson.objects.get(program=program, rule_slug="offensive-content")
     assert "(fucking|" not in offensive.body_en
     assert "(putain|merde)" not in offensive.body_fr
