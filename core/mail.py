@@ -6,7 +6,7 @@ retry policy of ``core.retry``.
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core import delivery
@@ -80,6 +80,24 @@ def mail_queue_each(*, kind, people, compose, now=None):
             )
         )
     return mails
+
+
+def mail_when(value, *, weekday=False):
+    """Return ``value`` as an e-mail body writes it, in the active language
+    (call it in ``compose``): the local date and time, ``2026-11-28 16:00``,
+    after the weekday as the reader's language abbreviates it (``sam.``,
+    ``Sat``) when ``weekday``."""
+    text = formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if weekday:
+        day = formats.date_format(timezone.localtime(value), "D")
+        text = f"{day} {text}"
+    return text
+
+
+def mail_number(value, places=1):
+    """Return ``value`` with ``places`` decimals as the active language writes
+    them: ``2,5`` in French, ``2.5`` in English."""
+    return formats.number_format(value, places)
 
 
 def _queue_send(mail_id):

@@ -373,7 +373,8 @@ def decision_of(comment):
 
 def author_history(comment, *, user, limit=HISTORY_LIMIT):
     """Return the ``AuthorHistory`` of ``comment``'s author for ``user``: their
-    other comments on the channel that ``user`` may see, newest first, with
+    earlier comments on the channel (posted before ``comment``; on the same
+    instant, received before it) that ``user`` may see, newest first, with
     what was decided on each (text masked as ``user`` may see it), and the
     registry entries of an undisclosed tie that matched ``comment``.
 
@@ -388,7 +389,12 @@ def author_history(comment, *, user, limit=HISTORY_LIMIT):
     visible = (
         comments_visible_to(user)
         .filter(channel_id=comment.channel_id, author=comment.author)
-        .exclude(pk=comment.pk)
+        # What the author had said before this comment, not what came after:
+        # the panel helps judge this comment, not later ones.
+        .filter(
+            Q(posted_at__lt=comment.posted_at)
+            | Q(posted_at=comment.posted_at, pk__lt=comment.pk)
+        )
     )
     others = list(
         visible.select_related("channel")

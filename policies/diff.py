@@ -23,6 +23,8 @@ RULE_FIELDS = (
     "guidance_fr",
     "guidance_en",
     "exceptions",
+    "exception_examples_fr",
+    "exception_examples_en",
     "disclosure_markers",
 )
 

@@ -122,7 +122,8 @@ def rule_lesson(rule):
                 else "Look-alikes it does not catch"
             ),
         ]
-        lines += [f"- {_quote(e)}" for e in rule["look_alikes"]] or [
+        look_alikes = rule["look_alikes"].get(code) or []
+        lines += [f"- {_quote(e)}" for e in look_alikes] or [
             "- "
             + (
                 "Un mot de la liste employé dans un autre sens, par exemple cité "

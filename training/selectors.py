@@ -4,7 +4,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.roles import Capability
@@ -91,13 +101,37 @@ def my_training(*, user, now=None):
     return statuses
 
 
+def failures_since_pass(*, program):
+    """Return a subquery of the outer user's failed attempts at ``program``'s
+    exam (first sittings and refreshers alike) since their last pass of it,
+    or since their first attempt if they never passed: what *failed twice*
+    on the team matrix counts."""
+    last_pass = (
+        Attempt.objects.filter(user=OuterRef("user"), program=program, passed=True)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    failures = (
+        Attempt.objects.filter(user=OuterRef("pk"), program=program, passed=False)
+        .annotate(last_pass=Subquery(last_pass))
+        .filter(Q(last_pass__isnull=True) | Q(started_at__gt=F("last_pass")))
+        .values("user")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(failures), Value(0))
+
+
 def team_matrix(*, now=None):
-    """Return responders with, per program, their valid accreditation and
-    failed attempts, in a fixed number of queries."""
+    """Return the programs, and the responders with their valid
+    accreditations and, per program, ``failures[program.pk]``: their failed
+    attempts at its exam since they last passed it. A fixed number of
+    queries, whatever the number of responders."""
     now = now or timezone.now()
     valid = Accreditation.objects.filter(
         granted_at__lte=now, expires_at__gt=now
     ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
+    exams = list(programs())
     people = (
         get_user_model()
         .objects.with_capability(Capability.TRIAGE)
@@ -110,15 +144,21 @@ def team_matrix(*, now=None):
                 to_attr="valid_accreditations",
             )
         )
+        # One correlated count per program, in the same query: a subquery,
+        # not a join, so a person holding two roles counts each failure once.
         .annotate(
-            # distinct: with_capability joins the roles, and a person holding
-            # two of them would otherwise count each failure twice.
-            failed_attempts=Count(
-                "exam_attempts", filter=Q(exam_attempts__passed=False), distinct=True
-            )
+            **{
+                f"failures_{program.pk}": failures_since_pass(program=program)
+                for program in exams
+            }
         )
     )
-    return list(programs()), list(people)
+    people = list(people)
+    for person in people:
+        person.failures = {
+            program.pk: getattr(person, f"failures_{program.pk}") for program in exams
+        }
+    return exams, people
 
 
 def accreditation_status(*, user, now=None):

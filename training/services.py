@@ -73,11 +73,12 @@ def rule_facts(version):
                     for ref in rule.legal_references.all()
                 ],
                 "examples": examples,
-                "look_alikes": [
-                    line.strip()
-                    for line in rule.exceptions.splitlines()
-                    if line.strip()
-                ],
+                # Example comments, never the exceptions' expressions: a
+                # responder learns from "Au pire, je repasse demain", not
+                # from "(putain|merde) (que|qu|c est)".
+                "look_alikes": {
+                    code: rule.exception_example_list(code) for code in ("fr", "en")
+                },
             }
         )
     return facts

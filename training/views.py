@@ -244,7 +244,8 @@ def practice(request):
 
 @login_required
 def team(request):
-    """Who is accredited for what, who expires soon, who failed twice."""
+    """Who is accredited for what, who expires soon, who failed twice: two
+    failed attempts at the same program's exam since they last passed it."""
     require(request.user, Capability.MANAGE_STAFF)
     now = timezone.now()
     programs, people = selectors.team_matrix(now=now)
@@ -254,8 +255,13 @@ def team(request):
         rows.append(
             {
                 "person": person,
-                "cells": [held.get(program.pk) for program in programs],
-                "failed": person.failed_attempts,
+                "cells": [
+                    {
+                        "accreditation": held.get(program.pk),
+                        "failed": person.failures[program.pk],
+                    }
+                    for program in programs
+                ],
             }
         )
     return render(

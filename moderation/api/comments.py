@@ -711,8 +711,9 @@ class CommentViewSet(
         summary="The comment's thread and its author's history",
         description="What the comment page shows around the comment: the "
         "organisation's post it answers and the comment it replies to "
-        "(`thread`), then the author's other comments on the channel that you "
-        "may see, newest first, at most 10 with how many more, each with what "
+        "(`thread`), then the author's earlier comments on the channel (posted "
+        "before this one) that you may see, newest first, at most 10 with how "
+        "many more, each with what "
         "was decided on it, its statement of reasons and the first words of "
         "its answer (`author_history`), and, when a rule about undisclosed "
         "ties matched, the registry entries of the author. Personal data is "

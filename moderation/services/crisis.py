@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.mail import mail_queue_each
+from core.mail import mail_number, mail_queue_each
 from moderation.models import Channel, Comment, CrisisEpisode
 from staffing import selectors
 
@@ -136,12 +136,12 @@ def _alert(episode, now):
         subject = _("Surge of comments on %(channel)s") % {"channel": channel}
         body = _(
             "%(volume)d comments in the last hour on %(channel)s, against "
-            "%(baseline).1f usually at this hour; %(share)d%% of them flagged.\n\n"
+            "%(baseline)s usually at this hour; %(share)d%% of them flagged.\n\n"
             "The cockpit: %(path)s"
         ) % {
             "volume": episode.volume,
             "channel": channel,
-            "baseline": episode.baseline,
+            "baseline": mail_number(episode.baseline),
             "share": round(episode.flagged_share * 100),
             "path": reverse("dashboard"),
         }

@@ -365,7 +365,17 @@ class RuleAdmin(FrozenVersionMixin, TryItMixin, SimpleHistoryAdmin):
                 )
             },
         ),
-        (_("Matching"), {"fields": ("exceptions", "disclosure_markers")}),
+        (
+            _("Matching"),
+            {
+                "fields": (
+                    "exceptions",
+                    "exception_examples_fr",
+                    "exception_examples_en",
+                    "disclosure_markers",
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request):

@@ -4,7 +4,9 @@ undisclosed ties, in French and English, with a starter lexicon.
 Keywords are base forms: the matcher finds plurals and feminines itself.
 ``keywords`` and ``wildcards`` are space-separated; ``phrases`` and
 ``grammars`` (patterns with slots, see ``policies.framework.grammars``) one per
-item.
+item. ``exception_examples`` are comments, per language, that the rule's
+``exceptions`` let through: its lesson shows them as the look-alikes it does
+not catch (a test checks each against the matcher).
 """
 
 from policies.framework.grammars import (
@@ -48,6 +50,19 @@ RULES = [
         ),
         "legal": ["qc-charter-of-rights", "ca-criminal-code"],
         "exceptions": INTENSIFIERS,
+        # Comments the exceptions let through, for the rule's lesson: a swear
+        # word used for emphasis, not aimed at anyone.
+        "exception_examples": {
+            "fr": [
+                "Putain que c'est beau, ce spectacle !",
+                "Merde, enfin une bonne nouvelle !",
+            ],
+            "en": [
+                "This is fucking great, thank you!",
+                "Oh fuck, I left my ticket at home.",
+                "Fuck yeah, see you on Saturday!",
+            ],
+        },
         "grammars": {"fr": INSULTS_FR, "en": INSULTS_EN},
         "keywords": {
             "fr": (
@@ -132,6 +147,16 @@ RULES = [
         ),
         "legal": ["ca-advertising-standards-code", "ca-trademarks-act"],
         "exceptions": "au pire\nau pire des cas\nworst case\nworst-case",
+        "exception_examples": {
+            "fr": [
+                "Au pire, je repasserai demain.",
+                "Au pire des cas, j'appellerai lundi.",
+            ],
+            "en": [
+                "Worst case, I'll call again on Monday.",
+                "Worst-case scenario, I'll pick it up next week.",
+            ],
+        },
         "keywords": {
             "fr": (
                 "pire minable honteux lamentable incompétent médiocre pitoyable "

@@ -53,6 +53,25 @@ class Rule(VersionedContent):
         blank=True,
         help_text=_("Words or phrases never flagged by this rule, one per line."),
     )
+    # What the exceptions are for, in words a responder reads: shown in the
+    # rule's lesson as the look-alikes it does not catch, never the
+    # expressions themselves.
+    exception_examples_fr = models.TextField(
+        _("comments the exceptions let through (French)"),
+        blank=True,
+        help_text=_(
+            "Example comments that look like this rule but that its exceptions "
+            "keep from being flagged, one per line. The rule's lesson shows them."
+        ),
+    )
+    exception_examples_en = models.TextField(
+        _("comments the exceptions let through (English)"),
+        blank=True,
+        help_text=_(
+            "Example comments that look like this rule but that its exceptions "
+            "keep from being flagged, one per line. The rule's lesson shows them."
+        ),
+    )
     disclosure_markers = models.TextField(
         _("disclosure markers"),
         blank=True,
@@ -145,6 +164,9 @@ class Rule(VersionedContent):
     @property
     def exception_list(self):
         return _lines(self.exceptions)
+
+    def exception_example_list(self, language):
+        return _lines(getattr(self, f"exception_examples_{language}"))
 
     @property
     def disclosure_marker_list(self):

@@ -83,6 +83,10 @@ def _seed_rule(version, position, data, references):
         version=version,
         position=position,
         disclosure_markers=data.get("disclosure_markers", ""),
+        **{
+            f"exception_examples_{language}": "\n".join(examples)
+            for language, examples in data.get("exception_examples", {}).items()
+        },
         **{field: data[field] for field in fields},
     )
     rule.legal_references.set([references[slug] for slug in data["legal"]])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.mail import mail_queue_each
+from core.mail import mail_number, mail_queue_each, mail_when
 from core.roles import Capability
 from staffing import selectors
 from staffing.models import Accreditation, BusinessCalendar, CoverageGapAlert
@@ -89,9 +89,7 @@ def _queue_expiry_warning(accreditation, days, now):
         ) % {
             "responder": name,
             "program": accreditation.program,
-            "date": timezone.localtime(accreditation.expires_at).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
+            "date": mail_when(accreditation.expires_at),
         }
         return subject, body + _refresher_invitation(accreditation.program)
 
@@ -130,12 +128,14 @@ def _queue_gap_alert(gaps, now):
 
     def compose(language):
         lines = [
-            _("- %(calendar)s: from %(start)s to %(end)s (%(hours).1f h)")
+            _("- %(calendar)s: from %(start)s to %(end)s (%(hours)s h)")
             % {
                 "calendar": calendar_obj,
-                "start": timezone.localtime(start).strftime("%a %Y-%m-%d %H:%M"),
-                "end": timezone.localtime(stop).strftime("%a %Y-%m-%d %H:%M"),
-                "hours": (stop - start).total_seconds() / 3600,
+                # The weekday and the decimals as the reader's language
+                # writes them, not the server's.
+                "start": mail_when(start, weekday=True),
+                "end": mail_when(stop, weekday=True),
+                "hours": mail_number((stop - start).total_seconds() / 3600),
             }
             for calendar_obj, start, stop in gaps
         ]

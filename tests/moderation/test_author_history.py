@@ -1,5 +1,5 @@
 """The author panel of the comment page and the API's context of a comment:
-the author's other comments with what was decided on each, the registry entry
+the author's earlier comments with what was decided on each, the registry entry
 of an undisclosed tie, the thread."""
 
 import datetime
@@ -98,6 +98,52 @@ def test_the_panel_says_what_was_decided_on_each_earlier_comment(
     assert "statement D-2026-0042" in html
     assert "answered: “Merci de votre patience" in html
     assert response.context["history"].more == ""
+
+
+def test_the_panel_lists_only_the_comments_posted_before_this_one(
+    client, api_client, manager, channel, decided
+):
+    """Opened on an older comment, the panel shows what came before it, not
+    what the author wrote afterwards; on the newest, all the earlier ones."""
+    ingest(channel, "c-later", hours=8, text="Toujours rien ?")
+    # The same instant as c-removed, received after it: it is not earlier.
+    same_instant = ingest(channel, "c-same", hours=3)
+    hidden = decided["hidden"]
+    page = history_of(client, manager, hidden)
+    assert [row.comment.external_id for row in page.context["history"].comments] == [
+        "c-answered"
+    ]
+    html = page.content.decode()
+    panel = html[html.index('<section class="author-history"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Earlier comments by habitue" in panel
+    assert reverse("moderation:comment", args=[decided["answered"].pk]) in panel
+    for later in ("c-removed", "c-closed", "c-now", "c-later", "c-same"):
+        pk = Comment.objects.get(external_id=later).pk
+        assert f'href="{reverse("moderation:comment", args=[pk])}"' not in panel
+    body = context_of(api_client, manager, hidden).json()
+    assert [r["id"] for r in body["author_history"]["comments"]] == [
+        decided["answered"].pk
+    ]
+    # At the same instant, the one received first is the earlier.
+    rows = history_of(client, manager, same_instant).context["history"].comments
+    assert [row.comment.external_id for row in rows] == [
+        "c-removed",
+        "c-hidden",
+        "c-answered",
+    ]
+    rows = history_of(client, manager, decided["removed"]).context["history"].comments
+    assert [row.comment.external_id for row in rows] == ["c-hidden", "c-answered"]
+    # The first comment has no earlier one: no panel at all.
+    first = history_of(client, manager, decided["answered"])
+    assert first.context["history"].comments == []
+    assert "author-history" not in first.content.decode()
+    assert (
+        context_of(api_client, manager, decided["answered"]).json()["author_history"][
+            "comments"
+        ]
+        == []
+    )
 
 
 def test_the_panel_is_in_french(client, manager, decided):

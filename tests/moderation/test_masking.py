@@ -113,7 +113,7 @@ def comment_page(client, api_client, user, world):
 
 def other_comments(client, api_client, user, world):
     # The later comment holds no personal data: any found on its page came
-    # through "Other comments by this author".
+    # through "Earlier comments by this author".
     path = reverse("moderation:comment", args=[world["later"].pk])
     return _page(client, user, path)
 

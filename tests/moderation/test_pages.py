@@ -162,7 +162,7 @@ def test_comment_page_highlights_and_escapes(client, personas, channel):
     assert f"{sure}</span> offensive-content\u00a0: «\u00a0Quel crétin\u00a0»" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Masquez le commentaire selon la nétiquette" in html  # the rule's guidance
-    assert "Autres commentaires de &lt;b&gt;troll&lt;/b&gt;" in html
+    assert "Commentaires précédents de &lt;b&gt;troll&lt;/b&gt;" in html
     assert reverse("moderation:comment", args=[earlier.pk]) in html
     assert "réponse\u00a0: «\u00a0&lt;script&gt;alert(&quot;x&quot;)" in html
     assert "<b>troll</b>" not in html
@@ -293,7 +293,7 @@ def test_comment_page_lists_the_authors_other_comments_and_a_readable_history(
     comment_claim(comment=second, actor=personas["responder"])
     client.force_login(personas["responder"])
     html = client.get(reverse("moderation:comment", args=[second.pk])).content.decode()
-    assert "Autres commentaires de habitue" in html
+    assert "Commentaires précédents de habitue" in html
     assert reverse("moderation:comment", args=[first.pk]) in html
     assert "pris en charge (Nouveau → Assigné)" in html
 

@@ -256,3 +256,42 @@ def test_publishing_and_withdrawing_disclosures_are_successes(manager_client):
         disclosure.refresh_from_db()
         assert disclosure.published is published
         assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_a_manager_edits_the_look_alikes_in_the_admin_and_publishes_them(
+    manager_client, django_capture_on_commit_callbacks
+):
+    from training.models import Lesson
+
+    manager_client.post(
+        reverse("admin:policies_policyversion_changelist"),
+        {
+            "action": "create_draft",
+            "_selected_action": [PolicyVersion.objects.get().pk],
+        },
+    )
+    draft = PolicyVersion.objects.get(status="draft")
+    rule = draft.rules.get(slug="denigration")
+    url = reverse("admin:policies_rule_change", args=[rule.pk])
+    form = manager_client.get(url).context["adminform"].form
+    # The default rulebook's examples, copied into the draft.
+    assert "Au pire, je repasserai demain." in form.initial["exception_examples_fr"]
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(_inline_management(manager_client, url))
+    data["legal_references"] = [ref.pk for ref in rule.legal_references.all()]
+    data["version"] = draft.pk
+    data["exception_examples_fr"] = "Au pire, on se reparle <b>lundi</b>."
+    response = manager_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    review = manager_client.get(reverse("moderation:version-review", args=[draft.pk]))
+    assert "Commentaires que les exceptions laissent passer (français)" in review.text
+    assert "<b>lundi</b>" not in review.text  # escaped
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(
+            reverse("moderation:version-review", args=[draft.pk]),
+            {"replaces": PolicyVersion.objects.current().pk},
+        )
+    assert PolicyVersion.objects.current() == draft
+    lesson = Lesson.objects.get(rule_slug="denigration")
+    assert "`Au pire, on se reparle <b>lundi</b>.`" in lesson.body_fr
+    assert lesson.changed_in_version == draft.number

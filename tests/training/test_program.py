@@ -38,9 +38,9 @@ def test_a_lesson_per_rule_plus_procedures_and_notices(program):
     rule = rules.get(slug="denigration")
     assert french(rule.description_fr) in denigration.body_fr
     assert rule.guidance_en in denigration.body_en
-    # What it catches, and the look-alikes it does not (its exceptions).
+    # What it catches, and the look-alikes its exceptions let through.
     assert "Look-alikes it does not catch" in denigration.body_en
-    assert "`au pire`" in denigration.body_fr
+    assert "`Au pire, je repasserai demain.`" in denigration.body_fr
     defamation = lessons.get(rule_slug="defamation")
     for reference in rules.get(slug="defamation").legal_references.all():
         assert french(reference.title_fr) in defamation.body_fr

@@ -10,16 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from staffing.models import TrainingProgram
 from staffing.services.grants import accreditation_grant
 from tests.conftest import make_user
-from tests.training.conftest import wrong_answers
+from tests.training.conftest import right_answers, wrong_answers
+from training.models import Attempt, Exam
 from training.services import attempt_start, attempt_submit
 
 pytestmark = pytest.mark.django_db
 
 # Queries of the team page whatever the number of responders: session, user,
-# the user's roles, programs, responders with their failed attempts, their
-# valid accreditations, and the two counts of the navigation.
+# the user's roles, programs, responders with their failed attempts per
+# program, their valid accreditations, and the two counts of the navigation.
 TEAM_QUERIES = 8
 
 
@@ -62,10 +64,72 @@ def test_the_matrix_shows_who_holds_what_who_expires_soon_who_failed_twice(
     expiring_row = _row(html, "expiring")
     assert "expires soon" in expiring_row or "expire bientôt" in expiring_row
     failing_row = _row(html, "failing")
-    assert re.search(r"<td>2 <span class=\"bad\">", failing_row)
+    assert 'class="failures bad" data-failed="2"' in failing_row
     assert "—" in failing_row  # two failures grant nothing
     once_row = _row(html, "once")
-    assert re.search(r"<td>1</td>", once_row)
+    assert 'class="failures" data-failed="1"' in once_row
+    assert "since the last pass" in html or "depuis la dernière réussite" in html
+
+
+def _failures(html, username):
+    return [int(n) for n in re.findall(r'data-failed="(\d+)"', _row(html, username))]
+
+
+def _pass(user, program, when):
+    attempt = attempt_start(user=user, program=program, now=when)
+    attempt_submit(attempt=attempt, user=user, answers=right_answers(attempt), now=when)
+
+
+def _other_program():
+    """A second program with an exam, and one attempt of a user at it."""
+    other = TrainingProgram.objects.create(
+        slug="zz-other", name_fr="Autre", name_en="Other"
+    )
+    Exam.objects.create(program=other)
+    return other
+
+
+def _failed_at(user, program, when):
+    Attempt.objects.create(
+        user=user, program=program, started_at=when, deadline=when,
+        submitted_at=when, passed=False, score_percent=0,
+    )  # fmt: skip
+
+
+def test_failed_twice_means_twice_at_one_program_since_the_last_pass(
+    client, program, manager
+):
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    other = _other_program()
+    # One failure at each of two programs: nobody failed twice.
+    spread = make_user("spread", ["responder"])
+    _fail(spread, program, now - 5 * day)
+    _failed_at(spread, other, now - 4 * day)
+    # Two failures, then a pass, then one failure: the pass starts again.
+    recovered = make_user("recovered", ["responder"])
+    _fail(recovered, program, now - 30 * day)
+    _fail(recovered, program, now - 20 * day)
+    _pass(recovered, program, now - 10 * day)
+    _fail(recovered, program, now - 2 * day)
+    # A pass, then two failures at the same program: failed twice.
+    relapsed = make_user("relapsed", ["responder"])
+    _pass(relapsed, program, now - 30 * day)
+    _fail(relapsed, program, now - 20 * day)
+    _fail(relapsed, program, now - 10 * day)
+    _failed_at(relapsed, other, now - day)
+    client.force_login(manager)
+    html = client.get(reverse("training:team")).content.decode()
+    assert _failures(html, "spread") == [1, 1]
+    assert "failures bad" not in _row(html, "spread")
+    assert _failures(html, "recovered") == [1]
+    assert "failures bad" not in _row(html, "recovered")
+    assert _failures(html, "relapsed") == [2, 1]
+    relapsed_row = _row(html, "relapsed")
+    assert relapsed_row.count("failures bad") == 1
+    # The flag sits in the column of the program failed twice.
+    cells = re.findall(r"<td>(.*?)</td>", relapsed_row, re.S)
+    assert "failures bad" in cells[0] and "failures bad" not in cells[1]
 
 
 @pytest.mark.parametrize("responders", [1, 6])
