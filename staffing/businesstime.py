@@ -128,25 +128,41 @@ def add_business_minutes(spec, start, minutes):
 
     Zero minutes gives ``start`` itself, even when the calendar is closed then.
     """
-    if minutes < 0:
+    [instant] = business_deadlines(spec, start, [minutes])
+    return instant
+
+
+def business_deadlines(spec, start, minutes):
+    """Return, for each of ``minutes``, the instant that many open minutes
+    after ``start`` (as ``add_business_minutes`` does), walking the calendar
+    once for all of them: a warning and a due time cost one walk."""
+    if any(m < 0 for m in minutes):
         raise ValueError("minutes must not be negative")
-    remaining = float(minutes)
-    if remaining == 0:
-        return start
+    found = [start if m == 0 else None for m in minutes]
+    # What is left to count for each deadline not found yet, by its index
+    # (each counted down as add_business_minutes always has, to the same
+    # microsecond).
+    remaining = {index: float(m) for index, m in enumerate(minutes) if m != 0}
     cursor = start.astimezone(datetime.UTC)
     limit = cursor + datetime.timedelta(days=HORIZON_DAYS)
     step = _FIRST_STEP_DAYS
-    while cursor < limit:
+    while remaining and cursor < limit:
         chunk_end = cursor + datetime.timedelta(days=step)
         for a, b in open_intervals(spec, cursor, chunk_end):
             available = _minutes(b - a)
-            if available >= remaining:
-                return (a + datetime.timedelta(minutes=remaining)).astimezone(
-                    start.tzinfo
-                )
-            remaining -= available
+            for index, left in list(remaining.items()):
+                if available >= left:
+                    instant = a + datetime.timedelta(minutes=left)
+                    found[index] = instant.astimezone(start.tzinfo)
+                    del remaining[index]
+                else:
+                    remaining[index] = left - available
+            if not remaining:
+                return found
         cursor = chunk_end
         step = min(2 * step, _STEP_DAYS)
+    if not remaining:
+        return found
     raise NeverOpens("The calendar does not open within the next two years.")
 
 

@@ -74,8 +74,9 @@ def due_times(*, channel, severity, posted_at, specs):
         target, warning = policy.target_minutes(severity), policy.warning_minutes
     calendar = clock_calendar(channel)
     spec = spec_for(calendar, posted_at, specs)
-    due = businesstime.add_business_minutes(spec, posted_at, target)
-    warn = businesstime.add_business_minutes(spec, posted_at, max(0, target - warning))
+    warn, due = businesstime.business_deadlines(
+        spec, posted_at, [max(0, target - warning), target]
+    )
     return Clock(policy, calendar.version if calendar else None, warn, due)
 
 

@@ -12,6 +12,7 @@ from staffing.businesstime import (
     NeverOpens,
     add_business_minutes,
     always_open,
+    business_deadlines,
     business_minutes_between,
     is_open,
     next_opening,
@@ -272,3 +273,84 @@ def test_a_spec_reuses_its_days_and_keeps_a_bounded_number_of_them():
         business_minutes_between(fresh, local(2030, 3, 4, 9), local(2030, 3, 8, 17))
         == 5 * 8 * 60
     )
+
+
+def reference_open_intervals(spec, start, end):
+    """``open_intervals`` as it was written first, computing every window."""
+    from staffing.businesstime import _local
+    from staffing.intervals import subtract
+
+    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+    if end <= start:
+        return []
+    if spec.always_open:
+        raw = [(start, end)]
+    else:
+        zone = spec.zone
+        first = start.astimezone(zone).date() - datetime.timedelta(days=1)
+        day, raw = first, []
+        while day <= end.astimezone(zone).date():
+            if day not in spec.closed_dates:
+                for low, high in spec.windows.get(day.weekday(), ()):
+                    a, b = _local(day, low, zone), _local(day, high, zone)
+                    a, b = max(a, start), min(b, end)
+                    if a < b:
+                        raw.append((a, b))
+            day += datetime.timedelta(days=1)
+    closures = [
+        (a.astimezone(datetime.UTC), b.astimezone(datetime.UTC))
+        for a, b in spec.closures
+    ]
+    return subtract(raw, closures)
+
+
+def reference_add(spec, start, minutes):
+    """``add_business_minutes`` as it was written first: three weeks a step."""
+    remaining = float(minutes)
+    if remaining == 0:
+        return start
+    cursor = start.astimezone(datetime.UTC)
+    while True:
+        chunk_end = cursor + datetime.timedelta(days=21)
+        for a, b in reference_open_intervals(spec, cursor, chunk_end):
+            available = (b - a).total_seconds() / 60
+            if available >= remaining:
+                return (a + datetime.timedelta(minutes=remaining)).astimezone(
+                    start.tzinfo
+                )
+            remaining -= available
+        cursor = chunk_end
+
+
+WITH_CLOSURES = CalendarSpec(
+    time_zone="America/Toronto",
+    windows={**NINE_TO_FIVE, 5: ((10 * 60, 12 * 60), (13 * 60, 14 * 60 + 30))},
+    closed_dates=frozenset(statutory_holidays("CA", "QC", range(2025, 2032))),
+    closures=(
+        (local(2026, 12, 24, 12), local(2027, 1, 4, 9, 30)),
+        (local(2027, 3, 14, 1), local(2027, 3, 14, 3)),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    instants,
+    st.lists(st.integers(min_value=0, max_value=60 * 24 * 30), min_size=1, max_size=3),
+    st.sampled_from([*CALENDARS, WITH_CLOSURES]),
+)
+def test_deadlines_are_those_of_the_first_computation_to_the_microsecond(
+    start, minutes, spec
+):
+    expected = [reference_add(spec, start, m) for m in minutes]
+    assert business_deadlines(spec, start, minutes) == expected
+    assert [add_business_minutes(spec, start, m) for m in minutes] == expected
+    # Twice, from the days the spec now keeps.
+    assert business_deadlines(spec, start, minutes) == expected
+
+
+def test_deadlines_refuse_negative_minutes_and_keep_zero_at_the_start():
+    start = local(2026, 12, 5, 23)  # a Saturday night: closed
+    assert business_deadlines(qc_business(), start, [0, 0]) == [start, start]
+    with pytest.raises(ValueError):
+        business_deadlines(qc_business(), start, [60, -1])
