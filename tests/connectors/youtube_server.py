@@ -539,7 +539,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         server = self.server
         fault = server.by_id_fault
         if isinstance(fault, int | float) and "id=" in query_string:
-            time.sleep(fault)  # a server that hangs, outside the lock
+            # A server that hangs, outside the lock: the request is logged as
+            # it arrives, and once the client has given up it changes nothing
+            # (logged or acted on late, it would land in a later test).
+            with server.lock:
+                server.requests.append((self.command, path, query, raw, headers))
+            time.sleep(fault)
+            return self._send(503, "", None)
         with server.lock:
             server.requests.append((self.command, path, query, raw, headers))
             if path == "/favicon.ico":
