@@ -12,6 +12,7 @@ channels, one in ten still open, one in five flagged, with their matches.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -19,7 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pgsetup import FLAGGED, comment_texts, fresh_database  # noqa: E402
+from benchmarks.pgsetup import (  # noqa: E402
+    FLAGGED,
+    backend_pid,
+    comment_texts,
+    cpu_seconds,
+    fresh_database,
+)
 
 SCENARIOS = [
     ("first page", {}),
@@ -195,14 +202,18 @@ def measure(client, params, requests, scoped_client=None):
         response = client.get("/inbox/", params, **headers)
     assert response.status_code in (200, 204), response.status_code
     rows = response.content.count(b'class="inbox-row')
-    timings = []
+    backend = backend_pid()
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds(backend)
         client.get("/inbox/", params, **headers)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((cpu_seconds(backend) - cpu_started) * 1000)
     timings.sort()
+    cpu.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    return statistics.median(timings), p95, timings[-1], len(queries), rows
+    cpu_p95 = cpu[int(len(cpu) * 0.95) - 1]
+    return statistics.median(timings), p95, timings[-1], cpu_p95, len(queries), rows
 
 
 def main():
@@ -233,16 +244,27 @@ def main():
     scoped.groups.set(me.groups.all())
     scoped_client = Client()
     scoped_client.force_login(scoped)
-    print(f"{'scenario':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} queries rows")
-    worst = 0.0
+    # p95 by CPU time: this process and its PostgreSQL backend (pgsetup).
+    print(
+        f"{'scenario':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'cpu p95':>8} queries rows"
+    )
+    worst = worst_cpu = 0.0
     for name, params in SCENARIOS:
-        p50, p95, top, queries, rows = measure(
+        p50, p95, top, cpu_p95, queries, rows = measure(
             client, params, args.requests, scoped_client
         )
-        worst = max(worst, p95)
-        print(f"{name:28} {p50:8.1f} {p95:8.1f} {top:8.1f} {queries:7} {rows:4}")
+        worst, worst_cpu = max(worst, p95), max(worst_cpu, cpu_p95)
+        print(
+            f"{name:28} {p50:8.1f} {p95:8.1f} {top:8.1f} {cpu_p95:8.1f} "
+            f"{queries:7} {rows:4}"
+        )
     verdict = "OK" if worst <= 100 else "OVER BUDGET"
     print(f"worst p95 {worst:.1f} ms (budget 100 ms): {verdict}")
+    print(
+        f"worst p95 by CPU time {worst_cpu:.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     return 0 if worst <= 100 else 1
 
 

@@ -24,18 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pgsetup import comment_texts, fresh_database  # noqa: E402
+from benchmarks.pgsetup import (  # noqa: E402
+    backend_pid,
+    comment_texts,
+    cpu_seconds,
+    fresh_database,
+)
 
 BATCH = 500
-
-
-def cpu_seconds(backend_pid):
-    """Return the processor seconds of this process and of the backend."""
-    with open(f"/proc/{backend_pid}/stat") as stat:
-        # The fields after the command's closing parenthesis; utime, stime.
-        fields = stat.read().rsplit(")", 1)[1].split()
-    backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return time.process_time() + backend
 
 
 def main():
@@ -69,9 +65,7 @@ def main():
         f"PostgreSQL {connection.pg_version // 10000}, {args.comments:,} comments "
         f"per run in batches of {BATCH}, {len(texts) // 5:,} of them flagged"
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        [backend_pid] = cursor.fetchone()
+    backend = backend_pid()
     rates, cpu_rates = [], []
     for run in range(args.runs):
         items = [
@@ -85,7 +79,7 @@ def main():
             }
             for index, text in enumerate(texts)
         ]
-        started, cpu_started = time.perf_counter(), cpu_seconds(backend_pid)
+        started, cpu_started = time.perf_counter(), cpu_seconds(backend)
         for start in range(0, len(items), BATCH):
             response = client.post(
                 "/api/v1/comments/bulk/", items[start : start + BATCH], format="json"
@@ -93,7 +87,7 @@ def main():
             assert response.status_code == 200, response.content[:500]
             assert response.json()["created"] == len(items[start : start + BATCH])
         elapsed = time.perf_counter() - started
-        cpu = cpu_seconds(backend_pid) - cpu_started
+        cpu = cpu_seconds(backend) - cpu_started
         rate = len(items) / elapsed
         rates.append(rate)
         cpu_rates.append(len(items) / cpu)

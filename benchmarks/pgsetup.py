@@ -12,6 +12,7 @@ to the Redis broker for real (nothing consumes them during a benchmark).
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,29 @@ FLAGGED = [
     "Je sais où vous habitez, vous allez payer pour ça.",
     "Écrivez-moi à jean.tremblay@example.com pour les détails.",
 ]
+
+
+def backend_pid():
+    """Return the process id of this connection's PostgreSQL backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def cpu_seconds(backend):
+    """Return the processor seconds of this process and of its backend ``pid``.
+
+    The two work one after the other (a request waits for its statements), so
+    their sum is what a request costs on an idle machine, however much other
+    work stretches the wall clock (statements run by parallel workers aside).
+    """
+    with open(f"/proc/{backend}/stat") as stat:
+        # The fields after the command's closing parenthesis; utime, stime.
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return time.process_time() + (int(fields[11]) + int(fields[12])) / ticks
 
 
 def fresh_database(name, settings="governance.settings"):

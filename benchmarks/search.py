@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.inbox import fill  # noqa: E402
-from benchmarks.pgsetup import fresh_database  # noqa: E402
+from benchmarks.pgsetup import backend_pid, cpu_seconds, fresh_database  # noqa: E402
 
 SCENARIOS = [
     # Frequent words (in about four comments in ten).
@@ -129,14 +129,18 @@ def measure(client, params, requests):
         response = client.get("/inbox/", params)
     assert response.status_code == 200, response.status_code
     rows = response.content.count(b'class="inbox-row')
-    timings = []
+    backend = backend_pid()
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds(backend)
         client.get("/inbox/", params)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((cpu_seconds(backend) - cpu_started) * 1000)
     timings.sort()
+    cpu.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    return statistics.median(timings), p95, len(queries), rows
+    cpu_p95 = cpu[int(len(cpu) * 0.95) - 1]
+    return statistics.median(timings), p95, cpu_p95, len(queries), rows
 
 
 def main():
@@ -188,18 +192,26 @@ def main():
     client = Client()
     client.force_login(me)
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores, shared)")
-    print(f"{'scenario':32} {'p50 ms':>7} {'p95 ms':>7} {'sql ms':>7} queries rows")
-    worst = 0.0
+    # p95 by CPU time: this process and its PostgreSQL backend (pgsetup).
+    print(
+        f"{'scenario':32} {'p50 ms':>7} {'p95 ms':>7} {'cpu p95':>7} "
+        f"{'sql ms':>7} queries rows"
+    )
+    worst = worst_cpu = 0.0
     for name, params in SCENARIOS:
         params = {"q": params} if isinstance(params, str) else params
-        p50, p95, queries, rows = measure(client, params, args.requests)
+        p50, p95, cpu_p95, queries, rows = measure(client, params, args.requests)
         statement = explain(me, params)
-        worst = max(worst, p95)
+        worst, worst_cpu = max(worst, p95), max(worst_cpu, cpu_p95)
         shown = f"{statement:7.1f}" if statement is not None else "      -"
-        print(f"{name:32} {p50:7.1f} {p95:7.1f} {shown} {queries:7} {rows:4}")
+        print(
+            f"{name:32} {p50:7.1f} {p95:7.1f} {cpu_p95:7.1f} {shown} "
+            f"{queries:7} {rows:4}"
+        )
     print(f"load average {os.getloadavg()[0]:.1f}")
     verdict = "OK" if worst <= 100 else "OVER BUDGET"
     print(f"worst p95 {worst:.1f} ms (budget 100 ms): {verdict}")
+    print(f"worst p95 by CPU time {worst_cpu:.1f} ms")
     return 0 if worst <= 100 else 1
 
 
