@@ -2,10 +2,11 @@
 PostgreSQL (run by hand).
 
     .venv/bin/python benchmarks/cockpit.py [--comments 1000000] [--requests 100]
+        [--reuse] [--database governance_bench_cockpit]
 
 Budgets: the cockpit (the dashboard page, through the whole stack in process,
 as a signed-in manager) p95 at most 200 ms; one crisis detection run at most
-1 s. The database ``governance_bench_cockpit`` is filled as the inbox
+1 s. The database ``governance_bench_cockpit`` (``--database``) is filled as the inbox
 benchmark fills its own: a month of comments on five channels, one in ten
 still open, one in five flagged.
 """
@@ -58,11 +59,14 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="measure the database filled last time"
     )
+    parser.add_argument(
+        "--database", default="governance_bench_cockpit", help="the database to fill"
+    )
     args = parser.parse_args()
     if args.reuse:
-        reuse_database("governance_bench_cockpit")
+        reuse_database(args.database)
     else:
-        fresh_database("governance_bench_cockpit")
+        fresh_database(args.database)
 
     from django.core.management import call_command
     from django.db import connection

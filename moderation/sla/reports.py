@@ -168,9 +168,16 @@ def _counting():
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        before = cursor.fetchone()
+        cursor.execute(_SETTINGS, ("128MB", "off"))
         yield
+        # As they were for the rest of a caller's transaction (on an error,
+        # rolling back the savepoint restores them).
+        cursor.execute(_SETTINGS, before)
+
+
+_SETTINGS = "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)"
 
 
 def _mondays(start, end):

@@ -278,3 +278,20 @@ def test_the_report_reads_the_comments_in_a_fixed_number_of_statements(framework
     reading = [q for q in many if "moderation_comment" in q["sql"]]
     # The counts by minutes, and the rules' counts.
     assert len(reading) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
+def test_the_report_leaves_the_callers_transaction_as_it_found_it(framework):
+    build()
+    start, end = PERIODS["toronto"]
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+            return cursor.fetchone()
+
+    before = settings()
+    with CaptureQueriesContext(connection) as queries:
+        reports.sla_report(start=start, end=end, weeks=[])
+    assert any("set_config('work_mem'" in q["sql"] for q in queries)
+    assert settings() == before
