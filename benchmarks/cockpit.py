@@ -91,9 +91,18 @@ def main():
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    from django.core.cache import cache
+
+    client.get("/dashboard/")  # the worker's first request
+    cache.clear()  # the week's figures are computed again, then cached
+    started = time.perf_counter()
     with connection.execute_wrapper(count):
         response = client.get("/dashboard/")
     assert response.status_code == 200, response.status_code
+    print(
+        f"cockpit, the week's figures not cached: "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     median, p95 = timed(lambda: client.get("/dashboard/"), args.requests)
     print(
         f"cockpit: median {median:.1f} ms, p95 {p95:.1f} ms, "
