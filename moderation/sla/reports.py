@@ -267,28 +267,34 @@ def _histograms(comments, *, start, mondays):
     calendar, responders, approval = {}, {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, week, period, responder, wall, business, waited, *row in cursor:
-            if kind == 2:
-                if waited is not None:
-                    approval[waited] = approval.get(waited, 0) + row[0]
-                continue
-            key = (week, period) if kind == 3 else responder
-            _add(calendar if kind == 3 else responders, key, wall, business, row)
+        rows = cursor.fetchall()
+    for kind, week, period, responder, wall, business, waited, *counts in rows:
+        if kind == 2:
+            if waited is not None:
+                approval[waited] = approval.get(waited, 0) + counts[0]
+        elif kind == 3:
+            _add(calendar, (week, period), wall, business, counts)
+        else:
+            _add(responders, responder, wall, business, counts)
     return calendar, responders, approval
 
 
-def _add(groups, key, wall, business, row):
-    """Add ``row`` (count, met, breached) of comments that took ``wall`` and
-    ``business`` minutes to the group ``key``."""
-    count, met, breached = row
-    group = groups.setdefault(key, [0, 0, 0, {}, {}])
+def _add(groups, key, wall, business, counts):
+    """Add ``counts`` (count, met, breached) of comments that took ``wall``
+    and ``business`` minutes to the group ``key``."""
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = [0, 0, 0, {}, {}]
+    count, met, breached = counts
     group[0] += count
     group[1] += met
     group[2] += breached
     if wall is not None:
-        group[3][wall] = group[3].get(wall, 0) + count
+        walls = group[3]
+        walls[wall] = walls.get(wall, 0) + count
     if business is not None:
-        group[4][business] = group[4].get(business, 0) + count
+        businesses = group[4]
+        businesses[business] = businesses.get(business, 0) + count
 
 
 def _rolled_up(groups, key):
