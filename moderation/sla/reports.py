@@ -161,8 +161,8 @@ def grouping_sets():
 @contextlib.contextmanager
 def _counting():
     """On PostgreSQL, let the counting statements hash their groups in memory
-    (a few tens of megabytes for a quarter of a million comments; sorting
-    them on disk instead, with the default 4 MB, takes several times longer)
+    (about 32 MB for a quarter's million comments; sorting them on disk
+    instead, with the default 4 MB, takes four times longer)
     and skip compiling them (JIT costs more than it saves here)."""
     if connection.vendor != "postgresql":
         yield
@@ -219,11 +219,12 @@ def _histograms(comments, *, start, mondays):
     """Count the judged comments by minutes to first response (wall-clock and
     business), per (week, period) and per responder, and by approval wait.
 
-    Return three dicts ``{key: [count, met, breached, {wall: n}, {business:
-    n}]}``... as ``(calendar, responders, approval)``: ``calendar`` keyed by
-    ``(week index, period)``, ``responders`` by user id (``None``: nobody
-    held it), ``approval`` ``{minutes: count}``. One statement on PostgreSQL
-    (grouping sets over one read of the report's index), three elsewhere.
+    Return ``(calendar, responders, approval)``: the first two map a key to
+    ``[count, met, breached, {wall minutes: n}, {business minutes: n}]``,
+    ``calendar``'s key is ``(week index, period)``, ``responders``' a user id
+    (``None``: nobody held it); ``approval`` is ``{minutes: n}``. One
+    statement: grouping sets over one read of the report's index on
+    PostgreSQL, elsewhere the three groupings one after the other.
     """
     inner, params = _outcomes(
         comments,

@@ -1,7 +1,7 @@
 """The SLA report's figures against a straightforward computation.
 
 The report counts comments by minutes in the database (grouping sets on
-PostgreSQL, one statement per grouping elsewhere) and draws percentiles out of
+PostgreSQL, one grouping after the other elsewhere) and draws percentiles out of
 those counts; here every figure is computed again from the comments
 themselves, one by one, on a varied quarter: several channels, responders and
 rules, weeks across a DST change and in a zone half an hour off UTC, weekends
@@ -242,7 +242,9 @@ PERIODS = {
 
 
 @pytest.mark.parametrize(
-    "grouping_sets", [True, False], ids=["grouping sets", "one statement per grouping"]
+    "grouping_sets",
+    [True, False],
+    ids=["grouping sets", "one grouping after the other"],
 )
 @pytest.mark.parametrize("period", list(PERIODS))
 def test_the_report_gives_the_figures_computed_comment_by_comment(
