@@ -7,13 +7,13 @@ come from PostgreSQL's ``percentile_cont`` where it runs, and from the same
 linear interpolation in Python elsewhere (SQLite).
 """
 
+import contextlib
 import datetime
 import math
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q
-from django.db.models.functions import TruncWeek
+from django.db import connection, transaction
+from django.db.models import Aggregate, Case, F, FloatField, Q, Value, When
 
 from moderation.models import Channel, Comment, PostedPeriod, RuleMatch
 from policies.models import Rule
@@ -77,33 +77,6 @@ def judged(*, start, end, channel=None, channels=None):
     return comments
 
 
-def _figures(comments):
-    """Return the counts and percentiles of ``comments``, and the approval
-    wait's percentiles: one query on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        row = comments.order_by().aggregate(
-            **_AGGREGATES,
-            **{
-                f"approval_{p}": PercentileCont("approval_wait_minutes", f)
-                for p, f in _PERCENTILES.items()
-            },
-        )
-        return _from_row(row), _rounded({p: row[f"approval_{p}"] for p in _PERCENTILES})
-    counts = comments.aggregate(
-        count=Count("pk"),
-        met=Count("pk", filter=Q(sla_met=True)),
-        breached=Count("pk", filter=BREACHED),
-    )
-    figures = _grouped_figures(
-        counts["count"],
-        counts["met"],
-        counts["breached"],
-        percentiles(comments, "response_minutes"),
-        percentiles(comments, "response_business_minutes"),
-    )
-    return figures, percentiles(comments, "approval_wait_minutes")
-
-
 def sla_report(*, start, end, channel=None, channels=None, weeks=None):
     """Return the figures of the dashboard and of ``/api/v1/sla/report/``.
 
@@ -111,27 +84,43 @@ def sla_report(*, start, end, channel=None, channels=None, weeks=None):
     already has them (the dashboard draws them too). Besides the period's
     figures: the same per responder (who held the comment), per rule that
     flagged it and per week posted (the trend).
+
+    The comments are read twice whatever their number: once for every figure
+    but the rules' (how many comments took each number of minutes, per week
+    and period, per responder, and the approval wait), once for the rules'.
+    Percentiles come out of those counts exactly as ``percentile_cont`` gives
+    them; every total is a sum of counts.
     """
     comments = judged(start=start, end=end, channel=channel, channels=channels)
-    figures, approval_wait = _figures(comments)
-    periods = _grouped(comments, period=F("posted_period"))
+    mondays = _mondays(start, end)
+    with _counting():
+        calendar, responders, approval = _histograms(
+            comments, start=start, mondays=mondays
+        )
+        rules = _rule_histograms(comments)
     if weeks is None:
         weeks = uncovered_weeks(
             start=start, end=end, channel=channel, channels=channels
         )
+    periods = _rolled_up(calendar, lambda key: key[1])
     return {
         "from": start.date().isoformat(),
         "to": (end - datetime.timedelta(days=1)).date().isoformat(),
         "channel": channel.slug if channel else None,
-        **figures,
+        **_rolled_up(calendar, lambda key: None).get(None, _no_figures()),
         "by_period": {
             period: periods.get(period) or _no_figures()
             for period in PostedPeriod.values
         },
-        "approval_wait_minutes": approval_wait,
-        "by_responder": by_responder(comments),
-        "by_rule": by_rule(comments),
-        "by_week": by_week(comments, zone=start.tzinfo),
+        "approval_wait_minutes": _rounded(_histogram_percentiles(approval)),
+        "by_responder": _by_responder(_rolled_up(responders, lambda key: key)),
+        "by_rule": _by_rule(rules),
+        "by_week": [
+            {"week": mondays[index].isoformat(), **figures}
+            for index, figures in sorted(
+                _rolled_up(calendar, lambda key: key[0]).items()
+            )
+        ],
         "uncovered_hours": round(sum(w["uncovered_hours"] for w in weeks), 1),
         "longest_uncovered_hours": max(
             (w["longest_hours"] for w in weeks), default=0.0
@@ -139,8 +128,6 @@ def sla_report(*, start, end, channel=None, channels=None, weeks=None):
     }
 
 
-# What a grouped figure reads of each comment, in this order.
-_OUTCOME = ("response_minutes", "response_business_minutes", "sla_met", "breached_at")
 _PERCENTILES = {"p50": 0.5, "p90": 0.9}
 
 
@@ -161,70 +148,205 @@ def _no_figures():
     )
 
 
-# A group's figures in one row, on PostgreSQL.
-_AGGREGATES = {
-    "count": Count("pk"),
-    "met": Count("pk", filter=Q(sla_met=True)),
-    "breached": Count("pk", filter=BREACHED),
-    **{
-        f"wall_{p}": PercentileCont("response_minutes", f)
-        for p, f in _PERCENTILES.items()
-    },
-    **{
-        f"business_{p}": PercentileCont("response_business_minutes", f)
-        for p, f in _PERCENTILES.items()
-    },
-}
-
-
-def _from_row(row):
-    return _grouped_figures(
-        row["count"],
-        row["met"],
-        row["breached"],
-        _rounded({p: row[f"wall_{p}"] for p in _PERCENTILES}),
-        _rounded({p: row[f"business_{p}"] for p in _PERCENTILES}),
-    )
-
-
 def _rounded(found):
     return {k: None if v is None else round(v, 1) for k, v in found.items()}
 
 
-def _grouped(comments, **key):
-    """Return ``{key value: figures}`` of ``comments`` grouped by ``key``
-    (one expression, named): one query, grouped and ranked by the database
-    on PostgreSQL, in Python elsewhere."""
-    ((name, expression),) = key.items()
-    comments = comments.order_by()
-    if connection.vendor == "postgresql":
-        rows = comments.values(**{name: expression}).annotate(**_AGGREGATES)
-        return {row[name]: _from_row(row) for row in rows}
-    rows = comments.annotate(**{name: expression}).values_list(name, *_OUTCOME)
-    return _group_in_python(rows)
+def grouping_sets():
+    """Whether the database groups one read in several ways (``GROUPING
+    SETS``: PostgreSQL; SQLite has none)."""
+    return connection.vendor == "postgresql"
 
 
-def _group_in_python(rows):
-    """Group ``(key, *_OUTCOME)`` rows into figures, as PostgreSQL does."""
-    groups = {}
-    for key, wall, business, met, breached_at in rows:
-        groups.setdefault(key, []).append((wall, business, met, breached_at))
-    found = {}
-    for key, outcomes in groups.items():
-        walls = sorted(o[0] for o in outcomes if o[0] is not None)
-        businesses = sorted(o[1] for o in outcomes if o[1] is not None)
-        found[key] = _grouped_figures(
-            len(outcomes),
-            sum(1 for o in outcomes if o[2] is True),
-            sum(1 for o in outcomes if _breached(o[2], o[3])),
-            _rounded({p: percentile(walls, f) for p, f in _PERCENTILES.items()}),
-            _rounded({p: percentile(businesses, f) for p, f in _PERCENTILES.items()}),
+@contextlib.contextmanager
+def _counting():
+    """On PostgreSQL, let the counting statements hash their groups in memory
+    (about 32 MB for a quarter's million comments; sorting them on disk
+    instead, with the default 4 MB, takes four times longer)
+    and skip compiling them (JIT costs more than it saves here)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        before = cursor.fetchone()
+        cursor.execute(_SETTINGS, ("128MB", "off"))
+        yield
+        # As they were for the rest of a caller's transaction (on an error,
+        # rolling back the savepoint restores them).
+        cursor.execute(_SETTINGS, before)
+
+
+_SETTINGS = "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)"
+
+
+def _mondays(start, end):
+    """The Mondays (in ``start``'s zone) of the weeks the period touches."""
+    monday = selectors.week_of(start.date())
+    mondays = []
+    while monday < end.date() or not mondays:
+        mondays.append(monday)
+        monday += datetime.timedelta(days=7)
+    return mondays
+
+
+def _week(start, mondays):
+    """The index in ``mondays`` of a comment's week posted: compared with the
+    weeks' first instants (DST included), no time zone arithmetic per row."""
+    if len(mondays) == 1:
+        return Value(0)
+    return Case(
+        *(
+            When(posted_at__lt=_midnight(monday, start.tzinfo), then=Value(index))
+            for index, monday in enumerate(mondays[1:])
+        ),
+        default=Value(len(mondays) - 1),
+    )
+
+
+# What each judged comment gives the counts, by name.
+def _outcomes(comments, **extra):
+    return comments.order_by().values(
+        **extra,
+        wall=F("response_minutes"),
+        business=F("response_business_minutes"),
+        met=Case(When(sla_met=True, then=Value(1)), default=Value(0)),
+        breached=Case(When(BREACHED, then=Value(1)), default=Value(0)),
+    )
+
+
+def _histograms(comments, *, start, mondays):
+    """Count the judged comments by minutes to first response (wall-clock and
+    business), per (week, period) and per responder, and by approval wait.
+
+    Return ``(calendar, responders, approval)``: the first two map a key to
+    ``[count, met, breached, {wall minutes: n}, {business minutes: n}]``,
+    ``calendar``'s key is ``(week index, period)``, ``responders``' a user id
+    (``None``: nobody held it); ``approval`` is ``{minutes: n}``. One
+    statement: grouping sets over one read of the report's index on
+    PostgreSQL, elsewhere the three groupings one after the other.
+    """
+    inner, params = _outcomes(
+        comments,
+        week=_week(start, mondays),
+        period=F("posted_period"),
+        responder=F("assignee"),
+        approval=F("approval_wait_minutes"),
+    ).query.sql_with_params()
+    counts = "COUNT(*), SUM(j.met), SUM(j.breached)"
+    if grouping_sets():
+        sql = f"""
+            SELECT GROUPING(j.responder, j.approval), j.week, j.period,
+                j.responder, j.wall, j.business, j.approval, {counts}
+            FROM ({inner}) j
+            GROUP BY GROUPING SETS (
+                (j.week, j.period, j.wall, j.business),
+                (j.responder, j.wall, j.business),
+                (j.approval)
+            )
+        """  # noqa: S608 (the inner query is Django's)
+    else:
+        none = "CAST(NULL AS INTEGER)"
+        sql = " UNION ALL ".join(
+            f"""SELECT {kind}, {columns}, {counts} FROM ({inner}) j
+            GROUP BY {grouped}"""  # noqa: S608 (the inner query is Django's)
+            for kind, columns, grouped in (
+                (
+                    3,
+                    f"j.week, j.period, {none}, j.wall, j.business, {none}",
+                    "j.week, j.period, j.wall, j.business",
+                ),
+                (
+                    1,
+                    f"{none}, NULL, j.responder, j.wall, j.business, {none}",
+                    "j.responder, j.wall, j.business",
+                ),
+                (2, f"{none}, NULL, {none}, {none}, {none}, j.approval", "j.approval"),
+            )
         )
+        params = params * 3
+    calendar, responders, approval = {}, {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, week, period, responder, wall, business, waited, *counts in rows:
+        if kind == 2:
+            if waited is not None:
+                approval[waited] = approval.get(waited, 0) + counts[0]
+        elif kind == 3:
+            _add(calendar, (week, period), wall, business, counts)
+        else:
+            _add(responders, responder, wall, business, counts)
+    return calendar, responders, approval
+
+
+def _add(groups, key, wall, business, counts):
+    """Add ``counts`` (count, met, breached) of comments that took ``wall``
+    and ``business`` minutes to the group ``key``."""
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = [0, 0, 0, {}, {}]
+    count, met, breached = counts
+    group[0] += count
+    group[1] += met
+    group[2] += breached
+    if wall is not None:
+        walls = group[3]
+        walls[wall] = walls.get(wall, 0) + count
+    if business is not None:
+        businesses = group[4]
+        businesses[business] = businesses.get(business, 0) + count
+
+
+def _rolled_up(groups, key):
+    """Sum the counts of ``groups`` by ``key(group's key)``; return
+    ``{key: figures}``."""
+    merged = {}
+    for each, (count, met, breached, wall, business) in groups.items():
+        target = merged.setdefault(key(each), [0, 0, 0, {}, {}])
+        target[0] += count
+        target[1] += met
+        target[2] += breached
+        for minutes, n in wall.items():
+            target[3][minutes] = target[3].get(minutes, 0) + n
+        for minutes, n in business.items():
+            target[4][minutes] = target[4].get(minutes, 0) + n
+    return {
+        each: _grouped_figures(
+            count,
+            met,
+            breached,
+            _rounded(_histogram_percentiles(wall)),
+            _rounded(_histogram_percentiles(business)),
+        )
+        for each, (count, met, breached, wall, business) in merged.items()
+    }
+
+
+def _histogram_percentiles(counts):
+    """``percentile_cont`` of the values counted in ``{value: count}``: the
+    same linear interpolation between closest ranks as ``percentile``."""
+    total = sum(counts.values())
+    if not total:
+        return dict.fromkeys(_PERCENTILES)
+    values = sorted(counts)
+    found = {}
+    for name, fraction in _PERCENTILES.items():
+        position = fraction * (total - 1)
+        low, high = math.floor(position), math.ceil(position)
+        first, second = _at_rank(values, counts, low), _at_rank(values, counts, high)
+        found[name] = first + (second - first) * (position - low)
     return found
 
 
-def _breached(met, breached_at):
-    return met is False or (met is None and breached_at is not None)
+def _at_rank(values, counts, rank):
+    """The value at ``rank`` (from 0) of the sorted values counted."""
+    seen = 0
+    for value in values:
+        seen += counts[value]
+        if seen > rank:
+            return value
+    raise IndexError(rank)
 
 
 def _ranked(groups):
@@ -232,10 +354,9 @@ def _ranked(groups):
     return sorted(groups.items(), key=lambda kv: (-kv[1]["count"], str(kv[0])))
 
 
-def by_responder(comments):
+def _by_responder(groups):
     """Figures per responder who held the comment (answered it, or let it
     wait), by name; comments nobody claimed are under ``responder: null``."""
-    groups = _grouped(comments, responder_id=F("assignee"))
     people = {
         user.pk: user
         for user in User.objects.filter(pk__in=[k for k in groups if k is not None])
@@ -252,26 +373,34 @@ def by_responder(comments):
     ]
 
 
-def by_rule(comments):
-    """Figures per rule that flagged the comments (a comment flagged by two
-    rules counts for each, once however many of its words each rule found)."""
-    if connection.vendor == "postgresql":
-        groups = _by_rule_postgresql(comments)
-    else:
-        outcomes = {
-            row[0]: row[1:] for row in comments.order_by().values_list("pk", *_OUTCOME)
-        }
-        pairs = (
-            RuleMatch.objects.filter(comment__in=comments.order_by().values("pk"))
-            # No ordering: the model's would make (rule, comment) pairs
-            # distinct per match again.
-            .order_by()
-            .values_list("rule", "comment_id")
-            .distinct()
-        )
-        groups = _group_in_python(
-            (rule, *outcomes[comment_id]) for rule, comment_id in pairs
-        )
+def _rule_histograms(comments):
+    """Count the judged comments each rule flagged by minutes to first
+    response (a comment flagged by two rules counts for each, once however
+    many of its words each rule found): one statement, any database. The
+    matches are found through their comment's index, each comment's outcome
+    read once (from the report's index) and carried along."""
+    inner, params = _outcomes(comments, comment=F("pk")).query.sql_with_params()
+    matches = RuleMatch._meta.db_table
+    sql = f"""
+        SELECT p.rule, p.wall, p.business, COUNT(*), SUM(p.met), SUM(p.breached)
+        FROM (
+            SELECT DISTINCT m.rule, m.comment_id, j.wall, j.business, j.met,
+                j.breached
+            FROM {matches} m JOIN ({inner}) j ON j.comment = m.comment_id
+        ) p
+        GROUP BY p.rule, p.wall, p.business
+    """  # noqa: S608 (the table name and the inner query are Django's)
+    groups = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for rule, wall, business, *row in cursor:
+            _add(groups, rule, wall, business, row)
+    return groups
+
+
+def _by_rule(groups):
+    """Figures per rule that flagged the comments, by the rule's latest name."""
+    groups = _rolled_up(groups, lambda key: key)
     names = {}
     # The latest version's name of each rule: first seen in this order wins.
     for rule in Rule.objects.filter(slug__in=list(groups)).order_by("-version__number"):
@@ -280,57 +409,6 @@ def by_rule(comments):
         {"rule": key, "name": names.get(key, key), **figures}
         for key, figures in _ranked(groups)
     ]
-
-
-def _by_rule_postgresql(comments):
-    # One statement: the (rule, comment) pairs of the judged comments, made
-    # distinct, then grouped by rule. The matches are found through their
-    # comment's foreign key index, the comments through the report's.
-    inner, params = comments.order_by().values("id", *_OUTCOME).query.sql_with_params()
-    matches = RuleMatch._meta.db_table
-    sql = f"""
-        WITH judged AS ({inner}),
-        pairs AS (
-            SELECT DISTINCT m.rule, m.comment_id
-            FROM {matches} m JOIN judged j ON j.id = m.comment_id
-        )
-        SELECT p.rule, COUNT(*),
-            COUNT(*) FILTER (WHERE j.sla_met),
-            COUNT(*) FILTER (WHERE NOT j.sla_met
-                OR (j.sla_met IS NULL AND j.breached_at IS NOT NULL)),
-            PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY j.response_minutes),
-            PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY j.response_minutes),
-            PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY j.response_business_minutes),
-            PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY j.response_business_minutes)
-        FROM pairs p JOIN judged j ON j.id = p.comment_id
-        GROUP BY p.rule
-    """  # noqa: S608 (the table name and the inner query are Django's)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {
-            rule: _grouped_figures(
-                count,
-                met,
-                breached,
-                _rounded({"p50": w50, "p90": w90}),
-                _rounded({"p50": b50, "p90": b90}),
-            )
-            for rule, count, met, breached, w50, w90, b50, b90 in cursor.fetchall()
-        }
-
-
-def by_week(comments, *, zone):
-    """Figures per week posted (weeks start on Monday, in ``zone``), oldest
-    first: the trend."""
-    groups = _grouped(comments, week=TruncWeek("posted_at", tzinfo=zone))
-    return [
-        {"week": _as_date(key).isoformat(), **figures}
-        for key, figures in sorted(groups.items(), key=lambda kv: _as_date(kv[0]))
-    ]
-
-
-def _as_date(value):
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def uncovered_weeks(*, start, end, channel=None, channels=None):
