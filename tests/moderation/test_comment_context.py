@@ -204,6 +204,15 @@ def test_the_comment_page_costs_the_same_with_or_without_its_thread(
     baseline = queries(lone)
     # The thread costs two queries (the parent and its matches), whatever it holds.
     assert queries(child) == baseline + 2
+    # Each of them has an earlier comment by its author, so that the author
+    # panel (empty for someone's first comment) costs the same on each page.
+    comment_ingest(
+        channel=channel,
+        external_id="x-earlier",
+        author="x",
+        text="Bonjour",
+        posted_at=POSTED - datetime.timedelta(hours=1),
+    )
     answered = [
         published_answer(channel, personas, external_id=f"a-{n}").comment
         for n in range(3)
