@@ -42,9 +42,11 @@ SCENARIOS = [
     ("unique word", "quetzalcoatl"),
     ("no match", "xylophone"),
     ("frequent words, never together", "facture contract"),
-    # The author's handle (in the searched text) and the author filter.
-    ("author's handle searched", "author123"),
-    ("author filter", {"author": "author123"}),
+    # The author's handle (in the searched text) and the author filter: one of
+    # the authors whose twenty comments are all open (fill gives every tenth
+    # comment, and so every tenth author, the open statuses).
+    ("author's handle searched", "author120"),
+    ("author filter", {"author": "author120"}),
     # With other filters.
     ("one channel + word", {"q": "facture", "channel": "channel-3"}),
     ("view mine + word", {"q": "bill", "view": "mine"}),
