@@ -67,35 +67,50 @@ def _refresher_invitation(program):
 
 
 def _queue_expiry_warning(accreditation, days, now):
+    """E-mail the responder (with the way to the refresher exam) and their
+    manager, or every staff manager when they have none (without it)."""
     responder = accreditation.responder
-    people = [responder]
     if responder.manager and responder.manager.email:
-        people.append(responder.manager)
+        managers = [responder.manager]
     else:
-        people += list(
+        managers = list(
             get_user_model().objects.with_capability(Capability.MANAGE_STAFF)
         )
+    managers = [person for person in managers if person.pk != responder.pk]
     name = responder.get_full_name() or responder.get_username()
+    facts = {
+        "responder": name,
+        "program": accreditation.program,
+    }
 
-    def compose(language):
-        subject = _("Accreditation expiring in %(days)d days: %(responder)s") % {
+    def subject():
+        return _("Accreditation expiring in %(days)d days: %(responder)s") % {
             "days": days,
             "responder": name,
         }
+
+    def to_responder(language):
+        body = _(
+            "Your accreditation in %(program)s expires on %(date)s. Without it, "
+            "your delegation to answer without approval stops at that moment."
+        ) % {**facts, "date": mail_when(accreditation.expires_at)}
+        return subject(), body + _refresher_invitation(accreditation.program)
+
+    def to_managers(language):
         body = _(
             "The accreditation of %(responder)s in %(program)s expires on %(date)s. "
             "Without it, their delegation to answer without approval stops at that "
             "moment."
-        ) % {
-            "responder": name,
-            "program": accreditation.program,
-            "date": mail_when(accreditation.expires_at),
-        }
-        return subject, body + _refresher_invitation(accreditation.program)
+        ) % {**facts, "date": mail_when(accreditation.expires_at)}
+        return subject(), body
 
     mail_queue_each(
-        kind="accreditation_expiring", people=people, compose=compose, now=now
+        kind="accreditation_expiring", people=[responder], compose=to_responder, now=now
     )
+    if managers:
+        mail_queue_each(
+            kind="accreditation_expiring", people=managers, compose=to_managers, now=now
+        )
 
 
 def coverage_gaps_alert(*, now=None, days=14):

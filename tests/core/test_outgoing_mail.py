@@ -209,13 +209,15 @@ def test_staffing_and_policies_mails_are_sent_after_commit(
     assert BusinessCalendar.objects.filter(always_open=True).exists()
     coverage_gaps_alert(days=7)
     kinds = sorted(OutgoingMail.objects.values_list("kind", flat=True))
+    # The expiry: one e-mail to the responder, one to the staff managers.
     assert kinds == [
+        "accreditation_expiring",
         "accreditation_expiring",
         "coverage_gaps",
         "legal_reviews_overdue",
     ]
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
 
 
 @pytest.mark.django_db

@@ -165,10 +165,20 @@ def test_expiry_warnings_go_out_30_and_7_days_before_once_each(
     assert run(11) == []
     assert [days for days, _a in run(33)] == [7]
     assert run(34) == []
-    assert len(mail.outbox) == 2
-    assert set(mail.outbox[0].to) == {"responder@example.org", "manager@example.org"}
+    # Each warning: one e-mail to the responder (their own accreditation, the
+    # way to the refresher exam), one to their manager (without it).
+    assert [message.to for message in mail.outbox] == [
+        ["responder@example.org"],
+        ["manager@example.org"],
+    ] * 2
+    to_responder, to_manager = mail.outbox[0], mail.outbox[1]
     # Mail goes out in the site's default language.
-    assert "expirant dans 30 jours" in mail.outbox[0].subject
+    assert "expirant dans 30 jours" in to_responder.subject
+    assert "expirant dans 30 jours" in to_manager.subject
+    assert to_responder.body.startswith("Votre accréditation en ")
+    assert "Passez l’examen de mise à jour" in to_responder.body
+    assert to_manager.body.startswith("L’accréditation de ")
+    assert "examen" not in to_manager.body
     accreditation.refresh_from_db()
     assert accreditation.warned_30_at and accreditation.warned_7_at
 
