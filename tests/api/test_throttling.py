@@ -206,14 +206,16 @@ def test_a_cache_that_never_answers_costs_one_timeout_per_pause(
     silent = SilentServer()
     settings.CACHES = {"default": env.env_cache("CACHE_URL", silent.url())}
     monkeypatch.setattr(throttling, "_cache_paused_until", 0.0)
-    timings = []
-    for number in range(6):
-        began = time.monotonic()
+    began = time.monotonic()
+    assert ingest(api_client, secret, 0).status_code == 201
+    assert time.monotonic() - began < 1.5  # one read timeout (0.5 s)
+    asked = silent.accepted
+    assert asked >= 1
+    for number in range(1, 6):
         assert ingest(api_client, secret, number).status_code == 201
-        timings.append(time.monotonic() - began)
-    assert timings[0] < 1.5, timings  # one read timeout (0.5 s)
-    assert max(timings[1:]) < 0.4, timings  # paused: the cache is not asked
-    assert silent.accepted >= 1
+    # Paused: the next requests do not even connect to it. Counted, not
+    # timed: a busy machine's pauses are not the cache's.
+    assert silent.accepted == asked
 
 
 @pytest.mark.parametrize("rate", ["100/min", "5/s", "1/hour", "20/day", "3/m"])
